@@ -1,0 +1,14 @@
+"""Build the site: ``python build.py [build|check|serve|new] [options]``.
+
+A thin entry point so that a fresh clone works without installing the package's
+console script; ``impact-ssg`` is the same program.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from impact_ssg.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

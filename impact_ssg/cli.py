@@ -1,0 +1,117 @@
+"""The command line: ``impact-ssg [build|check|serve|new] [options]`` (SPEC §3).
+
+Exit status: 0 done, 1 content errors, 2 usage or config errors. Errors go to stderr,
+one per line, then a count. Only ``SsgError`` becomes a message; anything else is a bug
+and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .errors import ConfigError, InvalidContent, SsgError
+from .pipeline import Options, load
+
+COMMANDS = ("build", "check", "serve", "new")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=Path("impact.yaml"), metavar="FILE",
+                        help="site config (default: impact.yaml)")
+    common.add_argument("--source", type=Path, default=Path("monographs"), metavar="DIR",
+                        help="folder of monographs (default: monographs)")
+    site = argparse.ArgumentParser(add_help=False)
+    site.add_argument("--output", type=Path, default=Path("site"), metavar="DIR",
+                      help="output folder (default: site)")
+    site.add_argument("--drafts", action="store_true", help="include drafts")
+    site.add_argument("--base-url", metavar="URL", help="override the config's base_url")
+    site.add_argument("--jobs", type=_positive, metavar="N", help="processes (default: all cores)")
+    site.add_argument("--clean", action="store_true", help="ignore every cache: a cold build")
+    site.add_argument("--quiet", action="store_true", help="print only errors")
+
+    parser = argparse.ArgumentParser(
+        prog="impact-ssg",
+        description="Build a static site of practice monographs. The command defaults to build.",
+    )
+    parser.add_argument("--version", action="version", version=f"impact-ssg {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("build", parents=[common, site], help="validate and render the site")
+    check = commands.add_parser("check", parents=[common], help="validate only")
+    check.add_argument("--drafts", action="store_true", help="as a build with drafts would")
+    check.add_argument("--quiet", action="store_true", help="print only errors")
+    serve = commands.add_parser("serve", parents=[common, site],
+                                help="build with drafts, serve with live reload")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    new = commands.add_parser("new", parents=[common], help="write a new monograph to fill")
+    new.add_argument("title", help='its title, e.g. "Un pôle territorial fédère…"')
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in COMMANDS
+                         and args_list[0] not in ("-h", "--help", "--version")):
+        args_list.insert(0, "build")
+    args = _parser().parse_args(args_list)
+    try:
+        return _run(args)
+    except InvalidContent as error:
+        _report(error.errors, sys.stderr)
+        return error.exit_status
+    except ConfigError as error:
+        _report(error.errors, sys.stderr)
+        return error.exit_status
+    except SsgError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_status
+
+
+def _options(args: argparse.Namespace) -> Options:
+    return Options(
+        config=args.config, source=args.source,
+        output=getattr(args, "output", Path("site")),
+        drafts=getattr(args, "drafts", False), base_url=getattr(args, "base_url", None),
+        jobs=getattr(args, "jobs", None), clean=getattr(args, "clean", False),
+        quiet=getattr(args, "quiet", False),
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    options = _options(args)
+    if args.command == "check":
+        corpus = load(options)
+        for warning in corpus.warnings:
+            print(warning, file=sys.stderr)
+        if not options.quiet:
+            drafts = sum(m.draft for m in corpus.monographs)
+            print(f"{len(corpus.monographs)} monographs valid ({drafts} drafts).")
+        return 0
+    print(f"impact-ssg: '{args.command}' is not yet implemented", file=sys.stderr)
+    return 2
+
+
+def _report(errors: Sequence[object], out: TextIO) -> None:
+    for error in errors:
+        print(error, file=out)
+    files = len({getattr(e, "path", "") for e in errors})
+    noun = "error" if len(errors) == 1 else "errors"
+    where = "1 file" if files == 1 else f"{files} files"
+    print(f"{len(errors)} {noun} in {where}; nothing was written.", file=out)

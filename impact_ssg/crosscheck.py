@@ -1,0 +1,117 @@
+"""The rules that need the whole corpus, checked before anything is indexed or rendered.
+
+- two monographs may not share a slug;
+- an organisation (partners' names compared as vocabulary values are) carries one
+  stakeholder category everywhere, and two organisations may not share a page;
+- a relative link or image in a body must point at a monograph file or another file under
+  the source folder; a link to a draft is worth a warning, as it renders as plain text.
+
+``crosscheck`` returns every error and warning; it raises nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+from collections.abc import Iterable, Sequence
+
+from .errors import ContentError, ContentWarning
+from .model import Monograph, Partner
+from .slug import fold, slugify
+
+
+def crosscheck(
+    monographs: Sequence[Monograph],
+    files: Iterable[str],
+    source_name: str = "monographs",
+    drafts: bool = False,
+) -> tuple[list[ContentError], list[ContentWarning]]:
+    """Check ``monographs`` (in source order) against each other and the other ``files``.
+
+    ``files`` are the non-monograph files under the source folder (relative paths),
+    ``source_name`` how messages name that folder, ``drafts`` whether drafts get pages in
+    this build.
+    """
+    errors = _slugs(monographs) + _organisations(monographs)
+    refs_errors, warnings = _references(monographs, set(files), source_name, drafts)
+    return errors + refs_errors, warnings
+
+
+def _slugs(monographs: Sequence[Monograph]) -> list[ContentError]:
+    first: dict[str, Monograph] = {}
+    errors = []
+    for monograph in monographs:
+        other = first.setdefault(monograph.slug, monograph)
+        if other is not monograph:
+            errors.append(ContentError(
+                monograph.path, monograph.slug_line, "slug",
+                f"'{monograph.slug}' is already the slug of {other.path}; two monographs need "
+                "two slugs: rename the file or set 'slug: …'"))
+    return errors
+
+
+def _organisations(monographs: Sequence[Monograph]) -> list[ContentError]:
+    first: dict[str, tuple[Monograph, int, Partner]] = {}
+    pages: dict[str, tuple[str, Monograph, Partner]] = {}
+    errors = []
+    for monograph in monographs:
+        for index, partner in enumerate(monograph.partners):
+            key = fold(partner.name)
+            seen = first.setdefault(key, (monograph, index, partner))
+            where = f"partners[{index}]"
+            _, _, known = seen
+            if known.stakeholder != partner.stakeholder:
+                errors.append(ContentError(
+                    monograph.path, partner.line, where + ".stakeholder",
+                    f"'{partner.name}' is '{partner.stakeholder}' here but "
+                    f"'{known.stakeholder}' in {seen[0].path}:{known.line}; an organisation "
+                    "has one stakeholder category everywhere"))
+            slug = slugify(partner.name)
+            page = pages.setdefault(slug, (key, monograph, partner))
+            if page[0] != key:
+                errors.append(ContentError(
+                    monograph.path, partner.line, where + ".name",
+                    f"'{partner.name}' and '{page[2].name}' ({page[1].path}:{page[2].line}) "
+                    f"would share the page /organisations/{slug}/; spell them alike if they are "
+                    "one organisation, or tell their names apart"))
+    return errors
+
+
+def _references(
+    monographs: Sequence[Monograph], files: set[str], source_name: str,
+    drafts: bool,
+) -> tuple[list[ContentError], list[ContentWarning]]:
+    by_source = {m.source: m for m in monographs}
+    errors: list[ContentError] = []
+    warnings: list[ContentWarning] = []
+    for monograph in monographs:
+        for ref in monograph.references:
+            field = "body"
+            kind = "image" if ref.image else "link"
+            if ref.target == ".." or ref.target.startswith("../"):
+                errors.append(ContentError(monograph.path, ref.line, field,
+                              f"{kind} '{ref.written}' points outside {source_name}/; "
+                              "link only to files under it, or use a full https:// address"))
+            elif ref.target in by_source:
+                target = by_source[ref.target]
+                if target.draft and not monograph.draft and not drafts:
+                    warnings.append(ContentWarning(monograph.path, ref.line, field,
+                                    f"link to the draft '{ref.written}' is shown as plain "
+                                    "text until that monograph is published"))
+            elif any(part.startswith(("_", ".")) for part in ref.target.split("/")):
+                errors.append(ContentError(monograph.path, ref.line, field,
+                              f"{kind} '{ref.written}' points at a file that is ignored (its "
+                              "name or folder starts with '_' or '.'); rename it or drop the link"))
+            elif ref.target not in files:
+                known = list(by_source) if ref.target.endswith(".md") else sorted(files)
+                close = difflib.get_close_matches(ref.target, known, n=1, cutoff=0.6)
+                hint = (f" (did you mean '{_relative(close[0], monograph.source)}'?)"
+                        if close else "")
+                what = "monograph file" if ref.target.endswith(".md") else "file"
+                errors.append(ContentError(monograph.path, ref.line, field,
+                              f"{kind} '{ref.written}': no such {what} in {source_name}/{hint}"))
+    return errors, warnings
+
+
+def _relative(target: str, source: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")

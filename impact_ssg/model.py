@@ -1,0 +1,59 @@
+"""The content model: frozen, typed values that every stage after ``validate`` reads.
+
+``Monograph`` holds only its own facts (vocabulary ids, territories, partners); what
+points at it (terms, organisations, territory pages) lives in the ``Site`` index, so the
+graph stays acyclic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .markdown import Reference
+from .territory import Territory
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    """A named organisation taking part in a monograph."""
+
+    name: str
+    """As written (NFC); organisations are identified by ``slug.fold(name)``."""
+    stakeholder: str
+    """Stakeholder category id."""
+    url: str | None
+    line: int
+    """Line of the partner's ``stakeholder`` in its source, for cross-file messages."""
+
+
+@dataclass(frozen=True, slots=True)
+class Monograph:
+    """One validated monograph."""
+
+    source: str
+    """Path relative to the source folder (``outre-mer/x.md``): its identity for links."""
+    path: str
+    """Path as messages show it (``monographs/outre-mer/x.md``)."""
+    slug: str
+    slug_line: int
+    title: str
+    date: dt.date
+    summary: str
+    networks: tuple[str, ...]
+    """Network ids, in vocabulary order."""
+    alliance_types: tuple[str, ...]
+    """Alliance type ids, in vocabulary order."""
+    stakeholders: tuple[str, ...]
+    """Stakeholder category ids (``stakeholders`` ∪ partners'), in vocabulary order."""
+    territories: tuple[Territory, ...]
+    partners: tuple[Partner, ...] = ()
+    themes: tuple[str, ...] = ()
+    updated: dt.date | None = None
+    authors: tuple[str, ...] = ()
+    draft: bool = False
+    body: str = ""
+    body_line: int = 1
+    """File line of the body's first line."""
+    references: tuple[Reference, ...] = ()
+    """Local files the body links to or embeds."""

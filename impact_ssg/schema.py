@@ -1,0 +1,334 @@
+"""Validate: a ``RawDocument`` → a frozen ``Monograph``, or every problem in it.
+
+The rules of SPEC §1 that concern one file: required fields, unknown keys with
+did-you-mean, dates, vocabulary values, territories, partners, slugs, and the local
+files its body refers to (parsed here so that ``check`` sees them). Rules that need
+the whole corpus (unique slugs, one category per organisation, link targets) are the
+index's.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import posixpath
+import re
+from collections.abc import Callable
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+
+from .config import Config
+from .errors import ContentError
+from .fields import Fields
+from .markdown import references
+from .model import Monograph, Partner
+from .slug import fold, is_slug, slugify
+from .source import RawDocument
+from .territory import Territory, TerritoryError, resolve
+from .vocabulary import Vocabulary
+from .yamltree import Mapping, Node, Scalar, Sequence, kind_of
+
+MAX_SUMMARY = 400
+KEYS = ("title", "date", "summary", "network", "alliance_type", "territory", "stakeholders",
+        "partners", "themes", "slug", "updated", "authors", "draft")
+# Required key → what to add, for the "missing" message.
+REQUIRED = {
+    "title": 'title: "…"',
+    "date": "date: YYYY-MM-DD",
+    "summary": 'summary: "…" (two sentences, at most 400 characters)',
+    "network": "network: … (one id or a list)",
+    "alliance_type": "alliance_type: … (one id or a list)",
+    "territory": "territory: with a department, region, commune or country",
+}
+# What French-speaking editors naturally type instead of a key (folded).
+FRENCH_KEYS = {
+    "titre": "title", "resume": "summary", "description": "summary", "reseau": "network",
+    "reseaux": "network", "networks": "network", "alliance": "alliance_type",
+    "alliances": "alliance_type", "alliance_types": "alliance_type",
+    "typealliance": "alliance_type",
+    "territoire": "territory", "territoires": "territory", "territories": "territory",
+    "acteurs": "stakeholders", "stakeholder": "stakeholders", "partenaires": "partners",
+    "theme": "themes", "motscles": "themes", "tags": "themes",
+    "auteurs": "authors", "auteur": "authors", "author": "authors", "brouillon": "draft",
+    "miseajour": "updated", "modifie": "updated",
+}
+TERRITORY_FRENCH = {"pays": "country", "departement": "department", "ville": "commune",
+                    "city": "commune"}
+PARTNER_FRENCH = {"nom": "name", "categorie": "stakeholder", "acteur": "stakeholder",
+                  "site": "url", "siteweb": "url", "lien": "url"}
+TERRITORY_KEYS = ("country", "region", "department", "commune")
+PARTNER_KEYS = ("name", "stakeholder", "url")
+T = TypeVar("T")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def validate(
+    raw: RawDocument, config: Config, parser: MarkdownIt
+) -> Monograph | list[ContentError]:
+    """Check one document against the schema; return the monograph or all its errors."""
+    fields = Fields(raw.source.display)
+    fm = raw.front_matter
+    fields.check_keys(fm, KEYS, synonyms=FRENCH_KEYS)
+    for key, example in REQUIRED.items():
+        if fm.get(key) is None:
+            fields.error(1, key, f"required field is missing; add '{example}'")
+
+    def value(key: str) -> Node | None:
+        entry = fm.get(key)
+        return entry.value if entry is not None else None
+
+    title = _opt(value("title"), lambda n: fields.text(n, "title"))
+    summary = _opt(value("summary"), lambda n: fields.text(n, "summary", max_chars=MAX_SUMMARY))
+    date = _opt(value("date"), lambda n: _date(fields, n, "date"))
+    updated = _opt(value("updated"), lambda n: _date(fields, n, "updated"))
+    if date and updated and updated < date:
+        fields.error(value("updated").line, "updated",  # type: ignore[union-attr]
+                     f"{updated.isoformat()} is before the publication date "
+                     f"{date.isoformat()}; 'updated' is the date of the last revision")
+    networks = _opt(value("network"), lambda n: _terms(fields, n, "network", config.networks))
+    alliances = _opt(value("alliance_type"),
+                     lambda n: _terms(fields, n, "alliance_type", config.alliance_types))
+    declared = _opt(value("stakeholders"),
+                    lambda n: _terms(fields, n, "stakeholders", config.stakeholders))
+    territories = _opt(value("territory"), lambda n: _territories(fields, n))
+    partners = _opt(value("partners"), lambda n: _partners(fields, n, config.stakeholders))
+    themes = _opt(value("themes"), lambda n: _themes(fields, n))
+    authors = _opt(value("authors"), lambda n: tuple(t for t, _ in fields.texts(n, "authors")
+                                                     or ()))
+    draft = _opt(value("draft"), lambda n: fields.boolean(n, "draft"))
+    slug, slug_line = _slug(fields, fm, raw.source.rel)
+
+    categories = set(declared or ()) | {p.stakeholder for p in partners or ()}
+    if not categories and value("stakeholders") is None and partners is not None:
+        fields.error(1, "stakeholders", "at least one stakeholder category is required; add "
+                     "'stakeholders: [...]' or partners with their 'stakeholder'")
+    elif not categories and value("stakeholders") is None:
+        fields.error(1, "stakeholders", "required field is missing; add 'stakeholders: [...]' "
+                     "(categories such as association, pme) or partners with their 'stakeholder'")
+
+    tokens = parser.parse(raw.body)
+    refs = references(tokens, raw.source.rel, raw.body_line)
+    if fields.errors:
+        return fields.errors
+    assert title and summary and date and networks and alliances and territories and slug
+    order = config.stakeholders.order
+    return Monograph(
+        source=raw.source.rel, path=raw.source.display, slug=slug, slug_line=slug_line,
+        title=title, date=date, summary=summary, networks=networks,
+        alliance_types=alliances, stakeholders=tuple(sorted(categories, key=order)),
+        territories=territories, partners=partners or (), themes=themes or (),
+        updated=updated, authors=authors or (), draft=bool(draft), body=raw.body,
+        body_line=raw.body_line, references=tuple(refs),
+    )
+
+
+def _opt(node: Node | None, read: Callable[[Node], T | None]) -> T | None:
+    """``read(node)`` when the key is present, else ``None``."""
+    return None if node is None else read(node)
+
+
+def _date(fields: Fields, node: Node, field: str) -> dt.date | None:
+    if not isinstance(node, Scalar) or node.is_null:
+        found = kind_of(node) if not isinstance(node, Scalar) else "nothing"
+        fields.error(node.line, field, f"expected a date as YYYY-MM-DD (e.g. 2026-10-16), "
+                     f"found {found}")
+        return None
+    match = _DATE.fullmatch(node.value.strip())
+    if not match:
+        fields.error(node.line, field, f"expected a date as YYYY-MM-DD (e.g. 2026-10-16), "
+                     f"found '{node.value}'")
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    if not 1 <= month <= 12:
+        fields.error(node.line, field, f"impossible date '{node.value}': there is no month "
+                     f"{month}")
+        return None
+    days = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    if year < 1 or not 1 <= day <= days:
+        month_name = dt.date(2000, month, 1).strftime("%B")
+        fields.error(node.line, field, f"impossible date '{node.value}': {month_name} {year} "
+                     f"has {days} days")
+        return None
+    return dt.date(year, month, day)
+
+
+def _terms(
+    fields: Fields, node: Node, field: str, vocabulary: Vocabulary
+) -> tuple[str, ...] | None:
+    values = fields.texts(node, field)
+    if values is None:
+        return None
+    ids: list[str] = []
+    ok = True
+    for text, line in values:
+        entry = vocabulary.match(text)
+        if entry is None:
+            fields.error(line, field, vocabulary.unknown(text))
+            ok = False
+        elif entry.id in ids:
+            fields.error(line, field, f"'{text}' names '{entry.id}' again; list it once")
+            ok = False
+        else:
+            ids.append(entry.id)
+    return tuple(sorted(ids, key=vocabulary.order)) if ok else None
+
+
+def _items(fields: Fields, node: Node, field: str, what: str) -> list[tuple[str, Mapping]] | None:
+    """One mapping or a list of mappings, each with the field name that points at it."""
+    if isinstance(node, Mapping):
+        return [(field + ".", node)]
+    if isinstance(node, Sequence) and node.items:
+        found = [(f"{field}[{i}].", fields.mapping(item, f"{field}[{i}]"))
+                 for i, item in enumerate(node.items)]
+        return [(prefix, m) for prefix, m in found if m is not None] if all(
+            m is not None for _, m in found) else None
+    shown = "an empty list" if isinstance(node, Sequence) else kind_of(node)
+    if isinstance(node, Scalar) and node.is_null:
+        fields.error(node.line, field, "must not be empty")
+    else:
+        fields.error(node.line, field, f"expected {what}, found {shown}")
+    return None
+
+
+def _territories(fields: Fields, node: Node) -> tuple[Territory, ...] | None:
+    items = _items(fields, node, "territory", "a mapping such as 'department: \"31\"' "
+                   "or a list of them")
+    if items is None:
+        return None
+    found: list[Territory] = []
+    ok = True
+    for prefix, mapping in items:
+        fields.check_keys(mapping, TERRITORY_KEYS, prefix, TERRITORY_FRENCH)
+        levels: dict[str, str | None] = dict.fromkeys(TERRITORY_KEYS)
+        lines: dict[str, int] = {}
+        for key in TERRITORY_KEYS:
+            if (entry := mapping.get(key)) is not None:
+                levels[key] = fields.text(entry.value, prefix + key)
+                lines[key] = entry.line
+                ok = ok and levels[key] is not None
+        if not lines:
+            fields.error(mapping.line, prefix.rstrip("."), "give at least one of country, "
+                         "region, department, commune")
+            ok = False
+            continue
+        if not ok:
+            continue
+        try:
+            territory = resolve(**levels)
+        except TerritoryError as error:
+            fields.error(lines.get(error.key, mapping.line), prefix + error.key, error.message)
+            ok = False
+            continue
+        if territory in found:
+            fields.error(mapping.line, prefix.rstrip("."), f"'{'/'.join(territory.levels)}' is "
+                         "listed twice; list it once")
+            ok = False
+        found.append(territory)
+    return tuple(found) if ok else None
+
+
+def _partners(fields: Fields, node: Node, vocabulary: Vocabulary) -> tuple[Partner, ...] | None:
+    if not isinstance(node, Sequence):
+        fields.error(node.line, "partners", f"expected a list of partners ('- name: …' with "
+                     f"'stakeholder: …'), found {kind_of(node)}")
+        return None
+    items = _items(fields, node, "partners", "a list of partners") if node.items else []
+    if items is None:
+        return None
+    partners: list[Partner] = []
+    seen: dict[str, int] = {}
+    ok = True
+    for prefix, mapping in items:
+        fields.check_keys(mapping, PARTNER_KEYS, prefix, PARTNER_FRENCH)
+        name_entry, category_entry = mapping.get("name"), mapping.get("stakeholder")
+        name = fields.text(name_entry.value, prefix + "name") if name_entry else None
+        if name_entry is None:
+            fields.error(mapping.line, prefix + "name", "required field is missing; add "
+                         "'name: …' (the organisation's name)")
+        category = None
+        if category_entry is None:
+            fields.error(mapping.line, prefix + "stakeholder", "required field is missing; add "
+                         f"'stakeholder: …' (one of {', '.join(e.id for e in vocabulary.entries)})")
+        else:
+            ids = _terms(fields, category_entry.value, prefix + "stakeholder", vocabulary)
+            if ids is not None and len(ids) > 1:
+                fields.error(category_entry.line, prefix + "stakeholder", "an organisation has "
+                             "one stakeholder category; keep one")
+            category = ids[0] if ids and len(ids) == 1 else None
+        url_ok, url = _url(fields, mapping, prefix + "url")
+        if name is not None and not slugify(name):
+            fields.error(name_entry.line, prefix + "name", f"'{name}' has no letter or digit "  # type: ignore[union-attr]
+                         "usable in a web address; write the name in Latin letters")
+            name = None
+        if name is not None and fold(name) in seen:
+            fields.error(name_entry.line, prefix + "name", f"'{name}' is already a partner "  # type: ignore[union-attr]
+                         f"(line {seen[fold(name)]}); list it once")
+            name = None
+        if name is None or category is None or not url_ok:
+            ok = False
+            continue
+        seen[fold(name)] = name_entry.line  # type: ignore[union-attr]
+        line = category_entry.line  # type: ignore[union-attr]
+        partners.append(Partner(name, category, url, line))
+    return tuple(partners) if ok else None
+
+
+def _url(fields: Fields, mapping: Mapping, field: str) -> tuple[bool, str | None]:
+    """Whether the partner's URL is acceptable, and the URL (``None`` if absent)."""
+    entry = mapping.get("url")
+    if entry is None:
+        return True, None
+    text = fields.text(entry.value, field)
+    if text is None:
+        return False, None
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+        fields.error(entry.line, field, f"'{text}' is not a web address; write it in full, "
+                     "e.g. 'https://www.example.org'")
+        return False, None
+    return True, text
+
+
+def _themes(fields: Fields, node: Node) -> tuple[str, ...] | None:
+    values = fields.texts(node, "themes")
+    if values is None:
+        return None
+    themes: dict[str, str] = {}
+    ok = True
+    for text, line in values:
+        key = slugify(text)
+        if not key:
+            fields.error(line, "themes", f"'{text}' has no letter or digit usable in a web "
+                         "address; write it in Latin letters")
+            ok = False
+        elif key in themes:
+            fields.error(line, "themes", f"'{text}' is the same theme as '{themes[key]}'; "
+                         "list it once")
+            ok = False
+        else:
+            themes[key] = text
+    return tuple(themes.values()) if ok else None
+
+
+def _slug(fields: Fields, fm: Mapping, rel: str) -> tuple[str | None, int]:
+    entry = fm.get("slug")
+    if entry is None:
+        stem = posixpath.splitext(posixpath.basename(rel))[0]
+        slug = slugify(stem)
+        if not slug:
+            fields.error(1, "slug", f"the file name '{stem}' gives no usable web address; "
+                         "add 'slug: …' (lower-case letters, digits, hyphens)")
+            return None, 1
+        return slug, 1
+    text = fields.text(entry.value, "slug")
+    if text is None:
+        return None, entry.line
+    if not is_slug(text):
+        suggestion = slugify(text)
+        fix = f"e.g. '{suggestion}'" if suggestion else "e.g. 'pole-territorial'"
+        fields.error(entry.line, "slug", f"invalid slug '{text}': use lower-case letters, "
+                     f"digits and single hyphens ({fix})")
+        return None, entry.line
+    return text, entry.line

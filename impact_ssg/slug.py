@@ -1,0 +1,50 @@
+"""Names → URL slugs and → match keys. The one place that decides both.
+
+``slugify``: lower case, accents dropped, ``œ``→``oe``, ``æ``→``ae``, every run of other
+characters a single ``-`` (``Provence-Alpes-Côte d’Azur`` → ``provence-alpes-cote-d-azur``).
+Idempotent; NFC and NFD spellings give one slug; the result matches ``SLUG_PATTERN``
+or is empty (a name with no Latin letter or digit).
+
+``fold``: the key under which two spellings name one thing: case, accents, white
+space, hyphens, underscores and apostrophes ignored (``Côte-d’Or`` ≡ ``cote d'or``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+# Letters that carry no decomposition in Unicode but have a customary ASCII spelling.
+_LIGATURES = str.maketrans(
+    {"œ": "oe", "æ": "ae", "ø": "o", "ß": "ss", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
+)
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# Dashes, apostrophes and every kind of white space: the characters ``fold`` ignores.
+_IGNORED_IN_FOLD = re.compile(r"[\s\-_'’‘ʼ`´‐‑‒–—―]+")
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_LIGATURES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def slugify(text: str) -> str:
+    """Return the URL slug of ``text`` (may be empty if it has no Latin letter or digit)."""
+    return _NOT_SLUG.sub("-", _strip_accents(text)).strip("-")
+
+
+def fold(text: str) -> str:
+    """Return the match key of ``text``: equal keys name the same thing."""
+    return _IGNORED_IN_FOLD.sub("", _strip_accents(text).casefold())
+
+
+def is_slug(text: str) -> bool:
+    """Whether ``text`` is a valid slug (``^[a-z0-9]+(-[a-z0-9]+)*$``)."""
+    return SLUG_PATTERN.fullmatch(text) is not None
+
+
+def nfc(text: str) -> str:
+    """The NFC form of ``text`` with outer white space removed: how names are stored."""
+    return unicodedata.normalize("NFC", text).strip()

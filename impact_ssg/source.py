@@ -1,0 +1,130 @@
+"""Discover and parse: the source folder → files → raw documents.
+
+``discover(source_dir)`` lists monograph files (``**/*.md``) and other files (assets),
+sorted, skipping names that start with ``_`` or ``.``; symbolic links are never followed
+and are reported as errors. ``read_document`` reads one file (UTF-8, BOM stripped, CRLF
+and CR accepted), splits the front matter from the body and parses it strictly
+(``yamltree``), keeping file line numbers. Both return errors rather than raise them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ContentError
+from .yamltree import Mapping, YamlError, kind_of, parse
+
+MAX_FILE_BYTES = 1024 * 1024
+FENCE = "---"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourceFile:
+    """A file under the source folder."""
+
+    rel: str
+    """Path relative to the source folder, with ``/`` (``outre-mer/x.md``)."""
+    display: str
+    """Path as messages show it (``monographs/outre-mer/x.md``)."""
+    path: Path
+    """Path to open."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """A monograph file split and parsed, not yet validated."""
+
+    source: SourceFile
+    front_matter: Mapping
+    body: str
+    body_line: int
+    """File line of the body's first line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """What ``discover`` found."""
+
+    monographs: tuple[SourceFile, ...]
+    assets: tuple[SourceFile, ...]
+    errors: tuple[ContentError, ...]
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith(("_", "."))
+
+
+def discover(source_dir: Path) -> Discovery:
+    """List the files under ``source_dir`` (which must be a folder), sorted by path."""
+    monographs: list[SourceFile] = []
+    assets: list[SourceFile] = []
+    errors: list[ContentError] = []
+    display_root = source_dir.as_posix().rstrip("/")
+
+    def walk(folder: Path, rel_folder: str) -> None:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in entries:
+            if _ignored(entry.name):
+                continue
+            rel = f"{rel_folder}{entry.name}"
+            display = f"{display_root}/{rel}"
+            if entry.is_symlink():
+                errors.append(ContentError(display, 0, "file", "is a symbolic link; impact-ssg "
+                              "never follows links: put the file itself here"))
+            elif entry.is_dir(follow_symlinks=False):
+                walk(Path(entry.path), rel + "/")
+            elif entry.is_file(follow_symlinks=False):
+                target = monographs if entry.name.endswith(".md") else assets
+                target.append(SourceFile(rel, display, Path(entry.path)))
+
+    walk(source_dir, "")
+    return Discovery(tuple(monographs), tuple(assets), tuple(errors))
+
+
+def read_document(source: SourceFile) -> RawDocument | list[ContentError]:
+    """Read and split one monograph file; errors name the file and line."""
+    def fail(line: int, field: str, message: str) -> list[ContentError]:
+        return [ContentError(source.display, line, field, message)]
+
+    size = source.path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return fail(0, "file", f"{size:,} bytes, more than the {MAX_FILE_BYTES:,} allowed for "
+                    "a monograph; shorten it or attach large content as a separate file")
+    data = source.path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return fail(1, "file", "is UTF-16; save it as UTF-8")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return fail(line, "file", f"not valid UTF-8 (byte 0x{data[error.start]:02X}); "
+                    "save the file as UTF-8")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return fail(1, "file", "is empty; a monograph starts with '---', its fields, and "
+                    "'---' (python build.py new \"Titre\" writes one)")
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        return fail(1, "front matter", f"the file must start with a '{FENCE}' line, then the "
+                    f"fields, then '{FENCE}'; found '{_shorten(lines[0])}'")
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE), None)
+    if close is None:
+        return fail(1, "front matter", f"not closed; add a '{FENCE}' line after the last field")
+    try:
+        node = parse("\n".join(lines[1:close]), first_line=2)
+    except YamlError as error:
+        return fail(error.line, "front matter", error.message)
+    if node is None:
+        return fail(1, "front matter", "is empty; add the required fields (title, date, "
+                    "summary, network, alliance_type, territory, stakeholders)")
+    if not isinstance(node, Mapping):
+        return fail(node.line, "front matter", f"expected fields ('key: value' lines), found "
+                    f"{kind_of(node)}")
+    return RawDocument(source, node, "\n".join(lines[close + 1:]), close + 2)
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

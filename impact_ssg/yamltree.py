@@ -1,0 +1,242 @@
+"""Strict YAML → a typed tree of text scalars, mappings and sequences, with line numbers.
+
+Front matter and config are read with the same rules:
+
+- every scalar stays the text the author typed (``NO``, ``012345``, ``2026-02-30`` reach
+  the schema as strings, and the schema decides what they mean);
+- mapping keys are plain names: a key that YAML would read as a number, boolean, null or
+  date, or a key that is itself a list or mapping, is an error;
+- duplicate keys, anchors and aliases (``&a`` / ``*a``: the "billion laughs" family),
+  tags (``!!python/object``) and tab indentation are errors;
+- the text and its nesting depth are capped.
+
+``parse(text)`` returns a ``Node`` (or ``None`` for an empty document) and raises
+``YamlError(line, message)`` with a 1-based line within ``text``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+try:  # The C parser is several times faster; the pure-Python one gives the same events.
+    from yaml import CSafeLoader as _EventLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
+
+MAX_YAML_CHARS = 64 * 1024
+MAX_DEPTH = 16
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A scalar exactly as written (quotes removed, escapes applied)."""
+
+    value: str
+    line: int
+    quoted: bool
+    """Written in single or double quotes (so ``"null"`` is text, not null)."""
+
+    @property
+    def is_null(self) -> bool:
+        """Nothing was written (``key:``), or a plain ``~`` / ``null``."""
+        return not self.quoted and self.value in _NULLS
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One ``key: value`` pair of a mapping."""
+
+    key: str
+    line: int
+    """Line of the key."""
+    value: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """A mapping with unique text keys, in the order written."""
+
+    entries: tuple[Entry, ...]
+    line: int
+
+    def get(self, key: str) -> Entry | None:
+        """The entry for ``key``, if present."""
+        for entry in self.entries:
+            if entry.key == key:
+                return entry
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    """A list of nodes."""
+
+    items: tuple[Node, ...]
+    line: int
+
+
+Node = Scalar | Mapping | Sequence
+
+
+class YamlError(Exception):
+    """The text is not acceptable YAML; ``line`` is 1-based within the parsed text."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.message = message
+
+
+def kind_of(node: Node) -> str:
+    """How a node reads in a message: 'a list', 'a mapping' or 'text'."""
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, Sequence):
+        return "a list"
+    return "text"
+
+
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+# PyYAML's wording for frequent mistakes → what the author should do.
+_HINTS = (
+    ("mapping values are not allowed", "a ':' inside a value: put the value in double quotes"),
+    ("could not find expected ':'", "a line is neither 'key: value' nor a list item"),
+    ("while scanning a quoted scalar", "a quote is not closed"),
+    ("did not find expected key", "check the indentation of this line and the one before"),
+    ("expected <block end>", "check the indentation of this line and the one before"),
+    ("did not find expected '-' indicator", "check the indentation of the list items"),
+    ("while scanning a simple key", "a line is neither 'key: value' nor a list item"),
+    ("found character that cannot start any token", "a value starts with a reserved "
+     "character ('@', '`', '%'): put it in double quotes"),
+)
+
+
+def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+    problem = (error.problem or str(error)).strip()
+    for needle, hint in _HINTS:
+        if needle in problem or needle in (error.context or ""):
+            return f"invalid YAML ({problem}): {hint}"
+    return f"invalid YAML ({problem})"
+
+
+def parse(text: str, first_line: int = 1) -> Node | None:
+    """Parse one YAML document strictly (see the module docstring).
+
+    ``first_line`` is the file line on which ``text`` starts: node and error lines are
+    file lines.
+    """
+    shift = first_line - 1
+    if len(text) > MAX_YAML_CHARS:
+        raise YamlError(first_line, f"front matter of {len(text):,} characters exceeds the "
+                        f"limit of {MAX_YAML_CHARS:,}; move long text into the body")
+    tab = _TAB_INDENT.search(text)
+    if tab:
+        line = text.count("\n", 0, tab.start()) + first_line
+        raise YamlError(line, "tab character used for indentation; indent with spaces")
+    try:
+        return _Builder(yaml.parse(text, Loader=_EventLoader), shift).document()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        unclosed = _unclosed_quote(text, mark.line + 1 if mark else len(text))
+        if unclosed is not None:
+            raise YamlError(unclosed + first_line - 1, "invalid YAML: the quote opened on this "
+                            "line is not closed; end the value with '\"'") from None
+        raise YamlError((mark.line if mark else 0) + first_line, _yaml_message(error)) from None
+    except yaml.YAMLError as error:  # reader errors: control characters and the like
+        raise YamlError(first_line, f"invalid YAML ({error})") from None
+
+
+# A value that opens a double quote and never closes it on its line. YAML lets a quoted
+# value run over lines, so the parser fails further down, where the next '"' is.
+_OPEN_QUOTE = re.compile(r'^\s*(?:-\s+)?(?:[^\s"#][^:#]*:\s+)?"(?:[^"\\]|\\.)*$')
+
+
+def _unclosed_quote(text: str, last_line: int) -> int | None:
+    """The first line up to ``last_line`` (1-based) whose value opens an unclosed quote."""
+    for number, line in enumerate(text.split("\n")[:last_line], start=1):
+        if _OPEN_QUOTE.match(line):
+            return number
+    return None
+
+
+class _Builder:
+    """Builds the tree from PyYAML's event stream, refusing what the module bans."""
+
+    def __init__(self, events: object, shift: int) -> None:
+        self._events = iter(events)  # type: ignore[call-overload]
+        self._shift = shift
+
+    def _line(self, event: yaml.Event) -> int:
+        mark = event.start_mark
+        return (mark.line + 1 if mark is not None else 1) + self._shift
+
+    def _next(self) -> yaml.Event:
+        event: yaml.Event = next(self._events)
+        return event
+
+    def document(self) -> Node | None:
+        self._next()  # StreamStart
+        event = self._next()
+        if isinstance(event, yaml.StreamEndEvent):
+            return None
+        node = self._node(self._next(), depth=0)
+        self._next()  # DocumentEnd
+        trailing = self._next()
+        if not isinstance(trailing, yaml.StreamEndEvent):
+            raise YamlError(self._line(trailing), "a second YAML document; the front matter is "
+                            "one block of 'key: value' lines")
+        return node
+
+    def _node(self, event: yaml.Event, depth: int) -> Node:
+        line = self._line(event)
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise YamlError(line, "anchors and aliases ('&name', '*name') are not allowed; "
+                            "write the value out in full")
+        if getattr(event, "tag", None) is not None:
+            raise YamlError(line, f"YAML tags ('{event.tag}') are not allowed; "  # type: ignore[attr-defined]
+                            "write plain values")
+        if depth > MAX_DEPTH:
+            raise YamlError(line, f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(event, yaml.ScalarEvent):
+            return Scalar(event.value, line, quoted=event.style in ("'", '"'))
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list[Node] = []
+            while not isinstance(child := self._next(), yaml.SequenceEndEvent):
+                items.append(self._node(child, depth + 1))
+            return Sequence(tuple(items), line)
+        if isinstance(event, yaml.MappingStartEvent):
+            return self._mapping(line, depth)
+        raise YamlError(line, f"unexpected YAML event {type(event).__name__}")  # pragma: no cover
+
+    def _mapping(self, line: int, depth: int) -> Mapping:
+        entries: list[Entry] = []
+        seen: dict[str, int] = {}
+        while not isinstance(key_event := self._next(), yaml.MappingEndEvent):
+            key_node = self._node(key_event, depth + 1)
+            key = _key_text(key_node)
+            value = self._node(self._next(), depth + 1)
+            if key in seen:
+                raise YamlError(key_node.line, f"duplicate key '{key}' (first at line "
+                                f"{seen[key]}); keep one")
+            seen[key] = key_node.line
+            entries.append(Entry(key, key_node.line, value))
+        return Mapping(tuple(entries), line)
+
+
+def _key_text(node: Node) -> str:
+    if not isinstance(node, Scalar):
+        raise YamlError(node.line, f"a key must be a name, not {kind_of(node)}")
+    if not node.quoted:
+        tag = _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
+        if tag != _STR_TAG or node.is_null:
+            shown = node.value or "(empty)"
+            raise YamlError(node.line, f"key '{shown}' is not a name (YAML reads it as "
+                            f"{tag.rsplit(':', 1)[-1]}); keys are field names such as 'title'")
+    return node.value

@@ -1,0 +1,49 @@
+"""Shared fixtures: a project folder on disk with a config and monograph files."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+VALID = """\
+---
+title: "Un pôle territorial fédère entreprises et associations"
+date: 2026-10-16
+summary: "Deux phrases qui disent l'essentiel. La seconde aussi."
+network: ANPP
+alliance_type: innovation-societale
+territory:
+  department: "31"
+  commune: Toulouse
+stakeholders: [association, eti]
+---
+Un corps de texte.
+"""
+
+Files = dict[str, str | bytes]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[[Files], Path]:
+    """Write ``files`` (path → text or bytes) under ``tmp_path/monographs`` with the shipped
+    ``impact.yaml``; return the project folder."""
+
+    def make(files: Files) -> Path:
+        shutil.copy(ROOT / "impact.yaml", tmp_path / "impact.yaml")
+        source = tmp_path / "monographs"
+        source.mkdir(exist_ok=True)
+        for rel, content in files.items():
+            path = source / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8", newline="")
+        return tmp_path
+
+    return make

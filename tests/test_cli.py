@@ -1,0 +1,92 @@
+"""The command line as a user runs it: a real process, its output and exit status."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from .conftest import ROOT, VALID, Files
+
+
+def impact(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, check=False)
+
+
+def test_check_passes_on_the_shipped_examples() -> None:
+    result = impact(ROOT, "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    count = len(list((ROOT / "monographs").rglob("*.md")))
+    assert count >= 12
+    assert result.stdout.startswith(f"{count} monographs valid (")
+
+
+def test_check_reports_errors_of_every_file_then_a_count(
+    project: Callable[[Files], Path]
+) -> None:
+    root = project({
+        "a.md": VALID.replace("network: ANPP", "network: ANP"),
+        "b.md": VALID.replace("date: 2026-10-16", "date: 2026-02-30"),
+        "c.md": VALID,
+    })
+    result = impact(root, "check")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "monographs/a.md:5: network: unknown network 'ANP' (did you mean 'ANPP'?)",
+        "monographs/b.md:3: date: impossible date '2026-02-30': February 2026 has 28 days",
+        "2 errors in 2 files; nothing was written.",
+    ]
+
+
+def test_options_after_relative_paths(project: Callable[[Files], Path]) -> None:
+    root = project({"x.md": VALID.replace("network: ANPP", "network: RNM")})
+    (root / "monographs").rename(root / "contenu")
+    (root / "impact.yaml").rename(root / "site.yaml")
+    result = impact(root, "check", "--source", "contenu", "--config", "site.yaml")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "contenu/x.md:5: network: unknown network 'RNM' (did you mean 'RNMA'?)")
+
+
+def test_missing_source_folder_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "impact.yaml").write_text("title: x\n", encoding="utf-8")
+    result = impact(tmp_path, "check")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: monographs: no such folder; run from the project root or pass --source DIR\n")
+
+
+def test_missing_config_is_a_usage_error(tmp_path: Path) -> None:
+    result = impact(tmp_path, "check")
+    assert result.returncode == 2
+    assert result.stderr == ("error: impact.yaml: config file not found; run from the project "
+                             "root or pass --config FILE\n")
+
+
+def test_bad_config_is_exit_2_with_file_and_line(project: Callable[[Files], Path]) -> None:
+    root = project({"a.md": VALID})
+    (root / "impact.yaml").write_text(
+        "title: Site\nbase_url: impact/\nallow_html: oui\nnetworks:\n  - id: METI\n"
+        "  - id: a b\n    label: AB\n    alias: [x]\n", encoding="utf-8")
+    result = impact(root, "check")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "impact.yaml:2: base_url: 'impact/' must start with '/' (e.g. '/' or '/impact/') or be "
+        "an http(s) URL",
+        "impact.yaml:3: allow_html: expected true or false, found 'oui'",
+        "impact.yaml:5: networks[0].label: required field is missing",
+        "impact.yaml:6: networks[1].id: 'a b' must be letters, digits and single hyphens (it "
+        "becomes a web address)",
+        "impact.yaml:8: networks[1].alias: unknown key 'alias' (did you mean 'aliases'?)",
+        "5 errors in 1 file; nothing was written.",
+    ]
+
+
+def test_unknown_option_is_a_usage_error(tmp_path: Path) -> None:
+    result = impact(tmp_path, "check", "--colour")
+    assert result.returncode == 2
+    assert "unrecognized arguments: --colour" in result.stderr

@@ -1,0 +1,290 @@
+"""Every bad input → its exact message at the right ``file:line``, all in one run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from impact_ssg.errors import InvalidContent
+from impact_ssg.pipeline import Options, load
+
+from .conftest import VALID, Files
+
+
+def with_line(old: str, new: str) -> str:
+    """VALID with one line replaced (``new`` may span lines or be empty)."""
+    assert old in VALID, old
+    return VALID.replace(old, new, 1)
+
+
+F = "monographs/a.md"
+
+CASES: list[tuple[str, Files, list[str]]] = [
+    # --- vocabularies
+    ("unknown network", {"a.md": with_line("network: ANPP", "network: ANP")},
+     [f"{F}:5: network: unknown network 'ANP' (did you mean 'ANPP'?)"]),
+    ("unknown network, no close match", {"a.md": with_line("network: ANPP", "network: Zorglub")},
+     [f"{F}:5: network: unknown network 'Zorglub'; use one of: METI, RNMA, ANPP "
+      "(or add it to 'networks' in the config)"]),
+    ("unknown alliance type", {"a.md": with_line(
+        "alliance_type: innovation-societale", "alliance_type: mecennat")},
+     [f"{F}:6: alliance_type: unknown alliance type 'mecennat' (did you mean 'mecenat'?)"]),
+    ("unknown stakeholder in a list", {"a.md": with_line(
+        "stakeholders: [association, eti]", "stakeholders:\n  - association\n  - asociasion\n"
+        "  - fondation")},
+     [f"{F}:12: stakeholders: unknown stakeholder category 'asociasion' "
+      "(did you mean 'association'?)"]),
+    ("same vocabulary value twice", {"a.md": with_line(
+        "network: ANPP", "network: [ANPP, anpp]")},
+     [f"{F}:5: network: 'anpp' names 'ANPP' again; list it once"]),
+    # --- territory
+    ("unknown department", {"a.md": with_line('department: "31"', "department: Haute Garone")},
+     [f"{F}:8: territory.department: unknown department 'Haute Garone' "
+      "(did you mean 'Haute-Garonne'?)"]),
+    ("unknown department code", {"a.md": with_line('department: "31"', 'department: "975"')},
+     [f"{F}:8: territory.department: unknown department '975'; use a department's name or "
+      "INSEE code, e.g. 'Haute-Garonne' or '31'"]),
+    ("region and department disagree", {"a.md": with_line(
+        'department: "31"', 'region: Bretagne\n  department: "31"')},
+     [f"{F}:8: territory.region: 'Haute-Garonne' (31) is in 'Occitanie', not 'Bretagne'; "
+      "fix the region or leave it out (it is inferred from the department)"]),
+    ("unknown region", {"a.md": with_line(
+        'department: "31"\n  commune: Toulouse', "region: Bretange")},
+     [f"{F}:8: territory.region: unknown region 'Bretange' (did you mean 'Bretagne'?)"]),
+    ("former region", {"a.md": with_line(
+        'department: "31"\n  commune: Toulouse', "region: Midi-Pyrénées")},
+     [f"{F}:8: territory.region: unknown region 'Midi-Pyrénées': since 2016 it is part of "
+      "'Occitanie'; write 'region: Occitanie'"]),
+    ("commune without department", {"a.md": with_line('  department: "31"\n', "")},
+     [f"{F}:8: territory.commune: a commune in France needs its department; add "
+      "'department: …' (name or INSEE code) beside 'commune: Toulouse'"]),
+    ("unknown territory key", {"a.md": with_line('department: "31"', 'departement: "31"')},
+     [f"{F}:8: territory.departement: unknown key 'departement' (did you mean 'department'?)",
+      f"{F}:9: territory.commune: a commune in France needs its department; add "
+      "'department: …' (name or INSEE code) beside 'commune: Toulouse'"]),
+    ("second territory of a list wrong", {"a.md": with_line(
+        'territory:\n  department: "31"\n  commune: Toulouse',
+        'territory:\n  - department: "31"\n  - department: "20"')},
+     [f"{F}:9: territory[1].department: unknown department '20': Corsica has two departments "
+      "since 1976, '2A' (Corse-du-Sud) and '2B' (Haute-Corse)"]),
+    ("empty territory mapping", {"a.md": with_line(
+        'territory:\n  department: "31"\n  commune: Toulouse', "territory: {}")},
+     [f"{F}:7: territory: give at least one of country, region, department, commune"]),
+    ("territory as text", {"a.md": with_line(
+        'territory:\n  department: "31"\n  commune: Toulouse', "territory: Toulouse")},
+     [f"{F}:7: territory: expected a mapping such as 'department: \"31\"' or a list of them, "
+      "found text"]),
+    # --- required and empty fields
+    ("missing title", {"a.md": with_line(
+        'title: "Un pôle territorial fédère entreprises et associations"\n', "")},
+     [f"{F}:1: title: required field is missing; add 'title: \"…\"'"]),
+    ("missing date and network", {"a.md": with_line("date: 2026-10-16\n", "").replace(
+        "network: ANPP\n", "")},
+     [f"{F}:1: date: required field is missing; add 'date: YYYY-MM-DD'",
+      f"{F}:1: network: required field is missing; add 'network: … (one id or a list)'"]),
+    ("empty title", {"a.md": with_line(
+        'title: "Un pôle territorial fédère entreprises et associations"', "title:")},
+     [f"{F}:2: title: must not be empty"]),
+    ("blank quoted summary", {"a.md": with_line(
+        "summary: \"Deux phrases qui disent l'essentiel. La seconde aussi.\"", 'summary: "  "')},
+     [f"{F}:4: summary: must not be empty"]),
+    ("summary too long", {"a.md": with_line(
+        "summary: \"Deux phrases qui disent l'essentiel. La seconde aussi.\"",
+        f'summary: "{"x" * 401}"')},
+     [f"{F}:4: summary: 401 characters, more than the 400 allowed; shorten it"]),
+    ("no stakeholder at all", {"a.md": with_line("stakeholders: [association, eti]\n", "")},
+     [f"{F}:1: stakeholders: required field is missing; add 'stakeholders: [...]' (categories "
+      "such as association, pme) or partners with their 'stakeholder'"]),
+    ("title is a list", {"a.md": with_line(
+        'title: "Un pôle territorial fédère entreprises et associations"', "title: [a, b]")},
+     [f"{F}:2: title: expected text, found a list"]),
+    ("empty network list", {"a.md": with_line("network: ANPP", "network: []")},
+     [f"{F}:5: network: must not be an empty list"]),
+    # --- dates
+    ("impossible date", {"a.md": with_line("date: 2026-10-16", "date: 2026-02-30")},
+     [f"{F}:3: date: impossible date '2026-02-30': February 2026 has 28 days"]),
+    ("month 13", {"a.md": with_line("date: 2026-10-16", "date: 2026-13-01")},
+     [f"{F}:3: date: impossible date '2026-13-01': there is no month 13"]),
+    ("French date format", {"a.md": with_line("date: 2026-10-16", "date: 16/10/2026")},
+     [f"{F}:3: date: expected a date as YYYY-MM-DD (e.g. 2026-10-16), found '16/10/2026'"]),
+    ("updated before date", {"a.md": with_line(
+        "date: 2026-10-16", "date: 2026-10-16\nupdated: 2026-01-02")},
+     [f"{F}:4: updated: 2026-01-02 is before the publication date 2026-10-16; 'updated' is "
+      "the date of the last revision"]),
+    ("draft not a boolean", {"a.md": with_line("date: 2026-10-16", "date: 2026-10-16\ndraft: yes")},
+     [f"{F}:4: draft: expected true or false, found 'yes'"]),
+    # --- keys
+    ("French key", {"a.md": with_line("date: 2026-10-16", "date: 2026-10-16\nrésumé: x")},
+     [f"{F}:4: résumé: unknown key 'résumé' (did you mean 'summary'?)"]),
+    ("unknown key", {"a.md": with_line("date: 2026-10-16", "date: 2026-10-16\ncouleur: x")},
+     [f"{F}:4: couleur: unknown key 'couleur' (known keys: title, date, summary, network, "
+      "alliance_type, territory, stakeholders, partners, themes, slug, updated, authors, "
+      "draft)"]),
+    ("misspelt key", {"a.md": with_line("network: ANPP", "network: ANPP\nthemse: [emploi]")},
+     [f"{F}:6: themse: unknown key 'themse' (did you mean 'themes'?)"]),
+    ("duplicate key", {"a.md": with_line("network: ANPP", "network: ANPP\nnetwork: METI")},
+     [f"{F}:6: front matter: duplicate key 'network' (first at line 5); keep one"]),
+    ("non-string key", {"a.md": with_line("network: ANPP", "network: ANPP\n2026: x")},
+     [f"{F}:6: front matter: key '2026' is not a name (YAML reads it as int); keys are field "
+      "names such as 'title'"]),
+    # --- slugs
+    ("slug with ..", {"a.md": with_line("date: 2026-10-16", "date: 2026-10-16\nslug: ../x")},
+     [f"{F}:4: slug: invalid slug '../x': use lower-case letters, digits and single hyphens "
+      "(e.g. 'x')"]),
+    ("slug in upper case", {"a.md": with_line("date: 2026-10-16", "date: 2026-10-16\nslug: Pole")},
+     [f"{F}:4: slug: invalid slug 'Pole': use lower-case letters, digits and single hyphens "
+      "(e.g. 'pole')"]),
+    ("slug with spaces", {"a.md": with_line(
+        "date: 2026-10-16", 'date: 2026-10-16\nslug: "pôle territorial"')},
+     [f"{F}:4: slug: invalid slug 'pôle territorial': use lower-case letters, digits and "
+      "single hyphens (e.g. 'pole-territorial')"]),
+    ("duplicate slug", {"a.md": VALID, "b.md": with_line(
+        "date: 2026-10-16", "date: 2026-10-16\nslug: a")},
+     ["monographs/b.md:4: slug: 'a' is already the slug of monographs/a.md; two monographs "
+      "need two slugs: rename the file or set 'slug: …'"]),
+    ("duplicate slug from file names", {"a.md": VALID, "sub/A.md": VALID},
+     ["monographs/sub/A.md:1: slug: 'a' is already the slug of monographs/a.md; two "
+      "monographs need two slugs: rename the file or set 'slug: …'"]),
+    # --- YAML
+    ("invalid YAML: colon in value", {"a.md": with_line(
+        'title: "Un pôle territorial fédère entreprises et associations"',
+        "title: Le pôle: une histoire")},
+     [f"{F}:2: front matter: invalid YAML (mapping values are not allowed in this context): "
+      "a ':' inside a value: put the value in double quotes"]),
+    ("invalid YAML: unclosed quote", {"a.md": with_line(
+        "summary: \"Deux phrases qui disent l'essentiel. La seconde aussi.\"",
+        'summary: "Deux phrases')},
+     [f"{F}:4: front matter: invalid YAML: the quote opened on this line is not closed; "
+      "end the value with '\"'"]),
+    ("tab indentation", {"a.md": with_line('  department: "31"', '\tdepartment: "31"')},
+     [f"{F}:8: front matter: tab character used for indentation; indent with spaces"]),
+    ("alias bomb", {"a.md": with_line("network: ANPP", "network: ANPP\n" + "\n".join(
+        ["a: &a [x, x]", "b: &b [*a, *a]", "c: &c [*b, *b]"]))},
+     [f"{F}:6: front matter: anchors and aliases ('&name', '*name') are not allowed; write the "
+      "value out in full"]),
+    ("custom tag", {"a.md": with_line("network: ANPP", "network: !!python/object:os.system x")},
+     [f"{F}:5: front matter: YAML tags ('tag:yaml.org,2002:python/object:os.system') are not "
+      "allowed; write plain values"]),
+    ("front matter is a list", {"a.md": "---\n- a\n- b\n---\nCorps.\n"},
+     [f"{F}:2: front matter: expected fields ('key: value' lines), found a list"]),
+    ("front matter is a scalar", {"a.md": "---\njuste du texte\n---\nCorps.\n"},
+     [f"{F}:2: front matter: expected fields ('key: value' lines), found text"]),
+    ("empty front matter", {"a.md": "---\n---\nCorps.\n"},
+     [f"{F}:1: front matter: is empty; add the required fields (title, date, summary, "
+      "network, alliance_type, territory, stakeholders)"]),
+    ("unclosed front matter", {"a.md": VALID.replace("---\nUn corps", "Un corps")},
+     [f"{F}:1: front matter: not closed; add a '---' line after the last field"]),
+    ("no front matter", {"a.md": "# Titre\n\nCorps.\n"},
+     [f"{F}:1: front matter: the file must start with a '---' line, then the fields, then "
+      "'---'; found '# Titre'"]),
+    ("empty file", {"a.md": ""},
+     [f"{F}:1: file: is empty; a monograph starts with '---', its fields, and '---' "
+      "(python build.py new \"Titre\" writes one)"]),
+    ("invalid UTF-8", {"a.md": VALID.replace("Un corps", "Un\n\ncorps").encode().replace(
+        b"Un\n\ncorps", b"Un\n\nc\xe9rps")},
+     [f"{F}:14: file: not valid UTF-8 (byte 0xE9); save the file as UTF-8"]),
+    ("UTF-16", {"a.md": VALID.encode("utf-16")},
+     [f"{F}:1: file: is UTF-16; save it as UTF-8"]),
+    # --- partners and organisations
+    ("partner without category", {"a.md": with_line(
+        "stakeholders: [association, eti]",
+        "stakeholders: [association]\npartners:\n  - name: Menuiserie Dubreuil")},
+     [f"{F}:12: partners[0].stakeholder: required field is missing; add 'stakeholder: …' (one "
+      "of grande-entreprise, eti, pme, association, fondation, collectivite, institution, "
+      "universite, citoyens)"]),
+    ("partner URL not a web address", {"a.md": with_line(
+        "stakeholders: [association, eti]",
+        "stakeholders: [association]\npartners:\n  - name: Menuiserie Dubreuil\n"
+        "    stakeholder: pme\n    url: javascript:alert(1)")},
+     [f"{F}:14: partners[0].url: 'javascript:alert(1)' is not a web address; write it in "
+      "full, e.g. 'https://www.example.org'"]),
+    ("organisation category conflict", {
+        "a.md": with_line("stakeholders: [association, eti]",
+                          "partners:\n  - name: Menuiserie Dubreuil\n    stakeholder: pme"),
+        "b.md": with_line("stakeholders: [association, eti]",
+                          "partners:\n  - name: menuiserie  dubreuil\n    stakeholder: eti")},
+     ["monographs/b.md:12: partners[0].stakeholder: 'menuiserie  dubreuil' is 'eti' here but "
+      "'pme' in monographs/a.md:12; an organisation has one stakeholder category everywhere"]),
+    ("organisations sharing a page", {
+        "a.md": with_line("stakeholders: [association, eti]",
+                          "partners:\n  - name: A.B.C\n    stakeholder: pme"),
+        "b.md": with_line("stakeholders: [association, eti]",
+                          "partners:\n  - name: A & B C\n    stakeholder: pme")},
+     ["monographs/b.md:12: partners[0].name: 'A & B C' and 'A.B.C' (monographs/a.md:12) would "
+      "share the page /organisations/a-b-c/; spell them alike if they are one organisation, "
+      "or tell their names apart"]),
+    # --- body references
+    ("link to a missing monograph", {"a.md": VALID + "\nVoir [le pôle](pole.md).\n"},
+     [f"{F}:14: body: link 'pole.md': no such monograph file in monographs/"]),
+    ("link to a missing monograph, close match", {
+        "a.md": VALID + "\nVoir\n[le pôle](sub/pole-lauragai.md#x).\n",
+        "sub/pole-lauragais.md": VALID},
+     [f"{F}:15: body: link 'sub/pole-lauragai.md': no such monograph file in monographs/ "
+      "(did you mean 'sub/pole-lauragais.md'?)"]),
+    ("link outside the source folder", {"a.md": VALID + "\n[x](../README.md)\n"},
+     [f"{F}:14: body: link '../README.md' points outside monographs/; link only to files "
+      "under it, or use a full https:// address"]),
+    ("missing image", {"a.md": VALID + "\n![Schéma](images/schema.png)\n"},
+     [f"{F}:14: body: image 'images/schema.png': no such file in monographs/"]),
+    ("link to an ignored file", {"a.md": VALID + "\n[x](_brouillon.md)\n",
+                                 "_brouillon.md": VALID},
+     [f"{F}:14: body: link '_brouillon.md' points at a file that is ignored (its name or "
+      "folder starts with '_' or '.'); rename it or drop the link"]),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_bad_input_gives_exact_errors(
+    project: Callable[[Files], Path], files: Files, expected: list[str]
+) -> None:
+    root = project(files)
+    with pytest.raises(InvalidContent) as caught:
+        load(Options(config=root / "impact.yaml", source=root / "monographs"))
+    prefix = (root / "monographs").as_posix() + "/"
+    assert [str(e).replace(prefix, "monographs/") for e in caught.value.errors] == expected
+
+
+def test_symlink_is_an_error(project: Callable[[Files], Path]) -> None:
+    root = project({"a.md": VALID})
+    (root / "monographs" / "lien.md").symlink_to(root / "monographs" / "a.md")
+    (root / "monographs" / "dossier").symlink_to(root)
+    with pytest.raises(InvalidContent) as caught:
+        load(Options(config=root / "impact.yaml", source=root / "monographs"))
+    src = (root / "monographs").as_posix()
+    assert [str(e) for e in caught.value.errors] == [
+        f"{src}/dossier: file: is a symbolic link; impact-ssg never follows links: put the "
+        "file itself here",
+        f"{src}/lien.md: file: is a symbolic link; impact-ssg never follows links: put the "
+        "file itself here",
+    ]
+
+
+def test_file_above_the_size_cap_is_refused(project: Callable[[Files], Path]) -> None:
+    root = project({"a.md": VALID + "x" * (1024 * 1024)})
+    with pytest.raises(InvalidContent) as caught:
+        load(Options(config=root / "impact.yaml", source=root / "monographs"))
+    (error,) = caught.value.errors
+    assert error.field == "file" and "more than the 1,048,576 allowed" in error.message
+
+
+def test_every_broken_file_is_reported_in_one_run(project: Callable[[Files], Path]) -> None:
+    files: Files = {f"{i:02d}.md": text for i, (_, case, _) in enumerate(CASES)
+                    for text in case.values() if len(case) == 1}
+    expected = sum(1 for _, case, _ in CASES if len(case) == 1)
+    root = project(files)
+    with pytest.raises(InvalidContent) as caught:
+        load(Options(config=root / "impact.yaml", source=root / "monographs"))
+    assert len({e.path for e in caught.value.errors}) == expected
+
+
+def test_bom_and_crlf_file_passes(project: Callable[[Files], Path]) -> None:
+    text = "\ufeff" + VALID.replace("\n", "\r\n")
+    root = project({"a.md": text.encode("utf-8")})
+    corpus = load(Options(config=root / "impact.yaml", source=root / "monographs"))
+    (monograph,) = corpus.monographs
+    assert monograph.title == "Un pôle territorial fédère entreprises et associations"
+    assert monograph.territories[0].department == "Haute-Garonne"
+    assert monograph.body_line == 12
