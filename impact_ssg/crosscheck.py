@@ -28,7 +28,9 @@ def crosscheck(
 ) -> tuple[list[ContentError], list[ContentWarning]]:
     """Check ``monographs`` (in source order) against each other and the other ``files``.
 
-    ``files`` are the non-monograph files under the source folder (relative paths),
+    ``files`` are every other file under the source folder (relative paths), the
+    monograph files that failed validation included: a link to one of those is not
+    reported again, as the file's own errors say what to fix;
     ``source_name`` how messages name that folder, ``drafts`` whether drafts get pages in
     this build.
     """

@@ -71,9 +71,10 @@ def load(options: Options) -> Corpus:
             errors.extend(result)
         else:
             monographs.append(result)
+    valid = {m.source for m in monographs}
+    others = [f.rel for f in (*found.assets, *found.monographs) if f.rel not in valid]
     cross_errors, warnings = crosscheck(
-        monographs, (a.rel for a in found.assets), options.source.as_posix().rstrip("/"),
-        drafts=options.drafts)
+        monographs, others, options.source.as_posix().rstrip("/"), drafts=options.drafts)
     errors.extend(cross_errors)
     if errors:
         raise InvalidContent(errors)

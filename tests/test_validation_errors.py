@@ -223,6 +223,10 @@ CASES: list[tuple[str, Files, list[str]]] = [
         "sub/pole-lauragais.md": VALID},
      [f"{F}:15: body: link 'sub/pole-lauragai.md': no such monograph file in monographs/ "
       "(did you mean 'sub/pole-lauragais.md'?)"]),
+    ("link to an invalid monograph reports only that file", {
+        "a.md": VALID + "\n[b](b.md)\n",
+        "b.md": with_line("network: ANPP", "network: ANP")},
+     ["monographs/b.md:5: network: unknown network 'ANP' (did you mean 'ANPP'?)"]),
     ("link outside the source folder", {"a.md": VALID + "\n[x](../README.md)\n"},
      [f"{F}:14: body: link '../README.md' points outside monographs/; link only to files "
       "under it, or use a full https:// address"]),
