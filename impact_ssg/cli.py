@@ -15,7 +15,8 @@ from typing import TextIO
 
 from . import __version__
 from .errors import ConfigError, InvalidContent, SsgError
-from .pipeline import Options, load
+from .pipeline import BuildReport, Options, build, load, load_settings
+from .scaffold import create
 
 COMMANDS = ("build", "check", "serve", "new")
 
@@ -102,10 +103,39 @@ def _run(args: argparse.Namespace) -> int:
             print(warning, file=sys.stderr)
         if not options.quiet:
             drafts = sum(m.draft for m in corpus.monographs)
-            print(f"{len(corpus.monographs)} monographs valid ({drafts} drafts).")
+            print(f"{_count(len(corpus.monographs), 'monograph')} valid "
+                  f"({_count(drafts, 'draft')}).")
+        return 0
+    if args.command == "build":
+        report = build(options)
+        _summary(report, options)
+        return 0
+    if args.command == "new":
+        path = create(args.title, options.source, load_settings(options))
+        print(f"Wrote {path.as_posix()} (a draft): fill it in, then set 'draft: false'.")
         return 0
     print(f"impact-ssg: '{args.command}' is not yet implemented", file=sys.stderr)
     return 2
+
+
+def _summary(report: BuildReport, options: Options) -> None:
+    if options.quiet:
+        return
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
+    if not report.absolute_base:
+        print("warning: base_url is a path, so the feed and sitemap carry path URLs (fine for "
+              "a preview); set an absolute base_url such as 'https://example.org/impact/' "
+              "before publishing", file=sys.stderr)
+    skipped = report.drafts_skipped
+    drafts = f", {_count(skipped, 'draft')} skipped" if skipped else ""
+    print(f"Built {_count(report.monographs, 'monograph')}{drafts}: "
+          f"{_count(report.pages, 'page')} and {_count(report.files, 'file')} in "
+          f"{options.output.as_posix()}/ ({report.seconds:.2f} s).")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _report(errors: Sequence[object], out: TextIO) -> None:

@@ -1,20 +1,26 @@
 """Monograph bodies: the Markdown parser and what a body refers to.
 
-``make_parser(allow_html)`` returns the one ``MarkdownIt`` the site uses (CommonMark with
-tables, strikethrough and footnotes; raw HTML shown as text unless ``allow_html``);
-others may ``.use(plugin)`` on it. ``references(body, parser)`` lists the local files
-a body links to or embeds, with their line, so that the index can check them.
+``make_parser(allow_html)`` returns the ``MarkdownIt`` every body is read with (CommonMark
+with tables, strikethrough and footnotes; raw HTML shown as text unless ``allow_html``);
+others may ``.use(plugin)`` on it. ``references`` lists the local files a body links to
+or embeds, with their line, so that they can be checked. ``make_renderer`` adds what
+pages need (link allowlist, French typography) and ``render`` turns a body into HTML
+with its table of contents, links to monograph files rewritten to their pages.
 """
 
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
+
+from .slug import slugify
+from .typography import french
 
 # Deeper nesting is no real document; the cap keeps pathological input cheap.
 MAX_NESTING = 20
@@ -73,3 +79,142 @@ def references(tokens: list[Token], source_rel: str, body_line: int) -> list[Ref
                     target = posixpath.normpath(posixpath.join(folder, path))
                     found.append(Reference(target, path, line, child.type == "image"))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """An entry of a body's table of contents."""
+
+    level: int
+    """2 or 3 (the page's title is the only ``h1``)."""
+    id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBody:
+    """A body as HTML, with its table of contents."""
+
+    html: str
+    toc: tuple[Heading, ...]
+
+
+# Ids the page templates use; body headings never take them.
+RESERVED_IDS = frozenset({"contenu", "sommaire", "faits", "corps", "voir-aussi", "resume",
+                          "menu", "recherche", "resultats"})
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def is_safe_link(url: str) -> bool:
+    """The link allowlist: http(s), mailto, and scheme-less (relative, ``/x``, ``#x``)."""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return not scheme or scheme in SAFE_SCHEMES
+
+
+def make_renderer(allow_html: bool = False) -> MarkdownIt:
+    """The parser configured for pages: link allowlist, French quotes and typography,
+    tables in a scrollable region."""
+    parser = make_parser(allow_html)
+    parser.options["typographer"] = True
+    parser.options["quotes"] = ["«\u202f", "\u202f»", "“", "”"]
+    parser.validateLink = is_safe_link  # type: ignore[method-assign]
+    parser.core.ruler.push("french_typography", _typography_rule)
+    parser.add_render_rule("table_open", _table_open)
+    parser.add_render_rule("table_close", _table_close)
+    return parser
+
+
+def _typography_rule(state: object) -> None:
+    for token in state.tokens:  # type: ignore[attr-defined]
+        if token.type == "inline" and token.children:
+            for child in token.children:
+                if child.type == "text":
+                    child.content = french(child.content)
+
+
+def _table_open(self: object, tokens: list[Token], idx: int, options: object, env: object) -> str:
+    return '<div class="table-scroll" role="region" tabindex="0" aria-label="Tableau">\n<table>\n'
+
+
+def _table_close(self: object, tokens: list[Token], idx: int, options: object, env: object) -> str:
+    return "</table>\n</div>\n"
+
+
+def render(
+    parser: MarkdownIt,
+    body: str,
+    source_rel: str,
+    link_to: Callable[[str], str | None],
+    file_url: Callable[[str], str],
+) -> RenderedBody:
+    """Render a body parsed by ``make_renderer``'s parser.
+
+    ``link_to(target)`` gives the URL of the monograph whose file is ``target`` (relative to
+    the source folder), or ``None`` to show the link as plain text (a draft);
+    ``file_url(target)`` the URL of another file. Headings are shifted so the body starts
+    at ``h2`` and never skips a level, and get stable, unique ids.
+    """
+    tokens = parser.parse(body, {})
+    toc = _headings(tokens)
+    folder = posixpath.dirname(source_rel)
+    for block in tokens:
+        if block.type == "inline" and block.children:
+            block.children = _rewrite_links(block.children, folder, link_to, file_url)
+    return RenderedBody(parser.renderer.render(tokens, parser.options, {}), toc)
+
+
+def _headings(tokens: list[Token]) -> tuple[Heading, ...]:
+    opens = [i for i, t in enumerate(tokens) if t.type == "heading_open"]
+    if not opens:
+        return ()
+    shift = 2 - min(int(tokens[i].tag[1]) for i in opens)
+    used = set(RESERVED_IDS)
+    toc: list[Heading] = []
+    previous = 1
+    for i in opens:
+        level = min(max(int(tokens[i].tag[1]) + shift, 2), previous + 1, 6)
+        previous = level
+        tokens[i].tag = tokens[i + 2].tag = f"h{level}"
+        inline = tokens[i + 1]
+        text = "".join(c.content for c in inline.children or () if c.type in (
+            "text", "code_inline")) or inline.content
+        base = slugify(text) or "section"
+        ident, n = base, 1
+        while ident in used:
+            n += 1
+            ident = f"{base}-{n}"
+        used.add(ident)
+        tokens[i].attrSet("id", ident)
+        if level <= 3:
+            toc.append(Heading(level, ident, french(text)))
+    return tuple(toc)
+
+
+def _rewrite_links(
+    children: list[Token], folder: str, link_to: Callable[[str], str | None],
+    file_url: Callable[[str], str],
+) -> list[Token]:
+    kept: list[Token] = []
+    dropped_depth: list[int] = []  # nesting levels of link_open tokens turned into text
+    for token in children:
+        if token.type == "link_close" and dropped_depth and dropped_depth[-1] == token.level:
+            dropped_depth.pop()
+            continue
+        if token.type in ("link_open", "image"):
+            attr = "href" if token.type == "link_open" else "src"
+            href = str(token.attrGet(attr) or "")
+            path = local_target(href)
+            if path is not None:
+                fragment = urlsplit(href).fragment
+                target = posixpath.normpath(posixpath.join(folder, path))
+                url = (link_to(target) if target.endswith(".md") and token.type == "link_open"
+                       else file_url(target))
+                if url is None:
+                    dropped_depth.append(token.level)
+                    continue
+                token.attrSet(attr, url + (f"#{fragment}" if fragment else ""))
+            if token.type == "image":
+                token.attrSet("loading", "lazy")
+                token.attrSet("decoding", "async")
+        kept.append(token)
+    return kept

@@ -4,20 +4,31 @@
 
 ``load`` runs the stages up to the finished, checked corpus and raises
 ``InvalidContent`` with every error found in every file; ``check`` is ``load`` alone.
+``build`` runs them all; the output folder is replaced only once every page is written.
 """
 
 from __future__ import annotations
 
+import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
+from . import opendata
 from .config import Config, load_config
 from .crosscheck import crosscheck
 from .errors import ContentError, ContentWarning, InvalidContent, UsageError
+from .index import build_site
 from .markdown import make_parser
 from .model import Monograph
+from .plan import Output, OutputPage, plan
+from .publish import check_output, publish, safe_join
+from .render import make_environment, render_page
 from .schema import validate
 from .source import SourceFile, discover, read_document
+from .urls import output_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +90,64 @@ def load(options: Options) -> Corpus:
     if errors:
         raise InvalidContent(errors)
     return Corpus(config, tuple(monographs), found.assets, tuple(sorted(warnings)))
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did, for the summary line."""
+
+    monographs: int
+    drafts_skipped: int
+    pages: int
+    files: int
+    seconds: float
+    warnings: tuple[ContentWarning, ...]
+    absolute_base: bool
+    """Whether ``base_url`` is absolute (feed and sitemap need it to publish)."""
+
+
+def templates_dir(options: Options) -> Path:
+    """The project's templates: ``templates/`` beside the config file."""
+    return options.config.parent / "templates"
+
+
+def build(options: Options) -> BuildReport:
+    """Validate, index, plan, render and publish; raises on any error, leaving the output
+    folder as it was."""
+    started = time.perf_counter()
+    corpus = load(options)
+    templates = templates_dir(options)
+    if not templates.is_dir():
+        raise UsageError(f"{templates.as_posix()}: no such folder; the site's templates live "
+                         "in templates/ beside the config file")
+    check_output(options.output, (options.config.parent, options.source, templates),
+                 (options.source, templates))
+    site = build_site(corpus.config, corpus.monographs, corpus.assets, drafts=options.drafts)
+    data = {"monographs.json": lambda: opendata.to_json(site),
+            "monographs.csv": lambda: opendata.to_csv(site)}
+    outputs = plan(site, templates / "static", data)
+    env = make_environment(templates, site)
+
+    def write(folder: Path) -> None:
+        for output in outputs:
+            _write(folder, output, env)
+
+    publish(options.output, write)
+    pages = sum(isinstance(o, OutputPage) for o in outputs)
+    return BuildReport(
+        monographs=len(site.monographs),
+        drafts_skipped=0 if options.drafts else sum(m.draft for m in corpus.monographs),
+        pages=pages, files=len(outputs) - pages,
+        seconds=time.perf_counter() - started, warnings=corpus.warnings,
+        absolute_base=site.config.base_is_absolute)
+
+
+def _write(folder: Path, output: Output, env: jinja2.Environment) -> None:
+    path = safe_join(folder, output_file(output.route))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(output, OutputPage):
+        path.write_bytes(render_page(env, output))
+    elif output.copy_from is not None:
+        shutil.copyfile(output.copy_from, path)
+    elif output.make is not None:
+        path.write_bytes(output.make())

@@ -58,6 +58,7 @@ TERRITORY_FRENCH = {"pays": "country", "departement": "department", "ville": "co
                     "city": "commune"}
 PARTNER_FRENCH = {"nom": "name", "categorie": "stakeholder", "acteur": "stakeholder",
                   "site": "url", "siteweb": "url", "lien": "url"}
+OPTIONAL = frozenset(KEYS) - set(REQUIRED) - {"stakeholders"}
 TERRITORY_KEYS = ("country", "region", "department", "commune")
 PARTNER_KEYS = ("name", "stakeholder", "url")
 T = TypeVar("T")
@@ -77,7 +78,12 @@ def validate(
 
     def value(key: str) -> Node | None:
         entry = fm.get(key)
-        return entry.value if entry is not None else None
+        if entry is None:
+            return None
+        # An optional field left empty ('themes:' or 'themes: []') counts as absent.
+        empty = (isinstance(entry.value, Scalar) and entry.value.is_null) or (
+            isinstance(entry.value, Sequence) and not entry.value.items)
+        return None if empty and key in OPTIONAL else entry.value
 
     title = _opt(value("title"), lambda n: fields.text(n, "title"))
     summary = _opt(value("summary"), lambda n: fields.text(n, "summary", max_chars=MAX_SUMMARY))

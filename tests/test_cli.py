@@ -21,7 +21,7 @@ def test_check_passes_on_the_shipped_examples() -> None:
     assert result.stderr == ""
     count = len(list((ROOT / "monographs").rglob("*.md")))
     assert count >= 12
-    assert result.stdout.startswith(f"{count} monographs valid (")
+    assert result.stdout.startswith(f"{count} monographs valid (1 draft)")
 
 
 def test_check_reports_errors_of_every_file_then_a_count(
@@ -90,3 +90,33 @@ def test_unknown_option_is_a_usage_error(tmp_path: Path) -> None:
     result = impact(tmp_path, "check", "--colour")
     assert result.returncode == 2
     assert "unrecognized arguments: --colour" in result.stderr
+
+
+def test_new_writes_a_valid_draft_and_never_overwrites(
+    project: Callable[[Files], Path]
+) -> None:
+    root = project({})
+    result = impact(root, "new", "L'école : « Un projet » à Brest")
+    assert result.returncode == 0, result.stderr
+    path = root / "monographs" / "l-ecole-un-projet-a-brest.md"
+    assert result.stdout == f"Wrote monographs/{path.name} (a draft): fill it in, then set " \
+        "'draft: false'.\n"
+    text = path.read_text("utf-8")
+    assert 'title: "L\'école : « Un projet » à Brest"' in text and "draft: true" in text
+    for key in ("date", "summary", "network", "alliance_type", "territory", "stakeholders",
+                "partners", "themes", "authors", "slug", "updated"):
+        assert f"{key}:" in text, key
+    assert impact(root, "check").returncode == 0
+    path.write_text("mine", "utf-8")
+    again = impact(root, "new", "L’école : un projet à Brest")
+    assert again.returncode == 2
+    assert again.stderr == (f"error: monographs/{path.name}: already exists; edit it, or "
+                            "choose another title\n")
+    assert path.read_text("utf-8") == "mine"
+
+
+def test_new_never_writes_outside_the_source_folder(project: Callable[[Files], Path]) -> None:
+    root = project({})
+    result = impact(root, "new", "../../etc/passwd")
+    assert result.returncode == 0
+    assert [p.name for p in (root / "monographs").iterdir()] == ["etc-passwd.md"]

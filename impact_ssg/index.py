@@ -1,0 +1,319 @@
+"""Index: the checked corpus → ``Site``, the whole model every page reads.
+
+Terms (networks, alliance types, stakeholder categories, organisations, themes) with
+their monographs, the territory tree with roll-up counts, related monographs with the
+reasons they are related, and every body rendered. Nothing renders before this is done;
+templates only read it. ``by_recency`` is the one order of monographs everywhere.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from . import urls
+from .config import Config
+from .markdown import RenderedBody, make_renderer, render
+from .model import Monograph
+from .slug import fold, slugify
+from .source import SourceFile
+from .territory import FRANCE, Territory
+from .vocabulary import Vocabulary
+
+LEVELS = ("country", "region", "department", "commune")
+RELATED_COUNT = 4
+# A facet value shared by more monographs than this says little about relatedness and
+# would make the search quadratic; it still counts when scoring other candidates.
+SELECTIVE = 250
+
+
+def by_recency(monographs: Iterable[Monograph]) -> tuple[Monograph, ...]:
+    """Newest first, then by slug: the order of every list of monographs."""
+    return tuple(sorted(monographs, key=lambda m: (-m.date.toordinal(), m.slug)))
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A page that gathers monographs: a network, alliance type, category, organisation
+    or theme."""
+
+    kind: str
+    """URL segment of its kind (``reseaux``, ``alliances``, ``acteurs``, ``organisations``,
+    ``themes``)."""
+    slug: str
+    label: str
+    monographs: tuple[Monograph, ...]
+    """Newest first."""
+    description: str = ""
+    category: str | None = None
+    """An organisation's stakeholder category id."""
+    website: str | None = None
+    """An organisation's web address, when a monograph gives one."""
+
+    @property
+    def route(self) -> str:
+        return urls.term(self.kind, self.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class TerritoryNode:
+    """One level of the territory tree; ``monographs`` are those at it and below."""
+
+    level: str
+    name: str
+    slugs: tuple[str, ...]
+    monographs: tuple[Monograph, ...]
+    children: tuple[TerritoryNode, ...]
+    code: str | None = None
+    """INSEE code of a French department."""
+
+    @property
+    def route(self) -> str:
+        return urls.territory(self.slugs)
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A monograph related to another, and why."""
+
+    monograph: Monograph
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the pages show. Reverse lookups (a monograph's terms) go through it."""
+
+    config: Config
+    monographs: tuple[Monograph, ...]
+    """The published monographs (drafts too with ``--drafts``), newest first."""
+    terms: Mapping[str, tuple[Term, ...]]
+    """Kind → its terms, in display order."""
+    territories: tuple[TerritoryNode, ...]
+    """The countries, France first."""
+    related: Mapping[str, tuple[Related, ...]]
+    """Slug → related monographs, most related first."""
+    bodies: Mapping[str, RenderedBody]
+    """Slug → rendered body."""
+    assets: tuple[SourceFile, ...]
+    term_by_slug: Mapping[tuple[str, str], Term]
+    node_by_slugs: Mapping[tuple[str, ...], TerritoryNode]
+
+    def terms_of(self, monograph: Monograph, kind: str) -> tuple[Term, ...]:
+        """The terms of ``kind`` a monograph belongs to, in its own order."""
+        return tuple(self.term_by_slug[(kind, slug)] for slug in _slugs_of(monograph, kind))
+
+    def trail(self, territory: Territory) -> tuple[TerritoryNode, ...]:
+        """The tree nodes of a territory, from its country down."""
+        slugs = territory.slugs
+        return tuple(self.node_by_slugs[slugs[: i + 1]] for i in range(len(slugs)))
+
+    def vocabulary(self, kind: str) -> Vocabulary:
+        """The vocabulary behind a kind of term."""
+        return {urls.NETWORKS: self.config.networks, urls.ALLIANCES: self.config.alliance_types,
+                urls.STAKEHOLDERS: self.config.stakeholders}[kind]
+
+
+def _slugs_of(monograph: Monograph, kind: str) -> tuple[str, ...]:
+    if kind == urls.NETWORKS:
+        return tuple(i.lower() for i in monograph.networks)
+    if kind == urls.ALLIANCES:
+        return tuple(i.lower() for i in monograph.alliance_types)
+    if kind == urls.STAKEHOLDERS:
+        return tuple(i.lower() for i in monograph.stakeholders)
+    if kind == urls.ORGANISATIONS:
+        return tuple(slugify(p.name) for p in monograph.partners)
+    if kind == urls.THEMES:
+        return tuple(slugify(t) for t in monograph.themes)
+    raise KeyError(kind)
+
+
+def build_site(
+    config: Config, monographs: Iterable[Monograph], assets: tuple[SourceFile, ...],
+    drafts: bool = False,
+) -> Site:
+    """Index the corpus (all valid monographs, in source order)."""
+    every = tuple(monographs)
+    shown = by_recency(m for m in every if drafts or not m.draft)
+    terms = {
+        urls.NETWORKS: _vocabulary_terms(urls.NETWORKS, config.networks, shown),
+        urls.ALLIANCES: _vocabulary_terms(urls.ALLIANCES, config.alliance_types, shown),
+        urls.STAKEHOLDERS: _vocabulary_terms(urls.STAKEHOLDERS, config.stakeholders, shown),
+        urls.ORGANISATIONS: _organisations(shown, every),
+        urls.THEMES: _themes(shown, every),
+    }
+    term_by_slug = {(t.kind, t.slug): t for group in terms.values() for t in group}
+    territories = _territory_tree(shown)
+    node_by_slugs: dict[tuple[str, ...], TerritoryNode] = {}
+
+    def register(nodes: Iterable[TerritoryNode]) -> None:
+        for node in nodes:
+            node_by_slugs[node.slugs] = node
+            register(node.children)
+
+    register(territories)
+    return Site(config, shown, terms, territories, _related(shown), _bodies(config, shown),
+                assets, term_by_slug, node_by_slugs)
+
+
+def _members(shown: tuple[Monograph, ...], kind: str) -> dict[str, list[Monograph]]:
+    """Term slug → its monographs, in the order of ``shown``."""
+    members: dict[str, list[Monograph]] = defaultdict(list)
+    for monograph in shown:
+        for slug in _slugs_of(monograph, kind):
+            members[slug].append(monograph)
+    return members
+
+
+def _vocabulary_terms(kind: str, vocabulary: Vocabulary, shown: tuple[Monograph, ...]
+                      ) -> tuple[Term, ...]:
+    members = _members(shown, kind)
+    return tuple(Term(kind, e.slug, e.label, tuple(members[e.slug]), e.description)
+                 for e in vocabulary.entries)
+
+
+def _organisations(shown: tuple[Monograph, ...], every: tuple[Monograph, ...]
+                   ) -> tuple[Term, ...]:
+    # The first spelling in source order names the organisation, whatever is shown.
+    names: dict[str, tuple[str, str, str | None]] = {}
+    for monograph in every:
+        for partner in monograph.partners:
+            slug = slugify(partner.name)
+            name, category, website = names.get(slug, (partner.name, partner.stakeholder, None))
+            names[slug] = (name, category, website or partner.url)
+    terms = [Term(urls.ORGANISATIONS, slug, names[slug][0], tuple(found),
+                  category=names[slug][1], website=names[slug][2])
+             for slug, found in _members(shown, urls.ORGANISATIONS).items()]
+    return tuple(sorted(terms, key=lambda t: (fold(t.label), t.slug)))
+
+
+def _themes(shown: tuple[Monograph, ...], every: tuple[Monograph, ...]) -> tuple[Term, ...]:
+    labels: dict[str, str] = {}
+    for monograph in every:
+        for theme in monograph.themes:
+            labels.setdefault(slugify(theme), theme)
+    terms = [Term(urls.THEMES, slug, labels[slug], tuple(found))
+             for slug, found in _members(shown, urls.THEMES).items()]
+    return tuple(sorted(terms, key=lambda t: (fold(t.label), t.slug)))
+
+
+@dataclass
+class _Branch:
+    level: str
+    name: str
+    code: str | None
+    members: dict[str, Monograph]
+    children: dict[str, _Branch]
+
+
+def _territory_tree(shown: tuple[Monograph, ...]) -> tuple[TerritoryNode, ...]:
+    roots: dict[str, _Branch] = {}
+    for monograph in shown:
+        for territory in monograph.territories:
+            level_names = [(level, getattr(territory, level)) for level in LEVELS
+                           if getattr(territory, level) is not None]
+            branches = roots
+            for level, name in level_names:
+                slug = slugify(name)
+                code = territory.department_code if level == "department" else None
+                branch = branches.setdefault(slug, _Branch(level, name, code, {}, {}))
+                branch.members[monograph.slug] = monograph
+                branches = branch.children
+
+    def freeze(branches: dict[str, _Branch], parent: tuple[str, ...]) -> tuple[TerritoryNode, ...]:
+        nodes = [TerritoryNode(b.level, b.name, (*parent, slug),
+                               by_recency(b.members.values()),
+                               freeze(b.children, (*parent, slug)), b.code)
+                 for slug, b in branches.items()]
+        return tuple(sorted(nodes, key=lambda n: (n.name != FRANCE, fold(n.name), n.slugs)))
+
+    return freeze(roots, ())
+
+
+def _facets(monograph: Monograph) -> dict[str, set[str]]:
+    """What relatedness compares, as sets of keys per facet."""
+    places: dict[str, set[str]] = {"commune": set(), "department": set(), "region": set()}
+    for t in monograph.territories:
+        if t.commune:
+            places["commune"].add("/".join(t.slugs))
+        if t.department:
+            places["department"].add("/".join(t.slugs[:3]))
+        if t.region:
+            places["region"].add("/".join(t.slugs[:2]))
+    return {
+        "organisation": {fold(p.name) for p in monograph.partners},
+        **places,
+        "theme": {slugify(t) for t in monograph.themes},
+        "alliance": set(monograph.alliance_types),
+        "network": set(monograph.networks),
+    }
+
+
+_WEIGHTS = {"organisation": 5.0, "commune": 4.0, "department": 3.0, "region": 2.0,
+            "theme": 1.5, "alliance": 1.0, "network": 1.0}
+_MIN_SCORE = 2.0
+
+
+def _related(shown: tuple[Monograph, ...]) -> dict[str, tuple[Related, ...]]:
+    facets = {m.slug: _facets(m) for m in shown}
+    postings: dict[tuple[str, str], list[Monograph]] = defaultdict(list)
+    for monograph in shown:
+        for facet, keys in facets[monograph.slug].items():
+            for key in keys:
+                postings[(facet, key)].append(monograph)
+    related: dict[str, tuple[Related, ...]] = {}
+    for monograph in shown:
+        mine = facets[monograph.slug]
+        candidates: dict[str, Monograph] = {}
+        for facet, keys in mine.items():
+            for key in keys:
+                posting = postings[(facet, key)]
+                if len(posting) <= SELECTIVE:
+                    candidates.update((m.slug, m) for m in posting)
+        candidates.pop(monograph.slug, None)
+        scored = []
+        for other in candidates.values():
+            theirs = facets[other.slug]
+            shared = {f: mine[f] & theirs[f] for f in _WEIGHTS}
+            # A shared commune implies a shared department and region: count the closest.
+            for finer, coarser in (("commune", "department"), ("department", "region")):
+                if shared[finer]:
+                    shared[coarser] = set()
+            score = sum(_WEIGHTS[f] * len(keys) for f, keys in shared.items())
+            if score >= _MIN_SCORE:
+                scored.append((-score, -other.date.toordinal(), other.slug, other, shared))
+        scored.sort(key=lambda s: s[:3])
+        related[monograph.slug] = tuple(Related(s[3], _reasons(s[4], s[3]))
+                                        for s in scored[:RELATED_COUNT])
+    return related
+
+
+def _reasons(shared: dict[str, set[str]], other: Monograph) -> tuple[str, ...]:
+    reasons = []
+    names = {fold(p.name): p.name for p in other.partners}
+    for key in sorted(shared["organisation"]):
+        reasons.append(f"partenaire commun : {names[key]}")
+    if shared["commune"]:
+        reasons.append("même commune")
+    elif shared["department"]:
+        reasons.append("même département")
+    elif shared["region"]:
+        reasons.append("même région")
+    themes = {slugify(t): t for t in other.themes}
+    for key in sorted(shared["theme"]):
+        reasons.append(f"thème : {themes[key]}")
+    if shared["alliance"]:
+        reasons.append("même type d’alliance")
+    if shared["network"]:
+        reasons.append("même réseau")
+    return tuple(reasons)
+
+
+def _bodies(config: Config, shown: tuple[Monograph, ...]) -> dict[str, RenderedBody]:
+    parser = make_renderer(config.allow_html)
+    base = urls.Urls(config.base_url)
+    pages = {m.source: base(urls.monograph(m.slug)) for m in shown}
+    return {m.slug: render(parser, m.body, m.source, pages.get,
+                           lambda rel: base(urls.asset(rel)))
+            for m in shown}

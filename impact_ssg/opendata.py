@@ -1,0 +1,85 @@
+"""Open data: the published monographs as ``monographs.json`` and ``monographs.csv``.
+
+One record per monograph with the fields of SPEC §4. The CSV is UTF-8 with a BOM so that
+spreadsheet software reads accents right, list cells are joined with `` | ``, and a cell
+that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab
+or carriage return) is prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from . import urls
+from .index import Site
+from .model import Monograph
+from .slug import slugify
+
+
+def record(site: Site, monograph: Monograph) -> dict[str, object]:
+    """The open-data record of one monograph."""
+    link = urls.Urls(site.config.base_url)
+    return {
+        "slug": monograph.slug,
+        "title": monograph.title,
+        "url": link.full(urls.monograph(monograph.slug)),
+        "date": monograph.date.isoformat(),
+        "updated": monograph.updated.isoformat() if monograph.updated else None,
+        "summary": monograph.summary,
+        "networks": list(monograph.networks),
+        "alliance_types": list(monograph.alliance_types),
+        "stakeholders": list(monograph.stakeholders),
+        "organisations": [{"name": p.name, "slug": slugify(p.name), "stakeholder": p.stakeholder}
+                          for p in monograph.partners],
+        "territories": [{
+            "country": t.country, "region": t.region, "department": t.department,
+            "department_code": t.department_code, "commune": t.commune,
+            "url": link.full(urls.territory(t.slugs)),
+        } for t in monograph.territories],
+        "themes": list(monograph.themes),
+        "authors": list(monograph.authors),
+    }
+
+
+def to_json(site: Site) -> bytes:
+    """``{"monographs": [...]}``, newest first."""
+    data = {"monographs": [record(site, m) for m in site.monographs]}
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+CSV_COLUMNS = ("slug", "title", "url", "date", "updated", "summary", "networks",
+               "alliance_types", "stakeholders", "organisations", "territories", "themes",
+               "authors")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        text = ""
+    elif isinstance(value, list):
+        text = " | ".join(_flat(v) for v in value)
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _flat(value: object) -> str:
+    if isinstance(value, dict):
+        if "stakeholder" in value:
+            return str(value["name"])
+        return " / ".join(str(value[k]) for k in ("country", "region", "department", "commune")
+                          if value.get(k))
+    return str(value)
+
+
+def to_csv(site: Site) -> bytes:
+    """One row per monograph, newest first, with a header row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for monograph in site.monographs:
+        data = record(site, monograph)
+        writer.writerow([_cell(data[c]) for c in CSV_COLUMNS])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1,0 +1,152 @@
+"""Plan: ``Site`` → every output, as a list of ``OutputPage`` and ``OutputFile``. Pure.
+
+A page is a route, a template and the small context that template reads; a file is a
+route and where its bytes come from. Routes that would collide are reported here, all
+at once, before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import urls
+from .errors import ContentError, InvalidContent
+from .index import Site, Term, TerritoryNode
+from .model import Monograph
+
+PAGE_SIZE = 50
+FEED_SIZE = 50
+TERM_TITLES = {
+    urls.NETWORKS: ("Réseaux", "réseau", "réseaux"),
+    urls.ALLIANCES: ("Types d’alliance", "type d’alliance", "types d’alliance"),
+    urls.STAKEHOLDERS: ("Acteurs", "catégorie d’acteurs", "catégories d’acteurs"),
+    urls.ORGANISATIONS: ("Organisations", "organisation", "organisations"),
+    urls.THEMES: ("Thèmes", "thème", "thèmes"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """Where a page stands in a paginated list."""
+
+    number: int
+    count: int
+    routes: tuple[str, ...]
+    """Route of each page, 1 to ``count``."""
+
+    @property
+    def previous(self) -> str | None:
+        return self.routes[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.routes[self.number] if self.number < self.count else None
+
+
+@dataclass(frozen=True, slots=True)
+class OutputPage:
+    """A page rendered from a template."""
+
+    route: str
+    template: str
+    context: dict[str, object] = field(hash=False)
+    origin: str = ""
+    """What asked for this route, for collision messages."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """A file whose bytes come from ``make`` (copied asset, data file, static file)."""
+
+    route: str
+    make: Callable[[], bytes] | None = None
+    copy_from: Path | None = None
+    origin: str = ""
+
+
+Output = OutputPage | OutputFile
+
+
+def _paginated(route: str, items: Sequence[Monograph]) -> Iterator[tuple[str, Sequence[Monograph],
+                                                                          Pagination | None]]:
+    count = max(1, -(-len(items) // PAGE_SIZE))
+    routes = tuple(urls.page(route, n) for n in range(1, count + 1))
+    for number in range(1, count + 1):
+        chunk = items[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
+        yield routes[number - 1], chunk, Pagination(number, count, routes) if count > 1 else None
+
+
+def plan(site: Site, static_dir: Path | None, data: dict[str, Callable[[], bytes]]) -> list[Output]:
+    """Every output of the site; raises ``InvalidContent`` if two would share a route."""
+    outputs: list[Output] = [
+        OutputPage("", "home.html", {}),
+        OutputPage(urls.MONOGRAPHS + "/", "catalogue.html", {"monographs": site.monographs}),
+        OutputPage(urls.TERRITORIES + "/", "territories.html", {}),
+        OutputPage("404.html", "404.html", {}),
+        OutputPage("feed.xml", "feed.xml", {"monographs": site.monographs[:FEED_SIZE],
+                                            "updated": newest_date(site.monographs)}),
+        OutputPage("robots.txt", "robots.txt", {}),
+    ]
+    for monograph in site.monographs:
+        outputs.append(OutputPage(urls.monograph(monograph.slug), "monograph.html",
+                                  {"monograph": monograph}, origin=monograph.path))
+    for kind, terms in site.terms.items():
+        title, singular, plural = TERM_TITLES[kind]
+        outputs.append(OutputPage(f"{kind}/", "terms.html", {
+            "kind": kind, "terms": terms, "title": title, "singular": singular,
+            "plural": plural}))
+        for term in terms:
+            outputs.extend(_term_pages(term, singular))
+    outputs.extend(_territory_pages(site.territories))
+    for name, make in sorted(data.items()):
+        outputs.append(OutputFile(f"data/{name}", make=make))
+    for asset in site.assets:
+        outputs.append(OutputFile(urls.asset(asset.rel), copy_from=asset.path,
+                                  origin=asset.display))
+    if static_dir is not None and static_dir.is_dir():
+        for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
+            rel = path.relative_to(static_dir).as_posix()
+            outputs.append(OutputFile(f"static/{rel}", copy_from=path, origin=str(path)))
+    html_routes = [o.route for o in outputs if isinstance(o, OutputPage)
+                   and o.template.endswith(".html") and o.route != "404.html"]
+    outputs.append(OutputPage("sitemap.xml", "sitemap.xml", {"routes": html_routes}))
+    _check_collisions(outputs)
+    return outputs
+
+
+def newest_date(monographs: Sequence[Monograph]) -> dt.date:
+    """The latest publication or update date: what the feed and data files carry."""
+    return max((m.updated or m.date for m in monographs), default=dt.date(1970, 1, 1))
+
+
+def _term_pages(term: Term, singular: str) -> Iterator[OutputPage]:
+    for route, chunk, pagination in _paginated(term.route, term.monographs):
+        yield OutputPage(route, "term.html", {"term": term, "monographs": chunk,
+                                              "pagination": pagination,
+                                              "singular": singular})
+
+
+def _territory_pages(nodes: Sequence[TerritoryNode]) -> Iterator[OutputPage]:
+    for node in nodes:
+        for route, chunk, pagination in _paginated(node.route, node.monographs):
+            yield OutputPage(route, "territory.html", {"node": node, "monographs": chunk,
+                                                       "pagination": pagination})
+        yield from _territory_pages(node.children)
+
+
+def _check_collisions(outputs: list[Output]) -> None:
+    seen: dict[str, Output] = {}
+    errors = []
+    for output in outputs:
+        key = urls.output_file(output.route).casefold()
+        first = seen.setdefault(key, output)
+        if first is not output:
+            errors.append(ContentError(
+                output.origin or "site", 0, "url",
+                f"/{output.route} is also the address of {first.origin or 'another page'}; "
+                "give one of them another name"))
+    if errors:
+        raise InvalidContent(errors)

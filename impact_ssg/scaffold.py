@@ -1,0 +1,82 @@
+"""``new "Titre"``: write ``<source>/<slug>.md`` with every field ready to fill.
+
+The file is a draft that passes validation as written, so a build keeps working while
+it is being filled; comments list the values each vocabulary field accepts. It never
+overwrites a file and never writes outside the source folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from .config import Config
+from .errors import UsageError
+from .slug import nfc, slugify
+from .vocabulary import Vocabulary
+
+
+def _choices(vocabulary: Vocabulary) -> str:
+    return ", ".join(e.id for e in vocabulary.entries)
+
+
+def scaffold(title: str, config: Config, today: dt.date) -> str:
+    """The text of a new monograph titled ``title``."""
+    quoted = json.dumps(nfc(title), ensure_ascii=False)  # a JSON string is YAML too
+    return f"""---
+title: {quoted}
+date: {today.isoformat()}
+summary: "À compléter : deux phrases qui disent l’essentiel de l’alliance."
+# One id or a list, among: {_choices(config.networks)}
+network: {config.networks.entries[0].id}
+# One id or a list, among: {_choices(config.alliance_types)}
+alliance_type: {config.alliance_types.entries[0].id}
+# department: name or INSEE code ("31"); region: one of the 18 regions; commune needs a
+# department; country: for a territory outside France. Several: a list of mappings.
+territory:
+  country: France
+# Among: {_choices(config.stakeholders)}
+stakeholders: [{config.stakeholders.entries[0].id}]
+partners: []
+#  - name: Nom de l’organisation
+#    stakeholder: association
+#    url: https://www.example.org
+themes: []
+authors: []
+# slug: {slugify(title)}
+# updated: {today.isoformat()}
+draft: true
+---
+
+## Le contexte
+
+## L’alliance
+
+## Ce qui a changé
+
+## Les enseignements
+"""
+
+
+def create(title: str, source: Path, config: Config, today: dt.date | None = None) -> Path:
+    """Write the new monograph and return its path; raises ``UsageError`` if it exists."""
+    slug = slugify(title)
+    if not slug:
+        raise UsageError(f"'{title}' gives no usable file name; use a title with letters")
+    if source.is_symlink():
+        raise UsageError(f"{source.as_posix()}: is a symbolic link; impact-ssg never writes "
+                         "through links")
+    source.mkdir(parents=True, exist_ok=True)
+    path = source / f"{slug}.md"
+    text = scaffold(title, config, today or dt.date.today())
+    try:
+        # O_EXCL: refuse an existing file, a dangling link included, without a race.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise UsageError(f"{path.as_posix()}: already exists; edit it, or choose another "
+                         "title") from None
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as out:
+        out.write(text)
+    return path

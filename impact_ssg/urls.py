@@ -1,0 +1,77 @@
+"""The one place that builds URLs and maps them to output files.
+
+A *route* is a URL path relative to ``base_url`` (``monographies/x/``, ``feed.xml``);
+``Urls`` turns it into what pages link to (``/impact/monographies/x/``) or, for feed
+and sitemap, an absolute URL when ``base_url`` is absolute. ``output_file`` maps a route
+to the file that serves it (``monographies/x/index.html``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import quote, urlsplit
+
+# URL segment of each kind of term page (SPEC §4).
+NETWORKS = "reseaux"
+ALLIANCES = "alliances"
+STAKEHOLDERS = "acteurs"
+ORGANISATIONS = "organisations"
+THEMES = "themes"
+TERRITORIES = "territoires"
+MONOGRAPHS = "monographies"
+FILES = "fichiers"
+
+
+def monograph(slug: str) -> str:
+    """Route of a monograph page."""
+    return f"{MONOGRAPHS}/{slug}/"
+
+
+def term(kind: str, slug: str) -> str:
+    """Route of a term page (``reseaux/meti/``)."""
+    return f"{kind}/{slug}/"
+
+
+def territory(slugs: Sequence[str]) -> str:
+    """Route of a territory page (``territoires/france/occitanie/``)."""
+    return "/".join((TERRITORIES, *slugs)) + "/"
+
+
+def page(route: str, number: int) -> str:
+    """Route of page ``number`` (1-based) of a paginated list at ``route``."""
+    return route if number == 1 else f"{route}page/{number}/"
+
+
+def asset(rel: str) -> str:
+    """Route of a file copied from the source folder (``rel`` relative to it)."""
+    return f"{FILES}/{quote(rel)}"
+
+
+def output_file(route: str) -> str:
+    """The file under the output folder that serves ``route``."""
+    return route + "index.html" if route == "" or route.endswith("/") else route
+
+
+class Urls:
+    """Builds links under one ``base_url`` (which ends with ``/``)."""
+
+    __slots__ = ("base", "origin")
+
+    def __init__(self, base_url: str) -> None:
+        self.base = base_url
+        parts = urlsplit(base_url)
+        self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
+
+    @property
+    def absolute(self) -> bool:
+        """Whether links can be absolute (``base_url`` has a scheme and host)."""
+        return bool(self.origin)
+
+    def __call__(self, route: str) -> str:
+        """The link to ``route`` as pages write it: the path under ``base_url``."""
+        path = urlsplit(self.base).path if self.origin else self.base
+        return path + route
+
+    def full(self, route: str) -> str:
+        """``route`` as an absolute URL when possible (feed, sitemap, canonical links)."""
+        return self.base + route if self.origin else self(route)

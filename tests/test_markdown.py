@@ -1,0 +1,98 @@
+"""Bodies → HTML: safety, French typography, headings, and links rewritten."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from impact_ssg.markdown import RenderedBody, make_renderer, render
+from impact_ssg.typography import NNBSP, french
+
+PAGES = {"a.md": "/monographies/a/", "sub/b.md": "/monographies/b/"}
+
+
+def html(body: str, allow_html: bool = False, source: str = "x.md") -> RenderedBody:
+    return render(make_renderer(allow_html), body, source, PAGES.get,
+                  lambda rel: "/fichiers/" + rel)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Bonjour ! Ça va ?", f"Bonjour{NNBSP}! Ça va{NNBSP}?"),
+    ("Note: voici; là", f"Note{NNBSP}: voici{NNBSP}; là"),
+    ("«Oui» et « non »", f"«{NNBSP}Oui{NNBSP}» et «{NNBSP}non{NNBSP}»"),
+    ("à 10:30 sur https://example.org", "à 10:30 sur https://example.org"),
+    ("Quoi?!", f"Quoi{NNBSP}?!"),
+])
+def test_french_spacing(text: str, expected: str) -> None:
+    assert french(text) == expected
+    assert french(expected) == expected
+
+
+def test_typography_never_touches_code() -> None:
+    out = html('Dit "oui" : `a : b` et\n\n    x ; y !\n').html
+    assert f"«{NNBSP}oui{NNBSP}»{NNBSP}:" in out
+    assert "<code>a : b</code>" in out
+    assert "<pre><code>x ; y !\n</code></pre>" in out
+
+
+def test_raw_html_is_text_unless_allowed() -> None:
+    body = '<script>alert(1)</script>\n\n<b onclick="x()">gras</b>'
+    soup = BeautifulSoup(html(body).html, "html.parser")
+    assert soup.find("script") is None and soup.find("b") is None
+    assert "<script>alert(1)</script>" in soup.get_text()
+    assert BeautifulSoup(html(body, allow_html=True).html, "html.parser").find("b") is not None
+
+
+@pytest.mark.parametrize("target", ["javascript:alert(1)", "JaVaScRiPt:alert(1)",
+                                    "vbscript:x", "data:text/html,<b>x</b>", "file:///etc/passwd",
+                                    "java\tscript:alert(1)"])
+def test_unsafe_links_never_become_links(target: str) -> None:
+    soup = BeautifulSoup(html(f"[clic]({target}) et ![img]({target})").html, "html.parser")
+    assert soup.find("a") is None and soup.find("img") is None
+
+
+@pytest.mark.parametrize("target", ["https://example.org/x", "http://example.org",
+                                    "mailto:contact@example.org", "#section", "/autre/"])
+def test_safe_links_stay_links(target: str) -> None:
+    soup = BeautifulSoup(html(f"[lien]({target})").html, "html.parser")
+    link = soup.find("a")
+    assert link is not None and link["href"] == target
+
+
+def test_links_to_monograph_files_and_other_files_are_rewritten() -> None:
+    body = ("[A](a.md) [B](sub/b.md#suite) [brouillon *x*](draft.md) ![Plan](img/plan.png) "
+            "[PDF](docs/rapport%202024.pdf)")
+    soup = BeautifulSoup(html(body).html, "html.parser")
+    assert [a["href"] for a in soup.find_all("a")] == [
+        "/monographies/a/", "/monographies/b/#suite", "/fichiers/docs/rapport 2024.pdf"]
+    assert "brouillon x" in soup.get_text()  # a draft's link is plain text
+    image = soup.find("img")
+    assert image is not None and image["src"] == "/fichiers/img/plan.png"
+    assert image["alt"] == "Plan" and image["loading"] == "lazy"
+
+
+def test_links_resolve_from_the_monographs_folder() -> None:
+    soup = BeautifulSoup(html("[B](b.md) [A](../a.md)", source="sub/x.md").html, "html.parser")
+    assert [a["href"] for a in soup.find_all("a")] == ["/monographies/b/", "/monographies/a/"]
+
+
+def test_headings_start_at_h2_never_skip_and_get_unique_ids() -> None:
+    rendered = html("# Le contexte\n\n### Détail\n\n# Le contexte\n\n## Bilan : 2025\n\n"
+                    "# Sommaire\n")
+    soup = BeautifulSoup(rendered.html, "html.parser")
+    assert [(h.name, h["id"]) for h in soup.find_all(["h2", "h3", "h4"])] == [
+        ("h2", "le-contexte"), ("h3", "detail"), ("h2", "le-contexte-2"),
+        ("h3", "bilan-2025"), ("h2", "sommaire-2")]
+    assert [(h.level, h.id) for h in rendered.toc] == [
+        (2, "le-contexte"), (3, "detail"), (2, "le-contexte-2"), (3, "bilan-2025"),
+        (2, "sommaire-2")]
+
+
+def test_tables_footnotes_and_strikethrough() -> None:
+    soup = BeautifulSoup(html("| a | b |\n|---|---|\n| 1 | 2 |\n\nTexte[^n] ~~barré~~\n\n"
+                              "[^n]: La note.\n").html, "html.parser")
+    region = soup.find("div", class_="table-scroll")
+    assert region is not None and region.find("table") is not None
+    assert region["tabindex"] == "0" and region["role"] == "region"
+    assert soup.find("s") is not None
+    assert soup.find("section", class_="footnotes") is not None

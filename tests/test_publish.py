@@ -1,0 +1,162 @@
+"""Publishing: deterministic output, a failed build changes nothing, and the output
+folder is replaced only when it is ours."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the shipped project: config, templates and example monographs."""
+    root = tmp_path / "projet"
+    root.mkdir()
+    shutil.copy(ROOT / "impact.yaml", root)
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "monographs", root / "monographs")
+    return root
+
+
+def impact(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, check=False)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` → a hash of its bytes (and the folders, as such)."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            if p.is_file() else "folder" for p in sorted(folder.rglob("*"))}
+
+
+def siblings(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.parent.iterdir() if p.name != folder.name)
+
+
+def test_two_builds_are_byte_identical(project: Path) -> None:
+    assert impact(project, "--quiet").returncode == 0
+    first = snapshot(project / "site")
+    assert impact(project, "--output", "autre").returncode == 0
+    assert snapshot(project / "autre") == first
+    assert len(first) > 150
+
+
+def test_a_content_error_leaves_the_site_untouched(project: Path) -> None:
+    assert impact(project, "--quiet").returncode == 0
+    before = snapshot(project / "site")
+    page = project / "monographs" / "pole-lauragais.md"
+    page.write_text(page.read_text("utf-8").replace("network: ANPP", "network: ANP"), "utf-8")
+    result = impact(project)
+    assert result.returncode == 1
+    assert "pole-lauragais.md:6: network: unknown network 'ANP'" in result.stderr
+    assert snapshot(project / "site") == before
+    assert siblings(project / "site") == ["impact.yaml", "monographs", "templates"]
+
+
+def test_a_crash_while_rendering_leaves_the_site_untouched(project: Path) -> None:
+    assert impact(project, "--quiet").returncode == 0
+    before = snapshot(project / "site")
+    template = project / "templates" / "term.html"
+    template.write_text(template.read_text("utf-8").replace("{{ term.label }}",
+                                                            "{{ term.no_such_field }}"), "utf-8")
+    result = impact(project)
+    assert result.returncode != 0
+    assert "no_such_field" in result.stderr  # a template bug keeps its traceback
+    assert snapshot(project / "site") == before
+    assert siblings(project / "site") == ["impact.yaml", "monographs", "templates"]
+
+
+def test_a_rebuild_replaces_the_whole_site(project: Path) -> None:
+    assert impact(project, "--quiet").returncode == 0
+    (project / "monographs" / "pole-lauragais.md").unlink()
+    for linking in ("mobilite-solidaire-toulouse.md", "renovation-energetique-bretagne.md",
+                    "filiere-bois-drome-ardeche.md", "outre-mer/reunion-jardins-creoles.md"):
+        path = project / "monographs" / linking
+        text = re.sub(r"(\.\./)?pole-lauragais\.md", "https://example.org", path.read_text("utf-8"))
+        path.write_text(text, "utf-8")
+    assert impact(project, "--quiet").returncode == 0, impact(project).stderr
+    assert not (project / "site" / "monographies" / "pole-lauragais").exists()
+    assert (project / "site" / ".impact-ssg").is_file()
+    assert siblings(project / "site") == ["impact.yaml", "monographs", "templates"]
+
+
+@pytest.mark.parametrize("output", [".", "..", "monographs", "templates",
+                                    "monographs/site", "templates/out"])
+def test_the_project_sources_and_templates_are_never_an_output(
+    project: Path, output: str
+) -> None:
+    before = snapshot(project)
+    result = impact(project, "--output", output)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: {output}: ")
+    assert snapshot(project) == before
+
+
+def test_a_folder_of_someone_elses_files_is_refused(project: Path) -> None:
+    theirs = project / "documents"
+    theirs.mkdir()
+    (theirs / "rapport.txt").write_text("important", "utf-8")
+    result = impact(project, "--output", "documents")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: documents: the folder is not empty and was not made by impact-ssg (it has no "
+        ".impact-ssg file); refusing to replace it: empty it, delete it, or pass --output "
+        "with another folder\n")
+    assert (theirs / "rapport.txt").read_text("utf-8") == "important"
+
+
+def test_an_empty_folder_a_missing_one_and_missing_parents_are_fine(project: Path) -> None:
+    (project / "vide").mkdir()
+    assert impact(project, "--quiet", "--output", "vide").returncode == 0
+    assert (project / "vide" / "index.html").is_file()
+    assert impact(project, "--quiet", "--output", "a/b/c").returncode == 0
+    assert (project / "a/b/c/index.html").is_file()
+
+
+def test_a_symlinked_or_file_output_is_refused(project: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    (project / "lien").symlink_to(elsewhere)
+    result = impact(project, "--output", "lien")
+    assert result.returncode == 2 and "symbolic link" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+    (project / "fichier").write_text("x", "utf-8")
+    result = impact(project, "--output", "fichier")
+    assert result.returncode == 2 and "is not a folder" in result.stderr
+
+
+def test_absolute_base_url_gives_absolute_feed_sitemap_and_canonical(project: Path) -> None:
+    result = impact(project, "--base-url", "https://example.org/impact")
+    assert result.returncode == 0
+    assert "warning: base_url is a path" not in result.stderr
+    site = project / "site"
+    home = (site / "index.html").read_text("utf-8")
+    assert '<link rel="canonical" href="https://example.org/impact/">' in home
+    assert 'href="/impact/monographies/"' in home
+    assert "<id>https://example.org/impact/monographies/" in (site / "feed.xml").read_text("utf-8")
+    assert "Sitemap: https://example.org/impact/sitemap.xml" in (
+        site / "robots.txt").read_text("utf-8")
+
+
+def test_path_base_url_warns_about_publishing(project: Path) -> None:
+    result = impact(project)
+    assert result.returncode == 0
+    assert "warning: base_url is a path, so the feed and sitemap carry path URLs" in result.stderr
+    assert result.stdout.startswith("Built 15 monographs, 1 draft skipped: ")
+    assert impact(project, "--quiet").stderr == ""
+
+
+def test_drafts_get_pages_with_drafts_only(project: Path) -> None:
+    assert impact(project, "--quiet").returncode == 0
+    assert not (project / "site/monographies/epicerie-etudiante-rennes").exists()
+    assert impact(project, "--quiet", "--drafts").returncode == 0
+    page = (project / "site/monographies/epicerie-etudiante-rennes/index.html").read_text("utf-8")
+    assert "Brouillon" in page
