@@ -99,6 +99,8 @@ class Site:
     assets: tuple[SourceFile, ...]
     term_by_slug: Mapping[tuple[str, str], Term]
     node_by_slugs: Mapping[tuple[str, ...], TerritoryNode]
+    search_ids: Mapping[str, int]
+    """Slug → the monograph's number in the search data (slug order: stable under edits)."""
 
     def terms_of(self, monograph: Monograph, kind: str) -> tuple[Term, ...]:
         """The terms of ``kind`` a monograph belongs to, in its own order."""
@@ -153,8 +155,9 @@ def build_site(
             register(node.children)
 
     register(territories)
+    search_ids = {slug: i for i, slug in enumerate(sorted(m.slug for m in shown))}
     return Site(config, shown, terms, territories, _related(shown), _bodies(config, shown),
-                assets, term_by_slug, node_by_slugs)
+                assets, term_by_slug, node_by_slugs, search_ids)
 
 
 def _members(shown: tuple[Monograph, ...], kind: str) -> dict[str, list[Monograph]]:

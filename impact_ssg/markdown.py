@@ -97,6 +97,8 @@ class RenderedBody:
 
     html: str
     toc: tuple[Heading, ...]
+    text: str
+    """The body's words as plain text (for the search index)."""
 
 
 # Ids the page templates use; body headings never take them.
@@ -160,7 +162,21 @@ def render(
     for block in tokens:
         if block.type == "inline" and block.children:
             block.children = _rewrite_links(block.children, folder, link_to, file_url)
-    return RenderedBody(parser.renderer.render(tokens, parser.options, {}), toc)
+    return RenderedBody(parser.renderer.render(tokens, parser.options, {}), toc,
+                        _plain_text(tokens))
+
+
+def _plain_text(tokens: list[Token]) -> str:
+    parts: list[str] = []
+    for token in tokens:
+        if token.type == "inline":
+            parts.extend(c.content for c in token.children or ()
+                         if c.type in ("text", "code_inline"))
+            parts.extend(str(c.attrGet("alt") or c.content) for c in token.children or ()
+                         if c.type == "image")
+        elif token.type in ("fence", "code_block"):
+            parts.append(token.content)
+    return " ".join(parts)
 
 
 def _headings(tokens: list[Token]) -> tuple[Heading, ...]:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import time
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from .plan import Output, OutputPage, plan
 from .publish import check_output, publish, safe_join
 from .render import make_environment, render_page
 from .schema import validate
+from .search import build_search
 from .source import SourceFile, discover, read_document
 from .urls import output_file
 
@@ -123,8 +125,10 @@ def build(options: Options) -> BuildReport:
     check_output(options.output, (options.config.parent, options.source, templates),
                  (options.source, templates))
     site = build_site(corpus.config, corpus.monographs, corpus.assets, drafts=options.drafts)
-    data = {"monographs.json": lambda: opendata.to_json(site),
-            "monographs.csv": lambda: opendata.to_csv(site)}
+    data = {"data/monographs.json": lambda: opendata.to_json(site),
+            "data/monographs.csv": lambda: opendata.to_csv(site)}
+    for route, content in build_search(site).items():
+        data[route] = functools.partial(bytes, content)
     outputs = plan(site, templates / "static", data)
     env = make_environment(templates, site)
 

@@ -80,7 +80,10 @@ def _paginated(route: str, items: Sequence[Monograph]) -> Iterator[tuple[str, Se
 
 
 def plan(site: Site, static_dir: Path | None, data: dict[str, Callable[[], bytes]]) -> list[Output]:
-    """Every output of the site; raises ``InvalidContent`` if two would share a route."""
+    """Every output of the site; raises ``InvalidContent`` if two would share a route.
+
+    ``data`` maps the routes of generated files (open data, search index) to their makers.
+    """
     outputs: list[Output] = [
         OutputPage("", "home.html", {}),
         OutputPage(urls.MONOGRAPHS + "/", "catalogue.html", {"monographs": site.monographs}),
@@ -102,7 +105,7 @@ def plan(site: Site, static_dir: Path | None, data: dict[str, Callable[[], bytes
             outputs.extend(_term_pages(term, singular))
     outputs.extend(_territory_pages(site.territories))
     for name, make in sorted(data.items()):
-        outputs.append(OutputFile(f"data/{name}", make=make))
+        outputs.append(OutputFile(name, make=make))
     for asset in site.assets:
         outputs.append(OutputFile(urls.asset(asset.rel), copy_from=asset.path,
                                   origin=asset.display))

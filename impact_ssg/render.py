@@ -3,8 +3,10 @@
 Autoescape is on for every template and undefined names are errors (``StrictUndefined``).
 Each template reads its page's own context, ``site`` (the ``Site``), ``route`` (its own
 route), ``url(route)`` for links under ``base_url``, ``full_url(route)`` for absolute
-links, and a few filters: ``date_fr`` (« 1er octobre 2026 »), ``fr`` (French spacing),
-``plural``. Only a rendered Markdown body is marked safe, by the template that shows it.
+links, ``article_data(monograph)`` for its JSON-LD, and the filters ``date_fr``
+(« 1er octobre 2026 »), ``fr`` (French spacing), ``plural`` and ``jsonld`` (JSON safe
+inside ``<script>``). Only a rendered Markdown body is marked safe, by the template that
+shows it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import urls
+from . import structured, urls
 from .index import Site
 from .plan import OutputPage
 from .typography import french
@@ -57,7 +59,8 @@ def make_environment(templates: Path, site: Site) -> jinja2.Environment:
     )
     link = urls.Urls(site.config.base_url)
     env.globals.update(site=site, url=link, full_url=link.full, urls=urls,
-                       absolute_base=link.absolute)
+                       absolute_base=link.absolute,
+                       article_data=lambda monograph: structured.article(site, monograph))
     env.filters.update(date_fr=date_fr, fr=french, plural=plural, jsonld=to_json_script)
     return env
 

@@ -1,0 +1,151 @@
+"""The catalogue's data for the browser: facets and a sharded full-text index.
+
+Outputs, all under ``recherche/``:
+
+- ``catalogue.json``: the facets (URL parameter, label, values with slug and label),
+  for each monograph the values it holds in each facet, the stop words, and the list of
+  index shards that exist. Monographs are numbered by slug order (``Site.search_ids``),
+  which stays put when a monograph is edited.
+- ``index/<key>.json``: ``{token: postings}`` for the tokens whose first three letters
+  are ``key`` (two-letter tokens have their own two-letter shard). Postings are the
+  sorted ids of the monographs holding the token, delta-encoded in base 36 and joined
+  with commas. A query word loads one shard; a word of three letters or more also
+  matches as a prefix.
+
+Tokens: the text folded as ``slug.fold`` folds (case and accents dropped), cut at every
+character that is not a Latin letter or digit; one-letter tokens and French stop words
+are left out. A monograph is indexed on its own text: title, summary, body, and its
+facts (networks, alliance types, categories, organisations, territories, themes,
+authors), never on the pages around it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from . import urls
+from .index import Site, TerritoryNode
+from .model import Monograph
+from .slug import slugify
+
+# Words too common to find anything by; queries drop them too.
+STOPWORDS = frozenset({
+    "au", "aux", "avec", "ce", "ces", "cet", "cette", "dans", "de", "des", "du", "elle", "en",
+    "et", "eux", "il", "ils", "je", "la", "le", "les", "leur", "leurs", "lui", "ma", "mais",
+    "me", "meme", "mes", "moi", "mon", "ne", "nos", "notre", "nous", "on", "ou", "par", "pas",
+    "pour", "qu", "que", "qui", "sa", "se", "ses", "son", "sur", "ta", "te", "tes", "toi",
+    "ton", "tu", "un", "une", "vos", "votre", "vous", "est", "sont", "ete", "etre", "avoir",
+    "ont", "aussi", "ainsi", "comme", "dont", "donc", "entre", "plus", "tres", "tout", "tous",
+    "toute", "toutes", "sans", "sous", "si",
+})
+_WORD = re.compile(r"[a-z0-9]+")
+FACETS = (
+    (urls.NETWORKS, "Réseau"),
+    (urls.ALLIANCES, "Type d’alliance"),
+    (urls.STAKEHOLDERS, "Acteurs"),
+    (urls.TERRITORIES, "Territoire"),
+    (urls.ORGANISATIONS, "Organisation"),
+    (urls.THEMES, "Thème"),
+)
+
+
+def tokens(text: str) -> set[str]:
+    """The index tokens of ``text``."""
+    return {w for w in _WORD.findall(slugify(text)) if len(w) > 1 and w not in STOPWORDS}
+
+
+def shard_key(token: str) -> str:
+    """The shard a token lives in: its first three letters (or the whole of a shorter one)."""
+    return token[:3]
+
+
+def document_text(site: Site, monograph: Monograph) -> str:
+    """Everything a monograph is found by."""
+    facts: list[str] = [monograph.title, monograph.summary, site.bodies[monograph.slug].text]
+    for kind in (urls.NETWORKS, urls.ALLIANCES, urls.STAKEHOLDERS):
+        facts.extend(f"{t.slug} {t.label}" for t in site.terms_of(monograph, kind))
+    facts.extend(p.name for p in monograph.partners)
+    for territory in monograph.territories:
+        facts.extend(territory.levels)
+        if territory.department_code:
+            facts.append(territory.department_code)
+    facts.extend(monograph.themes)
+    facts.extend(monograph.authors)
+    return "\n".join(facts)
+
+
+def facet_values(site: Site, monograph: Monograph, kind: str) -> list[str]:
+    """The URL values a monograph holds in one facet; a territory with all its ancestors."""
+    if kind == urls.TERRITORIES:
+        paths = {"/".join(t.slugs[: i + 1]) for t in monograph.territories
+                 for i in range(len(t.slugs))}
+        return sorted(paths)
+    return [t.slug for t in site.terms_of(monograph, kind)]
+
+
+def _territory_values(site: Site) -> list[dict[str, str | int]]:
+    values: list[dict[str, str | int]] = []
+
+    def walk(nodes: Iterable[TerritoryNode], depth: int) -> None:
+        for node in nodes:
+            code = f" ({node.code})" if node.code else ""
+            values.append({"slug": "/".join(node.slugs), "label": node.name + code,
+                           "depth": depth})
+            walk(node.children, depth + 1)
+
+    walk(site.territories, 0)
+    return values
+
+
+def _encode(ids: list[int]) -> str:
+    out, previous = [], 0
+    for number in ids:
+        out.append(_base36(number - previous))
+        previous = number
+    return ",".join(out)
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if not number:
+            return text
+
+
+def _dump(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def build_search(site: Site) -> dict[str, bytes]:
+    """Route → bytes of every search output."""
+    ids = site.search_ids
+    ordered = sorted(site.monographs, key=lambda m: ids[m.slug])
+    facets: list[dict[str, object]] = []
+    positions: list[dict[str, int]] = []
+    for kind, label in FACETS:
+        values: list[dict[str, str | int]] = _territory_values(site) if kind == urls.TERRITORIES \
+            else [{"slug": t.slug, "label": t.label} for t in site.terms[kind] if t.monographs]
+        facets.append({"param": kind, "label": label, "values": values})
+        positions.append({str(v["slug"]): i for i, v in enumerate(values)})
+    docs = [[[positions[n][value] for value in facet_values(site, m, kind)]
+             for n, (kind, _) in enumerate(FACETS)] for m in ordered]
+
+    postings: dict[str, list[int]] = defaultdict(list)
+    for monograph in ordered:
+        for token in tokens(document_text(site, monograph)):
+            postings[token].append(ids[monograph.slug])
+    shards: dict[str, dict[str, str]] = defaultdict(dict)
+    for token in sorted(postings):
+        shards[shard_key(token)][token] = _encode(postings[token])
+
+    outputs = {f"recherche/index/{key}.json": _dump(entries) for key, entries in shards.items()}
+    outputs["recherche/catalogue.json"] = _dump({
+        "facets": facets, "docs": docs, "stopwords": sorted(STOPWORDS),
+        "shards": sorted(shards)})
+    return outputs
