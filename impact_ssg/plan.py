@@ -16,6 +16,7 @@ from . import urls
 from .errors import ContentError, InvalidContent
 from .index import Site, Term, TerritoryNode
 from .model import Monograph
+from .panorama import panorama
 
 PAGE_SIZE = 50
 FEED_SIZE = 50
@@ -88,6 +89,7 @@ def plan(site: Site, static_dir: Path | None, data: dict[str, Callable[[], bytes
         OutputPage("", "home.html", {}),
         OutputPage(urls.MONOGRAPHS + "/", "catalogue.html", {"monographs": site.monographs}),
         OutputPage(urls.TERRITORIES + "/", "territories.html", {}),
+        OutputPage(urls.PANORAMA + "/", "panorama.html", {"panorama": panorama(site)}),
         OutputPage("404.html", "404.html", {}),
         OutputPage("feed.xml", "feed.xml", {"monographs": site.monographs[:FEED_SIZE],
                                             "updated": newest_date(site.monographs)}),

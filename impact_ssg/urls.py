@@ -19,6 +19,7 @@ ORGANISATIONS = "organisations"
 THEMES = "themes"
 TERRITORIES = "territoires"
 MONOGRAPHS = "monographies"
+PANORAMA = "panorama"
 FILES = "fichiers"
 
 

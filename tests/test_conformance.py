@@ -27,7 +27,7 @@ PAGES = [
     "acteurs/association/", "organisations/", "organisations/fondation-terres-d-avenir/",
     "themes/", "themes/emploi/", "territoires/", "territoires/france/",
     "territoires/france/occitanie/haute-garonne/toulouse/", "territoires/maroc/",
-    "404.html",
+    "panorama/", "404.html",
 ]
 
 
