@@ -232,3 +232,25 @@ def test_open_data_holds_the_right_records(site: Path, corpus: Corpus) -> None:
     assert [r["slug"] for r in rows] == [m.slug for m in expected]
     row = next(r for r in rows if r["slug"] == "pole-lauragais")
     assert row["title"] == record["title"] and "Menuiserie Dubreuil" in row["organisations"]
+
+
+def test_monograph_pages_carry_json_ld_and_open_graph(site: Path, corpus: Corpus) -> None:
+    m = next(m for m in published(corpus) if m.slug == "pole-lauragais")
+    soup = page(site, "monographies/pole-lauragais/")
+    script = soup.find("script", type="application/ld+json")
+    assert script is not None
+    data = json.loads(script.get_text())
+    assert data["@context"] == "https://schema.org" and data["@type"] == "Article"
+    assert data["headline"] == m.title and data["datePublished"] == m.date.isoformat()
+    assert data["dateModified"] == (m.updated or m.date).isoformat()
+    assert [c["name"] for c in data["contributor"]] == [p.name for p in m.partners]
+    assert data["spatialCoverage"][0]["address"] == {
+        "@type": "PostalAddress", "addressCountry": "FR",
+        "addressLocality": "Villefranche-de-Lauragais", "addressRegion": "Occitanie"}
+    about = {a["name"] for a in data["about"]}
+    assert {"Coopération économique", "Co-construction territoriale"} <= about
+    assert [a["name"] for a in data["author"]] == list(m.authors)
+    og = {str(t["property"]): str(t["content"]) for t in soup.find_all("meta", property=True)}
+    assert og["og:type"] == "article" and og["og:title"] == m.title
+    assert og["og:description"] == m.summary and og["og:locale"] == "fr_FR"
+    assert og["article:published_time"] == m.date.isoformat()
