@@ -34,7 +34,8 @@ def crosscheck(
     ``source_name`` how messages name that folder, ``drafts`` whether drafts get pages in
     this build.
     """
-    errors = _slugs(monographs) + _organisations(monographs)
+    files = list(files)
+    errors = _slugs(monographs) + _organisations(monographs) + _case_twins(files, source_name)
     refs_errors, warnings = _references(monographs, set(files), source_name, drafts)
     return errors + refs_errors, warnings
 
@@ -72,10 +73,23 @@ def _organisations(monographs: Sequence[Monograph]) -> list[ContentError]:
             page = pages.setdefault(slug, (key, monograph, partner))
             if page[0] != key:
                 errors.append(ContentError(
-                    monograph.path, partner.line, where + ".name",
-                    f"'{partner.name}' and '{page[2].name}' ({page[1].path}:{page[2].line}) "
+                    monograph.path, partner.name_line, where + ".name",
+                    f"'{partner.name}' and '{page[2].name}' ({page[1].path}:{page[2].name_line}) "
                     f"would share the page /organisations/{slug}/; spell them alike if they are "
                     "one organisation, or tell their names apart"))
+    return errors
+
+
+def _case_twins(files: list[str], source_name: str) -> list[ContentError]:
+    """Files whose paths differ only by case: one file on case-insensitive servers."""
+    first: dict[str, str] = {}
+    errors = []
+    for rel in sorted(files):
+        other = first.setdefault(rel.casefold(), rel)
+        if other != rel:
+            errors.append(ContentError(
+                f"{source_name}/{rel}", 0, "file", f"'{rel}' and '{other}' differ only by case "
+                "and would be one file on many web servers; rename one"))
     return errors
 
 
@@ -94,6 +108,10 @@ def _references(
                 errors.append(ContentError(monograph.path, ref.line, field,
                               f"{kind} '{ref.written}' points outside {source_name}/; "
                               "link only to files under it, or use a full https:// address"))
+            elif ref.image and ref.target in by_source:
+                errors.append(ContentError(monograph.path, ref.line, field,
+                              f"image '{ref.written}' is a monograph file, not an image; link "
+                              f"to it with [text]({ref.written})"))
             elif ref.target in by_source:
                 target = by_source[ref.target]
                 if target.draft and not monograph.draft and not drafts:
@@ -105,11 +123,11 @@ def _references(
                               f"{kind} '{ref.written}' points at a file that is ignored (its "
                               "name or folder starts with '_' or '.'); rename it or drop the link"))
             elif ref.target not in files:
-                known = list(by_source) if ref.target.endswith(".md") else sorted(files)
+                known = list(by_source) if ref.target.lower().endswith(".md") else sorted(files)
                 close = difflib.get_close_matches(ref.target, known, n=1, cutoff=0.6)
                 hint = (f" (did you mean '{_relative(close[0], monograph.source)}'?)"
                         if close else "")
-                what = "monograph file" if ref.target.endswith(".md") else "file"
+                what = "monograph file" if ref.target.lower().endswith(".md") else "file"
                 errors.append(ContentError(monograph.path, ref.line, field,
                               f"{kind} '{ref.written}': no such {what} in {source_name}/{hint}"))
     return errors, warnings

@@ -46,6 +46,14 @@ class ContentWarning(_Finding):
         return f"{self.where}: warning: {self.field}: {self.message}"
 
 
+def shown(value: str, limit: int = 60) -> str:
+    """``value`` quoted for a one-line message: control characters escaped, long values cut."""
+    text = "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'"
+
+
 class SsgError(Exception):
     """A problem the user must fix; the CLI prints it and exits with ``exit_status``."""
 

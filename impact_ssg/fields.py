@@ -8,10 +8,20 @@ it could not read, so a caller carries on and reports everything in one run.
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 
-from .errors import ContentError
+from .errors import ContentError, shown
 from .slug import fold, nfc
 from .yamltree import Mapping, Node, Scalar, Sequence, kind_of
+
+# Control characters an escape such as "\x01" can put in a YAML string.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _invisible(text: str) -> bool:
+    """Only white space and format characters (such as U+200B)."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
 
 
 class Fields:
@@ -48,8 +58,12 @@ class Fields:
             self.error(node.line, field, f"expected text, found {kind_of(node)}")
             return None
         value = nfc(node.value)
-        if node.is_null or not value:
+        if node.is_null or _invisible(value):
             self.error(node.line, field, "must not be empty")
+            return None
+        if control := _CONTROL.search(value):
+            self.error(node.line, field, f"control character U+{ord(control.group()):04X}, "
+                       "which cannot be published; remove it")
             return None
         if max_chars is not None and len(value) > max_chars:
             self.error(node.line, field, f"{len(value)} characters, more than the "
@@ -77,8 +91,12 @@ class Fields:
         """``true`` or ``false`` (any case); anything else is an error."""
         if isinstance(node, Scalar) and not node.quoted and node.value.lower() in ("true", "false"):
             return node.value.lower() == "true"
-        shown = f"'{node.value}'" if isinstance(node, Scalar) else kind_of(node)
-        self.error(node.line, field, f"expected true or false, found {shown}")
+        if isinstance(node, Scalar) and node.value.lower() in ("true", "false"):
+            self.error(node.line, field, f"expected true or false without quotes, found "
+                       f"{shown(node.value)} in quotes")
+            return None
+        found = shown(node.value) if isinstance(node, Scalar) else kind_of(node)
+        self.error(node.line, field, f"expected true or false, found {found}")
         return None
 
     def mapping(self, node: Node, field: str) -> Mapping | None:

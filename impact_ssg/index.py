@@ -45,6 +45,8 @@ class Term:
     label: str
     monographs: tuple[Monograph, ...]
     """Newest first."""
+    short: str = ""
+    """A short name for tags (a vocabulary entry's id: ``METI``); empty for others."""
     description: str = ""
     category: str | None = None
     """An organisation's stakeholder category id."""
@@ -101,23 +103,26 @@ class Site:
     node_by_slugs: Mapping[tuple[str, ...], TerritoryNode]
     search_ids: Mapping[str, int]
     """Slug → the monograph's number in the search data (slug order: stable under edits)."""
+    organisation_slugs: Mapping[str, str]
+    """``fold(name)`` → the slug of the organisation's page (spellings of one name share it)."""
 
     def terms_of(self, monograph: Monograph, kind: str) -> tuple[Term, ...]:
         """The terms of ``kind`` a monograph belongs to, in its own order."""
-        return tuple(self.term_by_slug[(kind, slug)] for slug in _slugs_of(monograph, kind))
+        return tuple(self.term_by_slug[(kind, slug)]
+                     for slug in _slugs_of(monograph, kind, self.organisation_slugs))
+
+    def ancestors(self, node: TerritoryNode) -> tuple[TerritoryNode, ...]:
+        """The nodes from the country down to ``node`` itself."""
+        return tuple(self.node_by_slugs[node.slugs[: i + 1]] for i in range(len(node.slugs)))
 
     def trail(self, territory: Territory) -> tuple[TerritoryNode, ...]:
         """The tree nodes of a territory, from its country down."""
         slugs = territory.slugs
         return tuple(self.node_by_slugs[slugs[: i + 1]] for i in range(len(slugs)))
 
-    def vocabulary(self, kind: str) -> Vocabulary:
-        """The vocabulary behind a kind of term."""
-        return {urls.NETWORKS: self.config.networks, urls.ALLIANCES: self.config.alliance_types,
-                urls.STAKEHOLDERS: self.config.stakeholders}[kind]
 
-
-def _slugs_of(monograph: Monograph, kind: str) -> tuple[str, ...]:
+def _slugs_of(monograph: Monograph, kind: str, organisations: Mapping[str, str]
+              ) -> tuple[str, ...]:
     if kind == urls.NETWORKS:
         return tuple(i.lower() for i in monograph.networks)
     if kind == urls.ALLIANCES:
@@ -125,7 +130,7 @@ def _slugs_of(monograph: Monograph, kind: str) -> tuple[str, ...]:
     if kind == urls.STAKEHOLDERS:
         return tuple(i.lower() for i in monograph.stakeholders)
     if kind == urls.ORGANISATIONS:
-        return tuple(slugify(p.name) for p in monograph.partners)
+        return tuple(organisations[fold(p.name)] for p in monograph.partners)
     if kind == urls.THEMES:
         return tuple(slugify(t) for t in monograph.themes)
     raise KeyError(kind)
@@ -138,11 +143,13 @@ def build_site(
     """Index the corpus (all valid monographs, in source order)."""
     every = tuple(monographs)
     shown = by_recency(m for m in every if drafts or not m.draft)
+    organisations = _organisation_names(every)
+    slugs = {key: slugify(name) for key, (name, _, _) in organisations.items()}
     terms = {
         urls.NETWORKS: _vocabulary_terms(urls.NETWORKS, config.networks, shown),
         urls.ALLIANCES: _vocabulary_terms(urls.ALLIANCES, config.alliance_types, shown),
         urls.STAKEHOLDERS: _vocabulary_terms(urls.STAKEHOLDERS, config.stakeholders, shown),
-        urls.ORGANISATIONS: _organisations(shown, every),
+        urls.ORGANISATIONS: _organisations(shown, organisations, slugs),
         urls.THEMES: _themes(shown, every),
     }
     term_by_slug = {(t.kind, t.slug): t for group in terms.values() for t in group}
@@ -157,14 +164,15 @@ def build_site(
     register(territories)
     search_ids = {slug: i for i, slug in enumerate(sorted(m.slug for m in shown))}
     return Site(config, shown, terms, territories, _related(shown), _bodies(config, shown),
-                assets, term_by_slug, node_by_slugs, search_ids)
+                assets, term_by_slug, node_by_slugs, search_ids, slugs)
 
 
-def _members(shown: tuple[Monograph, ...], kind: str) -> dict[str, list[Monograph]]:
+def _members(shown: tuple[Monograph, ...], kind: str,
+             organisations: Mapping[str, str] | None = None) -> dict[str, list[Monograph]]:
     """Term slug → its monographs, in the order of ``shown``."""
     members: dict[str, list[Monograph]] = defaultdict(list)
     for monograph in shown:
-        for slug in _slugs_of(monograph, kind):
+        for slug in _slugs_of(monograph, kind, organisations or {}):
             members[slug].append(monograph)
     return members
 
@@ -172,22 +180,28 @@ def _members(shown: tuple[Monograph, ...], kind: str) -> dict[str, list[Monograp
 def _vocabulary_terms(kind: str, vocabulary: Vocabulary, shown: tuple[Monograph, ...]
                       ) -> tuple[Term, ...]:
     members = _members(shown, kind)
-    return tuple(Term(kind, e.slug, e.label, tuple(members[e.slug]), e.description)
+    return tuple(Term(kind, e.slug, e.label, tuple(members[e.slug]), e.id, e.description)
                  for e in vocabulary.entries)
 
 
-def _organisations(shown: tuple[Monograph, ...], every: tuple[Monograph, ...]
-                   ) -> tuple[Term, ...]:
-    # The first spelling in source order names the organisation, whatever is shown.
+def _organisation_names(every: tuple[Monograph, ...]) -> dict[str, tuple[str, str, str | None]]:
+    """``fold(name)`` → (name, category, website): the first spelling in source order names
+    the organisation, whatever is shown; the first web address given is kept."""
     names: dict[str, tuple[str, str, str | None]] = {}
     for monograph in every:
         for partner in monograph.partners:
-            slug = slugify(partner.name)
-            name, category, website = names.get(slug, (partner.name, partner.stakeholder, None))
-            names[slug] = (name, category, website or partner.url)
-    terms = [Term(urls.ORGANISATIONS, slug, names[slug][0], tuple(found),
-                  category=names[slug][1], website=names[slug][2])
-             for slug, found in _members(shown, urls.ORGANISATIONS).items()]
+            key = fold(partner.name)
+            name, category, website = names.get(key, (partner.name, partner.stakeholder, None))
+            names[key] = (name, category, website or partner.url)
+    return names
+
+
+def _organisations(shown: tuple[Monograph, ...], names: dict[str, tuple[str, str, str | None]],
+                   slugs: dict[str, str]) -> tuple[Term, ...]:
+    by_slug = {slugs[key]: value for key, value in names.items()}
+    terms = [Term(urls.ORGANISATIONS, slug, by_slug[slug][0], tuple(found),
+                  category=by_slug[slug][1], website=by_slug[slug][2])
+             for slug, found in _members(shown, urls.ORGANISATIONS, slugs).items()]
     return tuple(sorted(terms, key=lambda t: (fold(t.label), t.slug)))
 
 

@@ -223,8 +223,8 @@ def _rewrite_links(
             if path is not None:
                 fragment = urlsplit(href).fragment
                 target = posixpath.normpath(posixpath.join(folder, path))
-                url = (link_to(target) if target.endswith(".md") and token.type == "link_open"
-                       else file_url(target))
+                is_page = target.lower().endswith(".md") and token.type == "link_open"
+                url = link_to(target) if is_page else file_url(target)
                 if url is None:
                     dropped_depth.append(token.level)
                     continue

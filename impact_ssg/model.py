@@ -25,6 +25,8 @@ class Partner:
     url: str | None
     line: int
     """Line of the partner's ``stakeholder`` in its source, for cross-file messages."""
+    name_line: int
+    """Line of the partner's ``name``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """Render: ``OutputPage`` → bytes, through Jinja2.
 
-Autoescape is on for every template and undefined names are errors (``StrictUndefined``).
+Autoescape is on for every template but plain text (``robots.txt``), and undefined names
+are errors (``StrictUndefined``).
 Each template reads its page's own context, ``site`` (the ``Site``), ``route`` (its own
 route), ``url(route)`` for links under ``base_url``, ``full_url(route)`` for absolute
 links, ``article_data(monograph)`` for its JSON-LD, and the filters ``date_fr``
@@ -51,7 +52,8 @@ def make_environment(templates: Path, site: Site) -> jinja2.Environment:
     """The Jinja environment for one site."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
-        autoescape=True,
+        # HTML and XML are escaped; plain text (robots.txt) is not HTML.
+        autoescape=jinja2.select_autoescape(disabled_extensions=("txt",), default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 
 from .config import Config
-from .errors import ContentError
+from .errors import ContentError, shown
 from .fields import Fields
 from .markdown import references
 from .model import Monograph, Partner
@@ -46,8 +46,8 @@ REQUIRED = {
 FRENCH_KEYS = {
     "titre": "title", "resume": "summary", "description": "summary", "reseau": "network",
     "reseaux": "network", "networks": "network", "alliance": "alliance_type",
-    "alliances": "alliance_type", "alliance_types": "alliance_type",
-    "typealliance": "alliance_type",
+    "alliances": "alliance_type", "alliancetypes": "alliance_type",
+    "typealliance": "alliance_type", "typesalliance": "alliance_type",
     "territoire": "territory", "territoires": "territory", "territories": "territory",
     "acteurs": "stakeholders", "stakeholder": "stakeholders", "partenaires": "partners",
     "theme": "themes", "motscles": "themes", "tags": "themes",
@@ -58,11 +58,11 @@ TERRITORY_FRENCH = {"pays": "country", "departement": "department", "ville": "co
                     "city": "commune"}
 PARTNER_FRENCH = {"nom": "name", "categorie": "stakeholder", "acteur": "stakeholder",
                   "site": "url", "siteweb": "url", "lien": "url"}
-OPTIONAL = frozenset(KEYS) - set(REQUIRED) - {"stakeholders"}
+OPTIONAL = frozenset(KEYS) - set(REQUIRED)
 TERRITORY_KEYS = ("country", "region", "department", "commune")
 PARTNER_KEYS = ("name", "stakeholder", "url")
 T = TypeVar("T")
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 
 
 def validate(
@@ -107,10 +107,10 @@ def validate(
     slug, slug_line = _slug(fields, fm, raw.source.rel)
 
     categories = set(declared or ()) | {p.stakeholder for p in partners or ()}
-    if not categories and value("stakeholders") is None and partners is not None:
-        fields.error(1, "stakeholders", "at least one stakeholder category is required; add "
-                     "'stakeholders: [...]' or partners with their 'stakeholder'")
-    elif not categories and value("stakeholders") is None:
+    # Unreadable stakeholders or partners are reported already; don't add a second error.
+    reported = (partners is None and value("partners") is not None) or (
+        declared is None and value("stakeholders") is not None)
+    if not categories and not reported:
         fields.error(1, "stakeholders", "required field is missing; add 'stakeholders: [...]' "
                      "(categories such as association, pme) or partners with their 'stakeholder'")
 
@@ -144,15 +144,19 @@ def _date(fields: Fields, node: Node, field: str) -> dt.date | None:
     match = _DATE.fullmatch(node.value.strip())
     if not match:
         fields.error(node.line, field, f"expected a date as YYYY-MM-DD (e.g. 2026-10-16), "
-                     f"found '{node.value}'")
+                     f"found {shown(node.value)}")
         return None
     year, month, day = (int(g) for g in match.groups())
     if not 1 <= month <= 12:
         fields.error(node.line, field, f"impossible date '{node.value}': there is no month "
                      f"{month}")
         return None
-    days = calendar.monthrange(year, month)[1] if year >= 1 else 31
-    if year < 1 or not 1 <= day <= days:
+    if year < 1:
+        fields.error(node.line, field, f"impossible date {shown(node.value)}: there is no "
+                     "year 0")
+        return None
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
         month_name = dt.date(2000, month, 1).strftime("%B")
         fields.error(node.line, field, f"impossible date '{node.value}': {month_name} {year} "
                      f"has {days} days")
@@ -181,45 +185,46 @@ def _terms(
     return tuple(sorted(ids, key=vocabulary.order)) if ok else None
 
 
-def _items(fields: Fields, node: Node, field: str, what: str) -> list[tuple[str, Mapping]] | None:
-    """One mapping or a list of mappings, each with the field name that points at it."""
+def _items(
+    fields: Fields, node: Node, field: str, what: str
+) -> tuple[list[tuple[str, Mapping]], bool]:
+    """One mapping or a list of mappings, each with the field name that points at it, and
+    whether every item was a mapping (the others are reported)."""
     if isinstance(node, Mapping):
-        return [(field + ".", node)]
+        return [(field + ".", node)], True
     if isinstance(node, Sequence) and node.items:
         found = [(f"{field}[{i}].", fields.mapping(item, f"{field}[{i}]"))
                  for i, item in enumerate(node.items)]
-        return [(prefix, m) for prefix, m in found if m is not None] if all(
-            m is not None for _, m in found) else None
-    shown = "an empty list" if isinstance(node, Sequence) else kind_of(node)
+        return [(p, m) for p, m in found if m is not None], all(m for _, m in found)
+    kind = "an empty list" if isinstance(node, Sequence) else kind_of(node)
     if isinstance(node, Scalar) and node.is_null:
         fields.error(node.line, field, "must not be empty")
     else:
-        fields.error(node.line, field, f"expected {what}, found {shown}")
-    return None
+        fields.error(node.line, field, f"expected {what}, found {kind}")
+    return [], False
 
 
 def _territories(fields: Fields, node: Node) -> tuple[Territory, ...] | None:
-    items = _items(fields, node, "territory", "a mapping such as 'department: \"31\"' "
-                   "or a list of them")
-    if items is None:
-        return None
+    items, ok = _items(fields, node, "territory", "a mapping such as 'department: \"31\"' "
+                       "or a list of them")
     found: list[Territory] = []
-    ok = True
     for prefix, mapping in items:
         fields.check_keys(mapping, TERRITORY_KEYS, prefix, TERRITORY_FRENCH)
         levels: dict[str, str | None] = dict.fromkeys(TERRITORY_KEYS)
         lines: dict[str, int] = {}
+        readable = True
         for key in TERRITORY_KEYS:
             if (entry := mapping.get(key)) is not None:
                 levels[key] = fields.text(entry.value, prefix + key)
                 lines[key] = entry.line
-                ok = ok and levels[key] is not None
+                readable = readable and levels[key] is not None
         if not lines:
             fields.error(mapping.line, prefix.rstrip("."), "give at least one of country, "
                          "region, department, commune")
             ok = False
             continue
-        if not ok:
+        if not readable:
+            ok = False
             continue
         try:
             territory = resolve(**levels)
@@ -240,12 +245,10 @@ def _partners(fields: Fields, node: Node, vocabulary: Vocabulary) -> tuple[Partn
         fields.error(node.line, "partners", f"expected a list of partners ('- name: …' with "
                      f"'stakeholder: …'), found {kind_of(node)}")
         return None
-    items = _items(fields, node, "partners", "a list of partners") if node.items else []
-    if items is None:
-        return None
+    items, ok = _items(fields, node, "partners", "a list of partners") if node.items \
+        else ([], True)
     partners: list[Partner] = []
     seen: dict[str, int] = {}
-    ok = True
     for prefix, mapping in items:
         fields.check_keys(mapping, PARTNER_KEYS, prefix, PARTNER_FRENCH)
         name_entry, category_entry = mapping.get("name"), mapping.get("stakeholder")
@@ -275,9 +278,9 @@ def _partners(fields: Fields, node: Node, vocabulary: Vocabulary) -> tuple[Partn
         if name is None or category is None or not url_ok:
             ok = False
             continue
-        seen[fold(name)] = name_entry.line  # type: ignore[union-attr]
-        line = category_entry.line  # type: ignore[union-attr]
-        partners.append(Partner(name, category, url, line))
+        assert name_entry is not None and category_entry is not None
+        seen[fold(name)] = name_entry.line
+        partners.append(Partner(name, category, url, category_entry.line, name_entry.line))
     return tuple(partners) if ok else None
 
 

@@ -10,6 +10,7 @@ and CR accepted), splits the front matter from the body and parses it strictly
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,12 @@ from .yamltree import Mapping, YamlError, kind_of, parse
 
 MAX_FILE_BYTES = 1024 * 1024
 FENCE = "---"
+# Control characters cannot be published (they are not allowed in HTML or XML); tab and
+# line ends are fine.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Line and paragraph separators (often pasted from a word processor) end a line for
+# YAML but not for editors: in front matter they would shift every line number.
+_SEPARATOR = re.compile(r"[\u2028\u2029]")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -53,7 +60,13 @@ class Discovery:
 
 
 def _ignored(name: str) -> bool:
-    return name.startswith(("_", "."))
+    """Names starting with ``_`` or ``.``, and editor backups ending with ``~``."""
+    return name.startswith(("_", ".")) or name.endswith("~")
+
+
+def is_monograph_name(name: str) -> bool:
+    """Whether a file name is a monograph's (``.md``, in any case)."""
+    return name.lower().endswith(".md")
 
 
 def discover(source_dir: Path) -> Discovery:
@@ -71,13 +84,20 @@ def discover(source_dir: Path) -> Discovery:
                 continue
             rel = f"{rel_folder}{entry.name}"
             display = f"{display_root}/{rel}"
+            try:
+                entry.name.encode("utf-8")
+            except UnicodeEncodeError:
+                shown_name = os.fsencode(entry.name).decode("utf-8", "replace")
+                errors.append(ContentError(f"{display_root}/{rel_folder}{shown_name}", 0,
+                              "file", "the file name is not valid UTF-8; rename it"))
+                continue
             if entry.is_symlink():
                 errors.append(ContentError(display, 0, "file", "is a symbolic link; impact-ssg "
                               "never follows links: put the file itself here"))
             elif entry.is_dir(follow_symlinks=False):
                 walk(Path(entry.path), rel + "/")
             elif entry.is_file(follow_symlinks=False):
-                target = monographs if entry.name.endswith(".md") else assets
+                target = monographs if is_monograph_name(entry.name) else assets
                 target.append(SourceFile(rel, display, Path(entry.path)))
 
     walk(source_dir, "")
@@ -103,6 +123,10 @@ def read_document(source: SourceFile) -> RawDocument | list[ContentError]:
         return fail(line, "file", f"not valid UTF-8 (byte 0x{data[error.start]:02X}); "
                     "save the file as UTF-8")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if control := _CONTROL.search(text):
+        line = text.count("\n", 0, control.start()) + 1
+        return fail(line, "file", f"control character U+{ord(control.group()):04X}, which "
+                    "cannot be published; delete it")
     if not text.strip():
         return fail(1, "file", "is empty; a monograph starts with '---', its fields, and "
                     "'---' (python build.py new \"Titre\" writes one)")
@@ -113,8 +137,13 @@ def read_document(source: SourceFile) -> RawDocument | list[ContentError]:
     close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE), None)
     if close is None:
         return fail(1, "front matter", f"not closed; add a '{FENCE}' line after the last field")
+    front = "\n".join(lines[1:close])
+    if separator := _SEPARATOR.search(front):
+        line = front.count("\n", 0, separator.start()) + 2
+        return fail(line, "front matter", f"invisible line separator U+{ord(separator.group()):04X}"
+                    " (often pasted from a word processor); replace it with a space")
     try:
-        node = parse("\n".join(lines[1:close]), first_line=2)
+        node = parse(front, first_line=2)
     except YamlError as error:
         return fail(error.line, "front matter", error.message)
     if node is None:

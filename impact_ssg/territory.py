@@ -169,6 +169,9 @@ def _unknown_region(text: str) -> str:
 
 
 def _unknown_department(text: str) -> str:
+    region = find_region(text)
+    if region is not None:
+        return f"'{text}' is a region; write 'region: {region.name}'"
     if text.strip() == "20":
         return ("unknown department '20': Corsica has two departments since 1976, "
                 "'2A' (Corse-du-Sud) and '2B' (Haute-Corse)")
@@ -192,7 +195,8 @@ def resolve(
         if value is not None and not slugify(value):
             raise TerritoryError(key, f"'{value}' has no letter or digit usable in a web "
                                  "address; write the name in Latin letters")
-    if fold(country) != fold(FRANCE):
+    # Identity follows the web address: 'France.' or 'FRANCE' is France, not a second page.
+    if slugify(country) != slugify(FRANCE):
         return Territory(country, _opt(region), _opt(department), None, _opt(commune))
     found_region = find_region(region) if region is not None else None
     if region is not None and found_region is None:

@@ -23,6 +23,10 @@ PANORAMA = "panorama"
 FILES = "fichiers"
 
 
+# Characters a route keeps as they are in a link; everything else is percent-encoded.
+_SAFE = "/-._~"
+
+
 def monograph(slug: str) -> str:
     """Route of a monograph page."""
     return f"{MONOGRAPHS}/{slug}/"
@@ -44,8 +48,9 @@ def page(route: str, number: int) -> str:
 
 
 def asset(rel: str) -> str:
-    """Route of a file copied from the source folder (``rel`` relative to it)."""
-    return f"{FILES}/{quote(rel)}"
+    """Route of a file copied from the source folder (``rel`` relative to it); links
+    percent-encode it, the output file keeps the name."""
+    return f"{FILES}/{rel}"
 
 
 def output_file(route: str) -> str:
@@ -71,8 +76,8 @@ class Urls:
     def __call__(self, route: str) -> str:
         """The link to ``route`` as pages write it: the path under ``base_url``."""
         path = urlsplit(self.base).path if self.origin else self.base
-        return path + route
+        return path + quote(route, safe=_SAFE)
 
     def full(self, route: str) -> str:
         """``route`` as an absolute URL when possible (feed, sitemap, canonical links)."""
-        return self.base + route if self.origin else self(route)
+        return self.base + quote(route, safe=_SAFE) if self.origin else self(route)

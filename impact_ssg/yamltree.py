@@ -141,21 +141,45 @@ def parse(text: str, first_line: int = 1) -> Node | None:
         line = text.count("\n", 0, tab.start()) + first_line
         raise YamlError(line, "tab character used for indentation; indent with spaces")
     try:
-        return _Builder(yaml.parse(text, Loader=_EventLoader), shift).document()
+        node = _Builder(yaml.parse(text, Loader=_EventLoader), shift).document()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        unclosed = _unclosed_quote(text, mark.line + 1 if mark else len(text))
+        line = (mark.line if mark else 0) + first_line
+        unclosed = _unclosed_quote(text, line - first_line + 1) if _quote_trouble(error) \
+            else None
         if unclosed is not None:
             raise YamlError(unclosed + first_line - 1, "invalid YAML: the quote opened on this "
-                            "line is not closed; end the value with '\"'") from None
-        raise YamlError((mark.line if mark else 0) + first_line, _yaml_message(error)) from None
-    except yaml.YAMLError as error:  # reader errors: control characters and the like
+                            "line is not closed; end the value with the same quote") from None
+        raise YamlError(line, _yaml_message(error)) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not accept
+        line = text.count("\n", 0, error.position) + first_line
+        raise YamlError(line, f"character U+{error.character:04X} is not allowed in YAML; "
+                        "delete it") from None
+    except yaml.YAMLError as error:
         raise YamlError(first_line, f"invalid YAML ({error})") from None
+    comment = _GLUED_COMMENT.search(text)
+    if comment:
+        line = text.count("\n", 0, comment.start()) + first_line
+        raise YamlError(line, f"'{comment.group(1)}' starts a YAML comment, which cuts the "
+                        "value short; put the whole value in double quotes")
+    return node
 
 
 # A value that opens a double quote and never closes it on its line. YAML lets a quoted
 # value run over lines, so the parser fails further down, where the next '"' is.
-_OPEN_QUOTE = re.compile(r'^\s*(?:-\s+)?(?:[^\s"#][^:#]*:\s+)?"(?:[^"\\]|\\.)*$')
+_OPEN_QUOTE = re.compile(
+    r"""^\s*(?:-\s+)?(?:[^\s"'#][^:#]*:\s+)?(?:"(?:[^"\\]|\\.)*|'(?:[^']|'')*)$""")
+# " #word" after a plain value: YAML reads a comment, the author meant "#1" or "#Brest".
+# (A comment is "# text", with a space, as in "date: 2026-10-16  # publication".)
+_GLUED_COMMENT = re.compile(r"""^[^"'#\n]*:[ \t]+[^"'#\s\[{][^#\n]*?[ \t](#[^\s#]\S*)""",
+                            re.MULTILINE)
+
+
+def _quote_trouble(error: yaml.MarkedYAMLError) -> bool:
+    """Whether PyYAML's complaint can come from a quote left open further up."""
+    words = f"{error.context} {error.problem}"
+    return any(w in words for w in ("quoted scalar", "expected key", "block end",
+                                    "end of stream", "expected '-'"))
 
 
 def _unclosed_quote(text: str, last_line: int) -> int | None:

@@ -69,6 +69,16 @@ CASES: list[tuple[str, Files, list[str]]] = [
         'territory:\n  - department: "31"\n  - department: "20"')},
      [f"{F}:9: territory[1].department: unknown department '20': Corsica has two departments "
       "since 1976, '2A' (Corse-du-Sud) and '2B' (Haute-Corse)"]),
+    ("every bad territory of a list is reported", {"a.md": with_line(
+        'territory:\n  department: "31"\n  commune: Toulouse',
+        'territory:\n  - department: "Haute Garone"\n  - Toulouse\n  - region: Bretagn')},
+     [f"{F}:8: territory[0].department: unknown department 'Haute Garone' (did you mean "
+      "'Haute-Garonne'?)",
+      f"{F}:9: territory[1]: expected a mapping ('key: value' lines), found text",
+      f"{F}:10: territory[2].region: unknown region 'Bretagn' (did you mean 'Bretagne'?)"]),
+    ("a region given as a department", {"a.md": with_line(
+        'department: "31"\n  commune: Toulouse', "department: Occitanie")},
+     [f"{F}:8: territory.department: 'Occitanie' is a region; write 'region: Occitanie'"]),
     ("empty territory mapping", {"a.md": with_line(
         'territory:\n  department: "31"\n  commune: Toulouse', "territory: {}")},
      [f"{F}:7: territory: give at least one of country, region, department, commune"]),
@@ -113,6 +123,13 @@ CASES: list[tuple[str, Files, list[str]]] = [
         "date: 2026-10-16", "date: 2026-10-16\nupdated: 2026-01-02")},
      [f"{F}:4: updated: 2026-01-02 is before the publication date 2026-10-16; 'updated' is "
       "the date of the last revision"]),
+    ("year 0", {"a.md": with_line("date: 2026-10-16", "date: 0000-01-15")},
+     [f"{F}:3: date: impossible date '0000-01-15': there is no year 0"]),
+    ("full-width digits", {"a.md": with_line("date: 2026-10-16", "date: ２０２６-10-16")},
+     [f"{F}:3: date: expected a date as YYYY-MM-DD (e.g. 2026-10-16), found '２０２６-10-16'"]),
+    ("draft in quotes", {"a.md": with_line("date: 2026-10-16",
+                                           'date: 2026-10-16\ndraft: "true"')},
+     [f"{F}:4: draft: expected true or false without quotes, found 'true' in quotes"]),
     ("draft not a boolean", {"a.md": with_line("date: 2026-10-16", "date: 2026-10-16\ndraft: yes")},
      [f"{F}:4: draft: expected true or false, found 'yes'"]),
     # --- keys
@@ -157,7 +174,34 @@ CASES: list[tuple[str, Files, list[str]]] = [
         "summary: \"Deux phrases qui disent l'essentiel. La seconde aussi.\"",
         'summary: "Deux phrases')},
      [f"{F}:4: front matter: invalid YAML: the quote opened on this line is not closed; "
-      "end the value with '\"'"]),
+      "end the value with the same quote"]),
+    ("invalid YAML: unclosed single quote", {"a.md": with_line(
+        'title: "Un pôle territorial fédère entreprises et associations"', "title: 'Un pôle")},
+     [f"{F}:2: front matter: invalid YAML: the quote opened on this line is not closed; "
+      "end the value with the same quote"]),
+    ("invalid YAML after a valid multi-line quote is not blamed on the quote", {
+        "a.md": with_line("network: ANPP", 'network: [ANPP\nthemes: "deux\n  lignes"')},
+     [f"{F}:6: front matter: invalid YAML (did not find expected ',' or ']')"]),
+    ("a '#' glued to a word starts a comment", {"a.md": with_line(
+        'title: "Un pôle territorial fédère entreprises et associations"',
+        "title: Le pôle #1 du territoire")},
+     [f"{F}:2: front matter: '#1' starts a YAML comment, which cuts the value short; put "
+      "the whole value in double quotes"]),
+    ("control character from a YAML escape", {"a.md": with_line(
+        'title: "Un pôle territorial fédère entreprises et associations"',
+        'title: "Un\\x01pôle"')},
+     [f"{F}:2: title: control character U+0001, which cannot be published; remove it"]),
+    ("raw control character in the body", {"a.md": VALID + "\nDu texte\x00 ici.\n"},
+     [f"{F}:14: file: control character U+0000, which cannot be published; delete it"]),
+    ("line separator in front matter", {"a.md": with_line(
+        "summary: \"Deux phrases qui disent l'essentiel. La seconde aussi.\"",
+        "summary: Deux phrases\u2028la suite")},
+     [f"{F}:4: front matter: invisible line separator U+2028 (often pasted from a word "
+      "processor); replace it with a space"]),
+    ("invisible title", {"a.md": with_line(
+        'title: "Un pôle territorial fédère entreprises et associations"',
+        'title: "\u200b"')},
+     [f"{F}:2: title: must not be empty"]),
     ("tab indentation", {"a.md": with_line('  department: "31"', '\tdepartment: "31"')},
      [f"{F}:8: front matter: tab character used for indentation; indent with spaces"]),
     ("alias bomb", {"a.md": with_line("network: ANPP", "network: ANPP\n" + "\n".join(
@@ -212,7 +256,7 @@ CASES: list[tuple[str, Files, list[str]]] = [
                           "partners:\n  - name: A.B.C\n    stakeholder: pme"),
         "b.md": with_line("stakeholders: [association, eti]",
                           "partners:\n  - name: A & B C\n    stakeholder: pme")},
-     ["monographs/b.md:12: partners[0].name: 'A & B C' and 'A.B.C' (monographs/a.md:12) would "
+     ["monographs/b.md:11: partners[0].name: 'A & B C' and 'A.B.C' (monographs/a.md:11) would "
       "share the page /organisations/a-b-c/; spell them alike if they are one organisation, "
       "or tell their names apart"]),
     # --- body references
@@ -232,6 +276,14 @@ CASES: list[tuple[str, Files, list[str]]] = [
       "under it, or use a full https:// address"]),
     ("missing image", {"a.md": VALID + "\n![Schéma](images/schema.png)\n"},
      [f"{F}:14: body: image 'images/schema.png': no such file in monographs/"]),
+    ("image of a monograph file", {"a.md": VALID + "\n![x](b.md)\n", "b.md": VALID.replace(
+        "date: 2026-10-16", "date: 2026-10-16\nslug: b")},
+     [f"{F}:14: body: image 'b.md' is a monograph file, not an image; link to it with "
+      "[text](b.md)"]),
+    ("two files whose names differ only by case", {
+        "a.md": VALID, "images/Plan.png": b"x", "images/plan.png": b"y"},
+     ["monographs/images/plan.png: file: 'images/plan.png' and 'images/Plan.png' differ only "
+      "by case and would be one file on many web servers; rename one"]),
     ("link to an ignored file", {"a.md": VALID + "\n[x](_brouillon.md)\n",
                                  "_brouillon.md": VALID},
      [f"{F}:14: body: link '_brouillon.md' points at a file that is ignored (its name or "
