@@ -8,6 +8,7 @@ and keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -68,16 +69,17 @@ def _positive(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or (args_list[0] not in COMMANDS
-                         and args_list[0] not in ("-h", "--help", "--version")):
+    parser = _parser()
+    if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
+        close = difflib.get_close_matches(args_list[0], COMMANDS, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "commands: " + ", ".join(COMMANDS)
+        parser.error(f"unknown command '{args_list[0]}' ({hint})")
+    if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version"):
         args_list.insert(0, "build")
-    args = _parser().parse_args(args_list)
+    args = parser.parse_args(args_list)
     try:
         return _run(args)
-    except InvalidContent as error:
-        _report(error.errors, sys.stderr)
-        return error.exit_status
-    except ConfigError as error:
+    except (InvalidContent, ConfigError) as error:
         _report(error.errors, sys.stderr)
         return error.exit_status
     except SsgError as error:
@@ -99,9 +101,9 @@ def _run(args: argparse.Namespace) -> int:
     options = _options(args)
     if args.command == "check":
         corpus = load(options)
-        for warning in corpus.warnings:
-            print(warning, file=sys.stderr)
         if not options.quiet:
+            for warning in corpus.warnings:
+                print(warning, file=sys.stderr)
             drafts = sum(m.draft for m in corpus.monographs)
             print(f"{_count(len(corpus.monographs), 'monograph')} valid "
                   f"({_count(drafts, 'draft')}).")

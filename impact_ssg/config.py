@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import ConfigError, ContentError, UsageError
+from .errors import ConfigError, ContentError, UsageError, shown
 from .fields import Fields
 from .slug import fold
 from .vocabulary import Vocabulary, VocabularyEntry
@@ -80,16 +80,34 @@ class Config:
         return replace(self, base_url=normalised)
 
 
+# What a base URL may hold, so that it can be written into pages as it is.
+_URL_SAFE = re.compile(r"^[A-Za-z0-9\-._~/:]*$")
+
+
 def normalise_base_url(value: str) -> tuple[str, str | None]:
     """``value`` with a trailing ``/``, or an error message."""
+    if "?" in value or "#" in value:
+        return value, f"{shown(value)} must not carry a query or fragment"
+    if not _URL_SAFE.fullmatch(value):
+        return value, (f"{shown(value)} may hold only ASCII letters, digits and '-._~/:' "
+                       "(no spaces, accents or quotes)")
     parts = urlsplit(value)
-    if parts.query or parts.fragment:
-        return value, f"'{value}' must not carry a query or fragment"
     if parts.scheme:
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            return value, f"'{value}' must be a path such as '/impact/' or an http(s) URL"
+        try:
+            parts.port  # noqa: B018 - raises on a port out of range
+        except ValueError:
+            return value, f"{shown(value)} has an invalid port"
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return value, f"{shown(value)} must be a path such as '/impact/' or an http(s) URL"
     elif not value.startswith("/") or value.startswith("//"):
-        return value, f"'{value}' must start with '/' (e.g. '/' or '/impact/') or be an http(s) URL"
+        return value, (f"{shown(value)} must start with '/' (e.g. '/' or '/impact/') or be an "
+                       "http(s) URL")
+    path = parts.path or "/"
+    segments = path.strip("/").split("/")
+    if "//" in path or any(s in (".", "..") for s in segments):
+        return value, f"{shown(value)} must not hold '//', './' or '../'"
+    if parts.scheme and not parts.path:
+        value += "/"
     return (value if value.endswith("/") else value + "/"), None
 
 
@@ -104,8 +122,12 @@ def load_config(path: Path) -> Config:
     except FileNotFoundError:
         raise UsageError(f"{display}: config file not found; run from the project root "
                          "or pass --config FILE") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([ContentError(display, 0, "file", f"cannot be read ({error})")]) from None
+    except UnicodeDecodeError as error:
+        line = path.read_bytes().count(b"\n", 0, error.start) + 1
+        raise ConfigError([ContentError(display, line, "file", "not valid UTF-8; save the file "
+                                        "as UTF-8")]) from None
+    except OSError as error:
+        raise UsageError(f"{display}: cannot be read ({error.strerror})") from None
     try:
         root = parse(text.replace("\r\n", "\n"))
     except YamlError as error:

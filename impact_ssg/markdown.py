@@ -11,10 +11,12 @@ with its table of contents, links to monograph files rewritten to their pages.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
@@ -70,14 +72,14 @@ def references(tokens: list[Token], source_rel: str, body_line: int) -> list[Ref
         for child in block.children:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
-            elif child.type == "text" or child.type == "code_inline":
-                continue
             elif child.type in ("link_open", "image"):
                 href = str(child.attrGet("href" if child.type == "link_open" else "src") or "")
                 path = local_target(href)
                 if path is not None:
                     target = posixpath.normpath(posixpath.join(folder, path))
                     found.append(Reference(target, path, line, child.type == "image"))
+                # An image's alt text may run over lines: they count for what follows.
+                line += sum(c.type in ("softbreak", "hardbreak") for c in child.children or ())
     return found
 
 
@@ -162,8 +164,28 @@ def render(
     for block in tokens:
         if block.type == "inline" and block.children:
             block.children = _rewrite_links(block.children, folder, link_to, file_url)
-    return RenderedBody(parser.renderer.render(tokens, parser.options, {}), toc,
-                        _plain_text(tokens))
+    html = parser.renderer.render(tokens, parser.options, {})
+    if parser.options["html"]:
+        html = sanitise(html)
+    return RenderedBody(html, toc, _plain_text(tokens))
+
+
+# What a body may hold once raw HTML is allowed: the usual prose tags, the attributes the
+# renderer itself writes, and links only to http, https, mailto or relative targets.
+_TAGS = nh3.ALLOWED_TAGS | {"section", "s", "sup", "sub", "figure", "figcaption"}
+_ATTRIBUTES: dict[str, set[str]] = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"id", "class", "title", "lang"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding"},
+    "div": {"role", "tabindex", "aria-label"},
+}
+
+
+def sanitise(html: str) -> str:
+    """``html`` with scripts, event handlers, styles and unsafe URLs removed (``allow_html``)."""
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES,
+                     url_schemes=set(SAFE_SCHEMES), link_rel=None)
 
 
 def _plain_text(tokens: list[Token]) -> str:
@@ -179,30 +201,34 @@ def _plain_text(tokens: list[Token]) -> str:
     return " ".join(parts)
 
 
+# Ids the footnotes take (fn1, fnref1, fnref1:2): a heading never does.
+_FOOTNOTE_ID = re.compile(r"^fn(?:ref)?\d+(?::\d+)?$")
+
+
 def _headings(tokens: list[Token]) -> tuple[Heading, ...]:
     opens = [i for i, t in enumerate(tokens) if t.type == "heading_open"]
     if not opens:
         return ()
     shift = 2 - min(int(tokens[i].tag[1]) for i in opens)
     used = set(RESERVED_IDS)
+    next_suffix: dict[str, int] = {}
     toc: list[Heading] = []
     previous = 1
     for i in opens:
         level = min(max(int(tokens[i].tag[1]) + shift, 2), previous + 1, 6)
         previous = level
         tokens[i].tag = tokens[i + 2].tag = f"h{level}"
-        inline = tokens[i + 1]
-        text = "".join(c.content for c in inline.children or () if c.type in (
-            "text", "code_inline")) or inline.content
+        children = tokens[i + 1].children or []
+        text = "".join(c.content for c in children if c.type in ("text", "code_inline"))
         base = slugify(text) or "section"
-        ident, n = base, 1
-        while ident in used:
-            n += 1
-            ident = f"{base}-{n}"
+        ident = base
+        while ident in used or _FOOTNOTE_ID.match(ident):
+            next_suffix[base] = next_suffix.get(base, 1) + 1
+            ident = f"{base}-{next_suffix[base]}"
         used.add(ident)
         tokens[i].attrSet("id", ident)
         if level <= 3:
-            toc.append(Heading(level, ident, french(text)))
+            toc.append(Heading(level, ident, text))
     return tuple(toc)
 
 

@@ -153,5 +153,6 @@ def _write(folder: Path, output: Output, env: jinja2.Environment) -> None:
         path.write_bytes(render_page(env, output))
     elif output.copy_from is not None:
         shutil.copyfile(output.copy_from, path)
-    elif output.make is not None:
+    else:
+        assert output.make is not None
         path.write_bytes(output.make())

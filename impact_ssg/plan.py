@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
-from .errors import ContentError, InvalidContent
+from .errors import ContentError, InvalidContent, UsageError
 from .index import Site, Term, TerritoryNode
 from .model import Monograph
 from .panorama import panorama
@@ -60,12 +60,17 @@ class OutputPage:
 
 @dataclass(frozen=True, slots=True)
 class OutputFile:
-    """A file whose bytes come from ``make`` (copied asset, data file, static file)."""
+    """A file copied from ``copy_from`` (asset, static file) or made by ``make`` (data,
+    search index): exactly one of the two."""
 
     route: str
     make: Callable[[], bytes] | None = None
     copy_from: Path | None = None
     origin: str = ""
+
+    def __post_init__(self) -> None:
+        if (self.make is None) == (self.copy_from is None):
+            raise ValueError(f"{self.route}: an output file needs exactly one source")
 
 
 Output = OutputPage | OutputFile
@@ -112,9 +117,14 @@ def plan(site: Site, static_dir: Path | None, data: dict[str, Callable[[], bytes
         outputs.append(OutputFile(urls.asset(asset.rel), copy_from=asset.path,
                                   origin=asset.display))
     if static_dir is not None and static_dir.is_dir():
-        for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
-            rel = path.relative_to(static_dir).as_posix()
-            outputs.append(OutputFile(f"static/{rel}", copy_from=path, origin=str(path)))
+        for path in sorted(static_dir.rglob("*")):
+            if path.is_symlink():
+                raise UsageError(f"{path.as_posix()}: is a symbolic link; impact-ssg never "
+                                 "follows links: put the file itself there")
+            if path.is_file():
+                rel = path.relative_to(static_dir).as_posix()
+                outputs.append(OutputFile(f"static/{rel}", copy_from=path,
+                                          origin=path.as_posix()))
     html_routes = [o.route for o in outputs if isinstance(o, OutputPage)
                    and o.template.endswith(".html") and o.route != "404.html"]
     outputs.append(OutputPage("sitemap.xml", "sitemap.xml", {"routes": html_routes}))
@@ -131,7 +141,8 @@ def _term_pages(term: Term, singular: str) -> Iterator[OutputPage]:
     for route, chunk, pagination in _paginated(term.route, term.monographs):
         yield OutputPage(route, "term.html", {"term": term, "monographs": chunk,
                                               "pagination": pagination,
-                                              "singular": singular})
+                                              "singular": singular,
+                                              "index_title": TERM_TITLES[term.kind][0]})
 
 
 def _territory_pages(nodes: Sequence[TerritoryNode]) -> Iterator[OutputPage]:

@@ -47,6 +47,10 @@ def check_output(output: Path, protected: Iterable[Path], inputs: Iterable[Path]
         if path.resolve() in target.parents:
             raise UsageError(f"{shown}: the output folder may not be inside "
                              f"{path.as_posix()}; pass --output with a folder outside it")
+    for parent in output.absolute().parents:
+        if parent.exists() and not parent.is_dir():
+            raise UsageError(f"{shown}: {parent.as_posix()} is a file, not a folder; pass "
+                             "--output with a folder")
     if not output.exists():
         return
     if not output.is_dir():
@@ -70,8 +74,12 @@ def safe_join(root: Path, route: str) -> Path:
 
 def publish(output: Path, write: Callable[[Path], None]) -> None:
     """Call ``write(folder)`` on a fresh temporary folder, then swap it into ``output``."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    except OSError as error:
+        raise UsageError(f"{output.as_posix()}: cannot write beside it ({error.strerror}); "
+                         "pass --output with a folder you can write to") from None
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; a published site is readable
         write(staging)

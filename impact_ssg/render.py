@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from types import TracebackType
 
 import jinja2
 from markupsafe import Markup
 
 from . import structured, urls
+from .errors import SsgError
 from .index import Site
 from .plan import OutputPage
 from .typography import french
@@ -67,7 +70,37 @@ def make_environment(templates: Path, site: Site) -> jinja2.Environment:
     return env
 
 
+class TemplateProblem(SsgError):
+    """A template that does not compile or fails while rendering: the user's to fix."""
+
+
 def render_page(env: jinja2.Environment, page: OutputPage) -> bytes:
-    """The bytes of one page."""
-    template = env.get_template(page.template)
-    return template.render(route=page.route, **page.context).encode("utf-8")
+    """The bytes of one page; raises ``TemplateProblem`` naming the template and line."""
+    try:
+        template = env.get_template(page.template)
+        return template.render(route=page.route, **page.context).encode("utf-8")
+    except jinja2.TemplateSyntaxError as error:
+        where = f"{_shown_path(error.filename)}:{error.lineno}"
+        raise TemplateProblem(f"{where}: {error.message}") from error
+    except jinja2.TemplateError as error:
+        frames = [(f.tb_frame.f_code.co_filename, f.tb_lineno)
+                  for f in _frames(error.__traceback__)
+                  if f.tb_frame.f_code.co_filename.endswith((".html", ".xml", ".txt"))]
+        where = f"{_shown_path(frames[-1][0])}:{frames[-1][1]}" if frames else page.template
+        raise TemplateProblem(f"{where}: {error} (while rendering /{page.route})") from error
+
+
+def _frames(traceback: TracebackType | None) -> Iterator[TracebackType]:
+    while traceback is not None:
+        yield traceback
+        traceback = traceback.tb_next
+
+
+def _shown_path(filename: str | None) -> str:
+    if not filename:
+        return "template"
+    path = Path(filename)
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()

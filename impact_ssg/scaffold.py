@@ -45,7 +45,7 @@ partners: []
 #    url: https://www.example.org
 themes: []
 authors: []
-# slug: {slugify(title)}
+# slug: {file_slug(title)}
 # updated: {today.isoformat()}
 draft: true
 ---
@@ -60,15 +60,33 @@ draft: true
 """
 
 
+MAX_SLUG = 80
+
+
+def file_slug(title: str) -> str:
+    """The file name's slug: the title's, cut at a word boundary to stay short."""
+    slug = slugify(title)
+    if len(slug) > MAX_SLUG:
+        slug = slug[: MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG] \
+            else slug[:MAX_SLUG]
+    return slug
+
+
 def create(title: str, source: Path, config: Config, today: dt.date | None = None) -> Path:
     """Write the new monograph and return its path; raises ``UsageError`` if it exists."""
-    slug = slugify(title)
+    slug = file_slug(title)
     if not slug:
         raise UsageError(f"'{title}' gives no usable file name; use a title with letters")
     if source.is_symlink():
         raise UsageError(f"{source.as_posix()}: is a symbolic link; impact-ssg never writes "
                          "through links")
-    source.mkdir(parents=True, exist_ok=True)
+    if source.exists() and not source.is_dir():
+        raise UsageError(f"{source.as_posix()}: is a file, not a folder; pass --source with "
+                         "the folder of monographs")
+    try:
+        source.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"{source.as_posix()}: cannot create it ({error.strerror})") from None
     path = source / f"{slug}.md"
     text = scaffold(title, config, today or dt.date.today())
     try:
@@ -77,6 +95,8 @@ def create(title: str, source: Path, config: Config, today: dt.date | None = Non
     except FileExistsError:
         raise UsageError(f"{path.as_posix()}: already exists; edit it, or choose another "
                          "title") from None
+    except OSError as error:
+        raise UsageError(f"{path.as_posix()}: cannot write it ({error.strerror})") from None
     with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as out:
         out.write(text)
     return path

@@ -7,6 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT, VALID, Files
 
 
@@ -120,3 +122,45 @@ def test_new_never_writes_outside_the_source_folder(project: Callable[[Files], P
     result = impact(root, "new", "../../etc/passwd")
     assert result.returncode == 0
     assert [p.name for p in (root / "monographs").iterdir()] == ["etc-passwd.md"]
+
+
+def test_an_unknown_command_suggests_the_closest(tmp_path: Path) -> None:
+    result = impact(tmp_path, "chek")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "impact-ssg: error: unknown command 'chek' (did you mean 'check'?)")
+
+
+@pytest.mark.parametrize(("base_url", "message"), [
+    ("https://example.org#", "'https://example.org#' must not carry a query or fragment"),
+    ("/a b/", "'/a b/' may hold only ASCII letters, digits and '-._~/:' (no spaces, accents "
+              "or quotes)"),
+    ("/é/", "'/é/' may hold only ASCII letters, digits and '-._~/:' (no spaces, accents or "
+            "quotes)"),
+    ("/a/../b/", "'/a/../b/' must not hold '//', './' or '../'"),
+    ("https://example.org:99999/", "'https://example.org:99999/' has an invalid port"),
+    ("ftp://example.org/", "'ftp://example.org/' must be a path such as '/impact/' or an "
+                           "http(s) URL"),
+    ("impact/", "'impact/' must start with '/' (e.g. '/' or '/impact/') or be an http(s) URL"),
+])
+def test_base_url_must_be_usable_as_written(
+    project: Callable[[Files], Path], base_url: str, message: str
+) -> None:
+    root = project({"a.md": VALID})
+    result = impact(root, "--base-url", base_url)
+    assert result.returncode == 2
+    assert result.stderr == f"error: --base-url: {message}\n"
+
+
+def test_new_cuts_long_titles_and_refuses_a_file_as_source(
+    project: Callable[[Files], Path]
+) -> None:
+    root = project({})
+    result = impact(root, "new", "Une alliance " * 40)
+    assert result.returncode == 0, result.stderr
+    (written,) = (root / "monographs").iterdir()
+    assert len(written.stem) <= 80 and written.stem.endswith("alliance")
+    result = impact(root, "new", "Titre", "--source", "impact.yaml")
+    assert result.returncode == 2
+    assert result.stderr == ("error: impact.yaml: is a file, not a folder; pass --source with "
+                             "the folder of monographs\n")

@@ -96,3 +96,33 @@ def test_tables_footnotes_and_strikethrough() -> None:
     assert region["tabindex"] == "0" and region["role"] == "region"
     assert soup.find("s") is not None
     assert soup.find("section", class_="footnotes") is not None
+
+
+@pytest.mark.parametrize("raw", [
+    '<a href="javascript:alert(1)">clic</a>',
+    '<a href="JAVASCRIPT:alert(1)">clic</a>',
+    '<img src="x.png" onerror="alert(1)">',
+    "<script>alert(1)</script>",
+    '<div style="background:url(javascript:alert(1))" onclick="alert(1)">x</div>',
+    '<iframe src="https://example.org"></iframe>',
+    '<svg><script>alert(1)</script></svg>',
+    '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+])
+def test_allowed_html_is_sanitised(raw: str) -> None:
+    out = html(f"Texte\n\n{raw}\n\nfin", allow_html=True).html
+    soup = BeautifulSoup(out, "html.parser")
+    assert soup.find(["script", "iframe", "svg", "style"]) is None, out
+    for tag in soup.find_all(True):
+        assert not any(a.startswith("on") or a == "style" for a in tag.attrs), out
+        for attr in ("href", "src"):
+            assert not str(tag.get(attr, "")).lower().startswith(("javascript", "data")), out
+
+
+def test_allowed_html_keeps_ordinary_markup() -> None:
+    out = html('<details><summary>Plus</summary><p>Un <abbr title="Très petite entreprise">'
+               'TPE</abbr> et <a href="https://example.org">un lien</a>.</p></details>',
+               allow_html=True).html
+    soup = BeautifulSoup(out, "html.parser")
+    abbr, link = soup.find("abbr"), soup.find("a")
+    assert soup.find("details") is not None and abbr is not None and link is not None
+    assert abbr["title"] == "Très petite entreprise" and link["href"] == "https://example.org"

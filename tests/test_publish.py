@@ -68,10 +68,22 @@ def test_a_crash_while_rendering_leaves_the_site_untouched(project: Path) -> Non
     template.write_text(template.read_text("utf-8").replace("{{ term.label }}",
                                                             "{{ term.no_such_field }}"), "utf-8")
     result = impact(project)
-    assert result.returncode != 0
-    assert "no_such_field" in result.stderr  # a template bug keeps its traceback
+    assert result.returncode == 2
+    assert result.stderr == ("error: templates/term.html:3: 'impact_ssg.index.Term object' has "
+                             "no attribute 'no_such_field' (while rendering /reseaux/meti/)\n")
     assert snapshot(project / "site") == before
     assert siblings(project / "site") == ["impact.yaml", "monographs", "templates"]
+
+
+def test_a_template_syntax_error_names_its_file_and_line(project: Path) -> None:
+    template = project / "templates" / "404.html"
+    template.write_text(template.read_text("utf-8").replace("{% endblock %}", "{% endblok %}"),
+                        "utf-8")
+    result = impact(project)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: templates/404.html:2: Encountered unknown tag "
+                                    "'endblok'.")
+    assert not (project / "site").exists()
 
 
 def test_a_rebuild_replaces_the_whole_site(project: Path) -> None:
@@ -160,3 +172,20 @@ def test_drafts_get_pages_with_drafts_only(project: Path) -> None:
     assert impact(project, "--quiet", "--drafts").returncode == 0
     page = (project / "site/monographies/epicerie-etudiante-rennes/index.html").read_text("utf-8")
     assert "Brouillon" in page
+
+
+def test_an_output_below_a_file_is_a_usage_error(project: Path) -> None:
+    result = impact(project, "--output", "impact.yaml/site")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: impact.yaml/site: ")
+    assert "is a file, not a folder" in result.stderr
+
+
+def test_a_symlink_in_the_static_folder_is_refused(project: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private", "utf-8")
+    (project / "templates" / "static" / "lien.txt").symlink_to(secret)
+    result = impact(project)
+    assert result.returncode == 2
+    assert "lien.txt: is a symbolic link" in result.stderr
+    assert not (project / "site").exists()
