@@ -76,13 +76,6 @@ class Territory:
         """URL segments of the levels present, from country down."""
         return tuple(slugify(name) for name in self.levels)
 
-    @property
-    def label(self) -> str:
-        """A short human label: the most precise level with its context."""
-        if self.commune and self.department_code:
-            return f"{self.commune} ({self.department_code})"
-        return self.levels[-1]
-
 
 class TerritoryError(Exception):
     """An author's territory is wrong; ``key`` is the offending level."""
@@ -127,12 +120,6 @@ def regions() -> tuple[Region, ...]:
     """The 18 regions, by code."""
     ref = _reference()
     return tuple(sorted({r.code: r for r in ref.regions.values()}.values(), key=lambda r: r.code))
-
-
-def departments() -> tuple[Department, ...]:
-    """The 101 departments, by code."""
-    unique = {d.code: d for d in _reference().departments.values()}
-    return tuple(unique[code] for code in sorted(unique))
 
 
 def find_region(text: str) -> Region | None:
