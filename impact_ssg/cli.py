@@ -116,8 +116,10 @@ def _run(args: argparse.Namespace) -> int:
         path = create(args.title, options.source, load_settings(options))
         print(f"Wrote {path.as_posix()} (a draft): fill it in, then set 'draft: false'.")
         return 0
-    print(f"impact-ssg: '{args.command}' is not yet implemented", file=sys.stderr)
-    return 2
+    from .serve import serve  # the server's dependencies load only when serving
+
+    serve(options, args.host, args.port)
+    return 0
 
 
 def _summary(report: BuildReport, options: Options) -> None:

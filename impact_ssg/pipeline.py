@@ -20,7 +20,7 @@ import jinja2
 from . import opendata
 from .config import Config, load_config
 from .crosscheck import crosscheck
-from .errors import ContentError, ContentWarning, InvalidContent, UsageError
+from .errors import ContentError, ContentWarning, InvalidContent, SsgError, UsageError
 from .index import build_site
 from .markdown import make_parser
 from .model import Monograph
@@ -152,7 +152,13 @@ def _write(folder: Path, output: Output, env: jinja2.Environment) -> None:
     if isinstance(output, OutputPage):
         path.write_bytes(render_page(env, output))
     elif output.copy_from is not None:
-        shutil.copyfile(output.copy_from, path)
+        try:
+            shutil.copyfile(output.copy_from, path)
+        except FileNotFoundError:
+            # An editor's temporary file, gone since discovery: the site must not miss it
+            # silently, nor crash.
+            raise SsgError(f"{output.origin}: disappeared during the build; build "
+                           "again") from None
     else:
         assert output.make is not None
         path.write_bytes(output.make())

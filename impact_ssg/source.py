@@ -109,11 +109,14 @@ def read_document(source: SourceFile) -> RawDocument | list[ContentError]:
     def fail(line: int, field: str, message: str) -> list[ContentError]:
         return [ContentError(source.display, line, field, message)]
 
-    size = source.path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        return fail(0, "file", f"{size:,} bytes, more than the {MAX_FILE_BYTES:,} allowed for "
-                    "a monograph; shorten it or attach large content as a separate file")
-    data = source.path.read_bytes()
+    try:
+        size = source.path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return fail(0, "file", f"{size:,} bytes, more than the {MAX_FILE_BYTES:,} allowed "
+                        "for a monograph; shorten it or attach large content as a separate file")
+        data = source.path.read_bytes()
+    except FileNotFoundError:
+        return fail(0, "file", "disappeared while it was read; build again")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return fail(1, "file", "is UTF-16; save it as UTF-8")
     try:

@@ -1,0 +1,152 @@
+"""``serve``: build with drafts, serve the output folder with live reload, rebuild on change.
+
+The site is served from the output folder only (Tornado's static handler, which refuses
+paths outside its root), on 127.0.0.1 unless another host is asked for. Monographs,
+templates (static files included) and the config are watched through inotify where
+pyinotify is available, so a save is seen at once. A build that fails leaves the last
+good site in place; while it fails, every page answers with the errors (``file:line:
+field: message``) and the terminal prints them; the next good build clears them, and
+the browser reloads either way.
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, ClassVar
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.watcher import INotifyWatcher, Watcher, get_watcher_class
+from tornado.ioloop import IOLoop
+
+from .errors import ConfigError, InvalidContent, SsgError
+from .pipeline import Options, build, templates_dir
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class _SiteHandler(StaticFileHandler):  # type: ignore[misc]
+    """Static files of the output folder, or the build's errors while it is broken."""
+
+    errors: ClassVar[list[str]] = []
+    not_found: ClassVar[Path | None] = None
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        if self.errors and (path == "" or path.endswith(("/", ".html"))):
+            self.set_status(500)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(error_page(self.errors))
+            return
+        await super().get(path, include_body)
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-store")
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        page = self.not_found
+        if status_code == 404 and page is not None and page.is_file():
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(page.read_bytes())
+        else:
+            super().write_error(status_code, **kwargs)
+
+
+def error_page(errors: list[str]) -> str:
+    """A page listing the build's errors (French, like the site)."""
+    items = "\n".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
+    return f"""<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Erreurs de construction · impact-ssg</title>
+<style>
+body {{ font: 1rem/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem;
+       padding: 0 1rem; color: #1b2430; }}
+h1 {{ color: #8a1c12; }} li {{ margin: .5rem 0; }}
+code {{ white-space: pre-wrap; background: #fdf0e6; padding: .15rem .35rem; }}
+</style>
+</head>
+<body>
+<main>
+<h1>La construction du site a échoué</h1>
+<p>Corrigez ces erreurs ; la page se rechargera d’elle-même.</p>
+<ul id="erreurs">
+{items}
+</ul>
+</main>
+</body>
+</html>
+"""
+
+
+def _rebuild(options: Options) -> None:
+    started = time.perf_counter()
+    try:
+        report = build(options)
+    except (InvalidContent, ConfigError) as error:
+        _SiteHandler.errors = [str(e) for e in error.errors]
+    except SsgError as error:
+        _SiteHandler.errors = [str(error)]
+    else:
+        _SiteHandler.errors = []
+        if not options.quiet:
+            print(f"Rebuilt {report.monographs} monographs in "
+                  f"{time.perf_counter() - started:.2f} s.", file=sys.stderr, flush=True)
+        return
+    for line in _SiteHandler.errors:
+        print(line, file=sys.stderr)
+    print(f"{len(_SiteHandler.errors)} error(s); serving the last good site until they are "
+          "fixed.", file=sys.stderr, flush=True)
+
+
+def serve(options: Options, host: str, port: int) -> None:
+    """Build, then serve and rebuild on every change until interrupted."""
+    options = replace(options, drafts=True)
+    if host not in LOOPBACK:
+        print(f"warning: serving on {host}: anyone who can reach this machine can read the "
+              "site, drafts included", file=sys.stderr)
+    _rebuild(options)
+    _SiteHandler.not_found = options.output / "404.html"
+    # livereload skips a reload within 3 s of the last one (or of the start): a second
+    # save soon after the first would leave the browser on a stale page.
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+    server = Server(watcher=_watcher())
+    server.SFH = _SiteHandler
+    for watched in (options.source, templates_dir(options), options.config):
+        if watched.exists():
+            server.watch(str(watched), lambda: _rebuild(options))
+    # Said once the loop runs, so the port is listening when a reader sees it.
+    IOLoop.current().add_callback(
+        lambda: print(f"Serving {options.output.as_posix()}/ on http://{_url_host(host)}:{port}/ "
+                      "(Ctrl+C to stop)", file=sys.stderr, flush=True))
+    server.serve(port=port, host=host, root=str(options.output), open_url_delay=None,
+                 restart_delay=0)
+
+
+def _watcher() -> Watcher:
+    """inotify where available, also told of files saved by rename (as many editors do)."""
+    if get_watcher_class() is not INotifyWatcher:
+        return Watcher()
+    import pyinotify
+
+    class Notified(INotifyWatcher):  # type: ignore[misc]
+        def watch(self, path: str, func: Any = None, delay: Any = None,
+                  ignore: Any = None) -> None:
+            flags = (pyinotify.IN_CREATE | pyinotify.IN_DELETE | pyinotify.IN_MODIFY
+                     | pyinotify.IN_MOVED_TO | pyinotify.IN_MOVED_FROM
+                     | pyinotify.IN_CLOSE_WRITE)
+            self.wm.add_watch(path, flags, rec=True, do_glob=True, auto_add=True)
+            Watcher.watch(self, path, func, delay, ignore)
+
+    return Notified()
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+

@@ -1,0 +1,174 @@
+"""``serve`` as a user runs it: a real process on a free port, edited files, broken files,
+live reload in Chromium, loopback only, and no way out of the output folder."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from .conftest import ROOT
+
+if TYPE_CHECKING:
+    from .browser_fixtures import BrowserPage
+
+PAGE = "monographies/pole-lauragais/"
+SOURCE = "monographs/pole-lauragais.md"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Served:
+    """A running ``serve`` process and the project it serves."""
+
+    def __init__(self, root: Path, process: subprocess.Popen[str], port: int) -> None:
+        self.root, self.process, self.port = root, process, port
+        self.base = f"http://127.0.0.1:{port}/"
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=5) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+
+    def edit(self, rel: str, change: Callable[[str], str]) -> None:
+        path = self.root / rel
+        path.write_text(change(path.read_text("utf-8")), "utf-8")
+
+    def until(self, path: str, test: Callable[[int, str], bool], seconds: float = 15) -> str:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            status, body = self.get(path)
+            if test(status, body):
+                return body
+            time.sleep(0.05)
+        raise AssertionError(f"/{path} never changed as expected; last: {status} {body[:300]}")
+
+
+def start(root: Path, *args: str) -> tuple[subprocess.Popen[str], int]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), *args],
+        cwd=root, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    assert process.stderr is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if "(Ctrl+C to stop)" in line:
+            # Keep reading what the server says, or a full pipe would block it.
+            threading.Thread(target=process.stderr.read, daemon=True).start()
+            return process, port
+        if not line and process.poll() is not None:
+            break
+    process.kill()
+    raise AssertionError("serve did not start")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    root = tmp_path / "projet"
+    root.mkdir()
+    shutil.copy(ROOT / "impact.yaml", root)
+    for folder in ("templates", "monographs"):
+        shutil.copytree(ROOT / folder, root / folder)
+    process, port = start(root)
+    try:
+        yield Served(root, process, port)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_serves_the_site_with_drafts_and_live_reload(served: Served) -> None:
+    status, body = served.get(PAGE)
+    assert status == 200 and "livereload.js" in body
+    assert served.get("monographies/epicerie-etudiante-rennes/")[0] == 200  # a draft
+    status, body = served.get("pas/de/page/")
+    assert status == 404 and "Page introuvable" in body
+
+
+def test_edit_break_and_fix_a_monograph(served: Served) -> None:
+    served.edit(SOURCE, lambda t: t.replace("relie maraîchers", "relie les maraîchers"))
+    served.until(PAGE, lambda s, b: s == 200 and "relie les maraîchers" in b)
+    served.edit(SOURCE, lambda t: t.replace("network: ANPP", "network: ANP"))
+    body = served.until(PAGE, lambda s, b: s == 500)
+    assert ("monographs/pole-lauragais.md:6: network: unknown network &#x27;ANP&#x27; "
+            "(did you mean &#x27;ANPP&#x27;?)") in body
+    assert served.get("static/style.css")[0] == 200  # the last good site is still there
+    served.edit(SOURCE, lambda t: t.replace("network: ANP\n", "network: ANPP\n"))
+    served.until(PAGE, lambda s, b: s == 200 and "relie les maraîchers" in b)
+    assert served.process.poll() is None
+
+
+def test_templates_and_config_are_watched(served: Served) -> None:
+    served.edit("templates/404.html", lambda t: t.replace("Page introuvable", "Rien ici"))
+    served.until("nulle-part/", lambda s, b: s == 404 and "Rien ici" in b)
+    served.edit("impact.yaml", lambda t: t.replace("label: Mécénat", "label: Mécénat solidaire"))
+    served.until("alliances/mecenat/", lambda s, b: "Mécénat solidaire" in b)
+
+
+def test_listens_on_loopback_only(served: Served) -> None:
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            local, state = row.split()[1], row.split()[3]
+            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == served.port:
+                listening.append(local.rsplit(":", 1)[0])
+    assert listening == ["0100007F"]  # 127.0.0.1, nothing else
+
+
+@pytest.mark.parametrize("path", ["/../impact.yaml", "/%2e%2e/impact.yaml",
+                                  "/%2E%2E/%2E%2E/etc/passwd", "/..%2fimpact.yaml",
+                                  "/static/../../impact.yaml", "//etc/passwd",
+                                  "/static/%2e%2e/%2e%2e/impact.yaml"])
+def test_no_path_leads_outside_the_output_folder(served: Served, path: str) -> None:
+    with socket.create_connection(("127.0.0.1", served.port), timeout=5) as connection:
+        connection.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\n"
+                           "Connection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    status = answer.split(b" ", 2)[1]
+    assert status in (b"400", b"403", b"404"), answer[:200]
+    assert b"alliance_types" not in answer and b"root:" not in answer
+
+
+def test_another_host_must_be_asked_for_and_warns(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "impact.yaml", tmp_path)
+    for folder in ("templates", "monographs"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--host", "0.0.0.0", "--port",
+         str(port)], cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stderr is not None
+        assert process.stderr.readline().startswith(
+            "warning: serving on 0.0.0.0: anyone who can reach this machine can read the site")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_the_browser_reloads_by_itself(page: BrowserPage, served: Served) -> None:
+    page.page.goto(served.base + PAGE)
+    page.page.wait_for_function("document.querySelector('h1').textContent.includes('relie')")
+    time.sleep(0.3)  # let the live-reload socket connect
+    served.edit(SOURCE, lambda t: t.replace('title: "Dans le Lauragais', 'title: "Au Lauragais'))
+    page.page.wait_for_function(
+        "document.querySelector('h1').textContent.startsWith('Au Lauragais')", timeout=15000)
