@@ -101,7 +101,7 @@ def _references(
     errors: list[ContentError] = []
     warnings: list[ContentWarning] = []
     for monograph in monographs:
-        for ref in monograph.references:
+        for ref in monograph.rendered.references:
             field = "body"
             kind = "image" if ref.image else "link"
             if ref.target == ".." or ref.target.startswith("../"):

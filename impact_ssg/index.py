@@ -8,13 +8,14 @@ templates only read it. ``by_recency`` is the one order of monographs everywhere
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import urls
 from .config import Config
-from .markdown import RenderedBody, make_renderer, render
+from .markdown import RenderedBody, resolve_pages
 from .model import Monograph
 from .slug import fold, slugify
 from .source import SourceFile
@@ -24,8 +25,8 @@ from .vocabulary import Vocabulary
 LEVELS = ("country", "region", "department", "commune")
 RELATED_COUNT = 4
 # A facet value shared by more monographs than this says little about relatedness and
-# would make the search quadratic; it still counts when scoring other candidates.
-SELECTIVE = 250
+# would make the search quadratic; it still counts when scoring the shortlist.
+SELECTIVE = 64
 
 
 def by_recency(monographs: Iterable[Monograph]) -> tuple[Monograph, ...]:
@@ -267,43 +268,59 @@ def _facets(monograph: Monograph) -> dict[str, set[str]]:
     }
 
 
+_CANDIDATE_FACETS = ("organisation", "commune", "department", "region", "theme")
+SHORTLIST = 24
 _WEIGHTS = {"organisation": 5.0, "commune": 4.0, "department": 3.0, "region": 2.0,
             "theme": 1.5, "alliance": 1.0, "network": 1.0}
 _MIN_SCORE = 2.0
 
 
 def _related(shown: tuple[Monograph, ...]) -> dict[str, tuple[Related, ...]]:
-    facets = {m.slug: _facets(m) for m in shown}
-    postings: dict[tuple[str, str], list[Monograph]] = defaultdict(list)
-    for monograph in shown:
-        for facet, keys in facets[monograph.slug].items():
-            for key in keys:
-                postings[(facet, key)].append(monograph)
-    related: dict[str, tuple[Related, ...]] = {}
-    for monograph in shown:
-        mine = facets[monograph.slug]
-        candidates: dict[str, Monograph] = {}
+    """The most related monographs of each, with reasons.
+
+    Candidates come from an inverted index over the selective facet values (organisations,
+    places, themes shared by at most ``SELECTIVE`` monographs), their weights summed; the
+    best ``SHORTLIST`` are then scored exactly. The cost grows with the base, not its square.
+    """
+    facets = [_facets(m) for m in shown]
+    postings: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, mine in enumerate(facets):
         for facet, keys in mine.items():
             for key in keys:
+                postings[(facet, key)].append(i)
+    related: dict[str, tuple[Related, ...]] = {}
+    for i, monograph in enumerate(shown):
+        mine = facets[i]
+        weights: dict[int, float] = defaultdict(float)
+        for facet in _CANDIDATE_FACETS:
+            for key in mine[facet]:
                 posting = postings[(facet, key)]
                 if len(posting) <= SELECTIVE:
-                    candidates.update((m.slug, m) for m in posting)
-        candidates.pop(monograph.slug, None)
+                    weight = _WEIGHTS[facet]
+                    for j in posting:
+                        weights[j] += weight
+        weights.pop(i, None)
+        # Newer first on equal weight: ``shown`` is newest first, so the smaller index.
+        shortlist = heapq.nlargest(SHORTLIST, weights, key=lambda j: (weights[j], -j))
         scored = []
-        for other in candidates.values():
-            theirs = facets[other.slug]
-            shared = {f: mine[f] & theirs[f] for f in _WEIGHTS}
-            # A shared commune implies a shared department and region: count the closest.
-            for finer, coarser in (("commune", "department"), ("department", "region")):
-                if shared[finer]:
-                    shared[coarser] = set()
+        for j in shortlist:
+            shared = _shared(mine, facets[j])
             score = sum(_WEIGHTS[f] * len(keys) for f, keys in shared.items())
             if score >= _MIN_SCORE:
-                scored.append((-score, -other.date.toordinal(), other.slug, other, shared))
-        scored.sort(key=lambda s: s[:3])
-        related[monograph.slug] = tuple(Related(s[3], _reasons(s[4], s[3]))
-                                        for s in scored[:RELATED_COUNT])
+                scored.append((-score, j, shared))
+        scored.sort(key=lambda s: s[:2])
+        related[monograph.slug] = tuple(Related(shown[j], _reasons(shared, shown[j]))
+                                        for _, j, shared in scored[:RELATED_COUNT])
     return related
+
+
+def _shared(mine: dict[str, set[str]], theirs: dict[str, set[str]]) -> dict[str, set[str]]:
+    shared = {f: mine[f] & theirs[f] for f in _WEIGHTS}
+    # A shared commune implies a shared department and region: count the closest.
+    for finer, coarser in (("commune", "department"), ("department", "region")):
+        if shared[finer]:
+            shared[coarser] = set()
+    return shared
 
 
 def _reasons(shared: dict[str, set[str]], other: Monograph) -> tuple[str, ...]:
@@ -328,9 +345,8 @@ def _reasons(shared: dict[str, set[str]], other: Monograph) -> tuple[str, ...]:
 
 
 def _bodies(config: Config, shown: tuple[Monograph, ...]) -> dict[str, RenderedBody]:
-    parser = make_renderer(config.allow_html)
+    """Each body with its links to other monographs resolved (drafts left out: text)."""
     base = urls.Urls(config.base_url)
     pages = {m.source: base(urls.monograph(m.slug)) for m in shown}
-    return {m.slug: render(parser, m.body, m.source, pages.get,
-                           lambda rel: base(urls.asset(rel)))
+    return {m.slug: replace(m.rendered, html=resolve_pages(m.rendered.html, pages.get))
             for m in shown}

@@ -14,7 +14,8 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from html import escape
+from urllib.parse import quote, unquote, urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -101,6 +102,8 @@ class RenderedBody:
     toc: tuple[Heading, ...]
     text: str
     """The body's words as plain text (for the search index)."""
+    references: tuple[Reference, ...] = ()
+    """Local files the body links to or embeds."""
 
 
 # Ids the page templates use; body headings never take them.
@@ -150,15 +153,18 @@ def render(
     source_rel: str,
     link_to: Callable[[str], str | None],
     file_url: Callable[[str], str],
+    body_line: int = 1,
 ) -> RenderedBody:
-    """Render a body parsed by ``make_renderer``'s parser.
+    """Render a body with ``make_renderer``'s parser, in one parse.
 
     ``link_to(target)`` gives the URL of the monograph whose file is ``target`` (relative to
     the source folder), or ``None`` to show the link as plain text (a draft);
     ``file_url(target)`` the URL of another file. Headings are shifted so the body starts
-    at ``h2`` and never skips a level, and get stable, unique ids.
+    at ``h2`` and never skips a level, and get stable, unique ids. ``references`` lists the
+    local files the body refers to, with file lines counted from ``body_line``.
     """
     tokens = parser.parse(body, {})
+    refs = tuple(references(tokens, source_rel, body_line))
     toc = _headings(tokens)
     folder = posixpath.dirname(source_rel)
     for block in tokens:
@@ -167,7 +173,34 @@ def render(
     html = parser.renderer.render(tokens, parser.options, {})
     if parser.options["html"]:
         html = sanitise(html)
-    return RenderedBody(html, toc, _plain_text(tokens))
+    return RenderedBody(html, toc, _plain_text(tokens), refs)
+
+
+# Links to monograph files are written as placeholders while bodies are rendered one by one,
+# and resolved once every monograph is known. Markdown input never holds U+0000 (the parser
+# replaces it), so no author can forge one.
+_PAGE_MARK = "\x00page:"
+_PAGE_LINK = re.compile('<a href="\x00page:([^"\x00]*)\x00(#[^"]*)?">(.*?)</a>', re.DOTALL)
+
+
+def page_placeholder(target: str) -> str:
+    """What ``render`` writes for a link to the monograph file ``target``, until resolved."""
+    return f"{_PAGE_MARK}{quote(target)}\x00"
+
+
+def resolve_pages(html: str, link_to: Callable[[str], str | None]) -> str:
+    """``html`` with its page placeholders replaced by ``link_to(target)``, or by the
+    link's text alone where that is ``None`` (a draft)."""
+    if _PAGE_MARK not in html:
+        return html
+
+    def replace(match: re.Match[str]) -> str:
+        url = link_to(unquote(match.group(1)))
+        if url is None:
+            return match.group(3)
+        return f'<a href="{escape(url + (match.group(2) or ""))}">{match.group(3)}</a>'
+
+    return _PAGE_LINK.sub(replace, html)
 
 
 # What a body may hold once raw HTML is allowed: the usual prose tags, the attributes the

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .markdown import Reference
+from .markdown import RenderedBody
 from .territory import Territory
+
+EMPTY_BODY = RenderedBody("", (), "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,5 +59,6 @@ class Monograph:
     body: str = ""
     body_line: int = 1
     """File line of the body's first line."""
-    references: tuple[Reference, ...] = ()
-    """Local files the body links to or embeds."""
+    rendered: RenderedBody = EMPTY_BODY
+    """The body as HTML, links to other monographs still placeholders (``markdown``), and
+    the local files it refers to."""

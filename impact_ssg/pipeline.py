@@ -22,7 +22,7 @@ from .config import Config, load_config
 from .crosscheck import crosscheck
 from .errors import ContentError, ContentWarning, InvalidContent, SsgError, UsageError
 from .index import build_site
-from .markdown import make_parser
+from .markdown import make_renderer
 from .model import Monograph
 from .plan import Output, OutputPage, plan
 from .publish import check_output, publish, safe_join
@@ -72,7 +72,7 @@ def load(options: Options) -> Corpus:
                          "root or pass --source DIR")
     found = discover(options.source)
     errors: list[ContentError] = list(found.errors)
-    parser = make_parser(config.allow_html)
+    parser = make_renderer(config.allow_html)
     monographs: list[Monograph] = []
     for source in found.monographs:
         raw = read_document(source)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -24,6 +24,7 @@ from markupsafe import Markup
 from . import structured, urls
 from .errors import SsgError
 from .index import Site
+from .model import Monograph
 from .plan import OutputPage
 from .typography import french
 
@@ -67,7 +68,24 @@ def make_environment(templates: Path, site: Site) -> jinja2.Environment:
                        absolute_base=link.absolute,
                        article_data=lambda monograph: structured.article(site, monograph))
     env.filters.update(date_fr=date_fr, fr=french, plural=plural, jsonld=to_json_script)
+    env.globals["cached_card"] = _card_cache(env)
     return env
+
+
+def _card_cache(env: jinja2.Environment) -> Callable[[Monograph, int], Markup]:
+    """``cached_card(m, level)``: the ``card`` macro of ``_macros.html``, rendered once per
+    monograph and heading level. A monograph is listed on a dozen pages (its network,
+    alliance types, categories, organisations, themes, territory levels)."""
+    cards: dict[tuple[str, int], Markup] = {}
+
+    def cached_card(monograph: Monograph, level: int) -> Markup:
+        key = (monograph.slug, level)
+        if key not in cards:
+            macros = env.get_template("_macros.html").module
+            cards[key] = Markup(macros.card(monograph, level))  # type: ignore[attr-defined]
+        return cards[key]
+
+    return cached_card
 
 
 class TemplateProblem(SsgError):

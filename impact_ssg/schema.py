@@ -19,10 +19,11 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
+from . import urls
 from .config import Config
 from .errors import ContentError, shown
 from .fields import Fields
-from .markdown import references
+from .markdown import page_placeholder, render
 from .model import Monograph, Partner
 from .slug import fold, is_slug, slugify
 from .source import RawDocument
@@ -68,7 +69,11 @@ _DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 def validate(
     raw: RawDocument, config: Config, parser: MarkdownIt
 ) -> Monograph | list[ContentError]:
-    """Check one document against the schema; return the monograph or all its errors."""
+    """Check one document against the schema; return the monograph or all its errors.
+
+    ``parser`` is ``markdown.make_renderer``'s: the body is rendered here, in the same
+    parse that finds what it refers to.
+    """
     fields = Fields(raw.source.display)
     fm = raw.front_matter
     fields.check_keys(fm, KEYS, synonyms=FRENCH_KEYS)
@@ -114,8 +119,9 @@ def validate(
         fields.error(1, "stakeholders", "required field is missing; add 'stakeholders: [...]' "
                      "(categories such as association, pme) or partners with their 'stakeholder'")
 
-    tokens = parser.parse(raw.body)
-    refs = references(tokens, raw.source.rel, raw.body_line)
+    base = urls.Urls(config.base_url)
+    rendered = render(parser, raw.body, raw.source.rel, page_placeholder,
+                      lambda rel: base(urls.asset(rel)), raw.body_line)
     if fields.errors:
         return fields.errors
     assert title and summary and date and networks and alliances and territories and slug
@@ -126,7 +132,7 @@ def validate(
         alliance_types=alliances, stakeholders=tuple(sorted(categories, key=order)),
         territories=territories, partners=partners or (), themes=themes or (),
         updated=updated, authors=authors or (), draft=bool(draft), body=raw.body,
-        body_line=raw.body_line, references=tuple(refs),
+        body_line=raw.body_line, rendered=rendered,
     )
 
 

@@ -2,7 +2,8 @@
 
 Outputs, all under ``recherche/``:
 
-- ``catalogue.json``: the facets (URL parameter, label, values with slug and label),
+- ``catalogue.json``: the facets (URL parameter, label, values as ``[slug, label]``, or
+  ``[parent position, URL segment, label]`` for the territory tree),
   for each monograph the values it holds in each facet, the stop words, and the list of
   index shards that exist. Monographs are numbered by slug order (``Site.search_ids``),
   which stays put when a monograph is edited.
@@ -86,17 +87,17 @@ def facet_values(site: Site, monograph: Monograph, kind: str) -> list[str]:
     return [t.slug for t in site.terms_of(monograph, kind)]
 
 
-def _territory_values(site: Site) -> list[dict[str, str | int]]:
-    values: list[dict[str, str | int]] = []
+def _territory_values(site: Site) -> list[list[str | int]]:
+    """The territory tree, parents first: ``[parent position or -1, URL segment, label]``."""
+    values: list[list[str | int]] = []
 
-    def walk(nodes: Iterable[TerritoryNode], depth: int) -> None:
+    def walk(nodes: Iterable[TerritoryNode], parent: int) -> None:
         for node in nodes:
             code = f" ({node.code})" if node.code else ""
-            values.append({"slug": "/".join(node.slugs), "label": node.name + code,
-                           "depth": depth})
-            walk(node.children, depth + 1)
+            values.append([parent, node.slugs[-1], node.name + code])
+            walk(node.children, len(values) - 1)
 
-    walk(site.territories, 0)
+    walk(site.territories, -1)
     return values
 
 
@@ -129,10 +130,17 @@ def build_search(site: Site) -> dict[str, bytes]:
     facets: list[dict[str, object]] = []
     positions: list[dict[str, int]] = []
     for kind, label in FACETS:
-        values: list[dict[str, str | int]] = _territory_values(site) if kind == urls.TERRITORIES \
-            else [{"slug": t.slug, "label": t.label} for t in site.terms[kind] if t.monographs]
+        if kind == urls.TERRITORIES:
+            values = _territory_values(site)
+            paths: list[str] = []
+            for parent, segment, _ in values:
+                paths.append(f"{paths[int(parent)]}/{segment}" if int(parent) >= 0
+                             else str(segment))
+        else:
+            values = [[t.slug, t.label] for t in site.terms[kind] if t.monographs]
+            paths = [str(v[0]) for v in values]
         facets.append({"param": kind, "label": label, "values": values})
-        positions.append({str(v["slug"]): i for i, v in enumerate(values)})
+        positions.append({path: i for i, path in enumerate(paths)})
     docs = [[[positions[n][value] for value in facet_values(site, m, kind)]
              for n, (kind, _) in enumerate(FACETS)] for m in ordered]
 

@@ -11,6 +11,7 @@ space, hyphens, underscores and apostrophes ignored (``Côte-d’Or`` ≡ ``cote
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -25,16 +26,36 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _IGNORED_IN_FOLD = re.compile(r"[\s\-_'’‘ʼ`´‐‑‒–—―]+")
 
 
+# Every combining mark, deleted by one str.translate (C speed, unlike a loop per character).
+# None lies beyond the first two planes (tests/test_slug.py checks it).
+MARKS_END = 0x20000
+_NO_MARKS = dict.fromkeys(c for c in range(MARKS_END) if unicodedata.combining(chr(c)))
+
+
 def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_LIGATURES))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    return unicodedata.normalize("NFKD", lowered.translate(_LIGATURES)).translate(_NO_MARKS)
 
 
 def slugify(text: str) -> str:
     """Return the URL slug of ``text`` (may be empty if it has no Latin letter or digit)."""
+    if len(text) <= _CACHED_LENGTH:
+        return _slugify_name(text)
     return _NOT_SLUG.sub("-", _strip_accents(text)).strip("-")
 
 
+# Names (organisations, themes, places) come back thousands of times; long texts never.
+_CACHED_LENGTH = 200
+
+
+@functools.lru_cache(maxsize=65536)
+def _slugify_name(text: str) -> str:
+    return _NOT_SLUG.sub("-", _strip_accents(text)).strip("-")
+
+
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Return the match key of ``text``: equal keys name the same thing."""
     return _IGNORED_IN_FOLD.sub("", _strip_accents(text).casefold())

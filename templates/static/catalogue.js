@@ -312,6 +312,17 @@
     return r.json();
   }).then(function (loaded) {
     data = loaded;
+    // Values arrive compact: [slug, label], or [parent, segment, label] for territories.
+    data.facets.forEach(function (facet) {
+      var values = [];
+      facet.values.forEach(function (v) {
+        if (v.length !== 3) { values.push({ slug: v[0], label: v[1], depth: 0 }); return; }
+        var parent = v[0] >= 0 ? values[v[0]] : null;
+        values.push({ slug: parent ? parent.slug + "/" + v[1] : v[1], label: v[2],
+                      depth: parent ? parent.depth + 1 : 0 });
+      });
+      facet.values = values;
+    });
     data.stopwords.forEach(function (w) { stop[w] = true; });
     data.shards.forEach(function (k) { shardKeys[k] = true; });
     buildFacets();
