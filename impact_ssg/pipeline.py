@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markdown_it import MarkdownIt
 
 from . import opendata
 from .config import Config, load_config
@@ -31,6 +32,7 @@ from .schema import validate
 from .search import build_search
 from .source import SourceFile, discover, read_document
 from .urls import output_file
+from .workers import default_jobs, parallel_map, split
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +74,16 @@ def load(options: Options) -> Corpus:
                          "root or pass --source DIR")
     found = discover(options.source)
     errors: list[ContentError] = list(found.errors)
-    parser = make_renderer(config.allow_html)
-    monographs: list[Monograph] = []
-    for source in found.monographs:
+    parsers: list[MarkdownIt] = []
+
+    def read(source: SourceFile) -> Monograph | list[ContentError]:
+        if not parsers:  # one parser per process
+            parsers.append(make_renderer(config.allow_html))
         raw = read_document(source)
-        if isinstance(raw, list):
-            errors.extend(raw)
-            continue
-        result = validate(raw, config, parser)
+        return raw if isinstance(raw, list) else validate(raw, config, parsers[0])
+
+    monographs: list[Monograph] = []
+    for result in parallel_map(read, found.monographs, options.jobs):
         if isinstance(result, list):
             errors.extend(result)
         else:
@@ -92,6 +96,10 @@ def load(options: Options) -> Corpus:
     if errors:
         raise InvalidContent(errors)
     return Corpus(config, tuple(monographs), found.assets, tuple(sorted(warnings)))
+
+
+# Fewer pages than this per process, and starting the process costs more than it saves.
+PAGES_PER_JOB = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +141,14 @@ def build(options: Options) -> BuildReport:
     env = make_environment(templates, site)
 
     def write(folder: Path) -> None:
-        for output in outputs:
-            _write(folder, output, env)
+        def write_share(share: list[Output]) -> None:
+            for output in share:
+                _write(folder, output, env)
+
+        # Each process writes its share of the pages, reading the site built before the
+        # fork; a page's bytes do not depend on which process wrote it.
+        jobs = min(options.jobs or default_jobs(), max(1, len(outputs) // PAGES_PER_JOB))
+        parallel_map(write_share, split(outputs, jobs), jobs, min_items=2)
 
     publish(options.output, write)
     pages = sum(isinstance(o, OutputPage) for o in outputs)

@@ -9,7 +9,7 @@ Outputs, all under ``recherche/``:
   which stays put when a monograph is edited.
 - ``index/<key>.json``: ``{token: postings}`` for the tokens whose first three letters
   are ``key`` (two-letter tokens have their own two-letter shard). Postings are the
-  sorted ids of the monographs holding the token, delta-encoded in base 36 and joined
+  sorted ids of the monographs holding the token, as the gaps between them, joined
   with commas. A query word loads one shard; a word of three letters or more also
   matches as a prefix.
 
@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from . import urls
 from .index import Site, TerritoryNode
 from .model import Monograph
-from .slug import slugify
+from .slug import strip_accents
 
 # Words too common to find anything by; queries drop them too.
 STOPWORDS = frozenset({
@@ -55,7 +55,9 @@ FACETS = (
 
 def tokens(text: str) -> set[str]:
     """The index tokens of ``text``."""
-    return {w for w in _WORD.findall(slugify(text)) if len(w) > 1 and w not in STOPWORDS}
+    words = set(_WORD.findall(strip_accents(text)))
+    words -= STOPWORDS
+    return {w for w in words if len(w) > 1}
 
 
 def shard_key(token: str) -> str:
@@ -102,21 +104,8 @@ def _territory_values(site: Site) -> list[list[str | int]]:
 
 
 def _encode(ids: list[int]) -> str:
-    out, previous = [], 0
-    for number in ids:
-        out.append(_base36(number - previous))
-        previous = number
-    return ",".join(out)
-
-
-def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    text = ""
-    while True:
-        number, rest = divmod(number, 36)
-        text = digits[rest] + text
-        if not number:
-            return text
+    """Sorted ids as comma-separated gaps: small numbers, which compress well."""
+    return ",".join(map(str, [b - a for a, b in zip([0, *ids], ids, strict=False)]))
 
 
 def _dump(data: object) -> bytes:

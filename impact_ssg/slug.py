@@ -26,24 +26,28 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _IGNORED_IN_FOLD = re.compile(r"[\s\-_'’‘ʼ`´‐‑‒–—―]+")
 
 
-# Every combining mark, deleted by one str.translate (C speed, unlike a loop per character).
-# None lies beyond the first two planes (tests/test_slug.py checks it).
-MARKS_END = 0x20000
-_NO_MARKS = dict.fromkeys(c for c in range(MARKS_END) if unicodedata.combining(chr(c)))
+# The combining diacritics that Latin letters decompose into (é → e + U+0301). Marks of
+# other blocks are rare and make separators, as any character outside [a-z0-9] does; the
+# catalogue's script strips the same block, so both sides cut text into the same words.
+_MARKS = re.compile("[\u0300-\u036f]+")
+_HAS_LIGATURE = re.compile("[œæøßłđðþ]")
 
 
-def _strip_accents(text: str) -> str:
+def strip_accents(text: str) -> str:
+    """Lower case, ligatures spelt out, accents and other combining marks dropped."""
     lowered = text.lower()
     if lowered.isascii():
         return lowered
-    return unicodedata.normalize("NFKD", lowered.translate(_LIGATURES)).translate(_NO_MARKS)
+    if _HAS_LIGATURE.search(lowered):
+        lowered = lowered.translate(_LIGATURES)
+    return _MARKS.sub("", unicodedata.normalize("NFKD", lowered))
 
 
 def slugify(text: str) -> str:
     """Return the URL slug of ``text`` (may be empty if it has no Latin letter or digit)."""
     if len(text) <= _CACHED_LENGTH:
         return _slugify_name(text)
-    return _NOT_SLUG.sub("-", _strip_accents(text)).strip("-")
+    return _NOT_SLUG.sub("-", strip_accents(text)).strip("-")
 
 
 # Names (organisations, themes, places) come back thousands of times; long texts never.
@@ -52,13 +56,13 @@ _CACHED_LENGTH = 200
 
 @functools.lru_cache(maxsize=65536)
 def _slugify_name(text: str) -> str:
-    return _NOT_SLUG.sub("-", _strip_accents(text)).strip("-")
+    return _NOT_SLUG.sub("-", strip_accents(text)).strip("-")
 
 
 @functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Return the match key of ``text``: equal keys name the same thing."""
-    return _IGNORED_IN_FOLD.sub("", _strip_accents(text).casefold())
+    return _IGNORED_IN_FOLD.sub("", strip_accents(text).casefold())
 
 
 def is_slug(text: str) -> bool:

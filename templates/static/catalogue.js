@@ -49,7 +49,7 @@
   function decode(postings) {
     var ids = [], current = 0;
     postings.split(",").forEach(function (delta) {
-      current += parseInt(delta, 36);
+      current += parseInt(delta, 10);
       ids.push(current);
     });
     return ids;
