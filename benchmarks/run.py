@@ -1,0 +1,105 @@
+"""Measure builds of generated bases: wall time and peak memory of all processes together.
+
+    python benchmarks/run.py --count 1000 10000 [--runs 3]
+
+For each size: generates the base (seed 1) if missing, then times, as medians of
+``--runs`` runs, a cold build (``--clean``), a no-op rebuild, a rebuild after editing
+one monograph, and the floor (``floor.py``) measured in the same run, and prints a
+Markdown table. Memory is the peak of the summed resident sets of the build and its
+worker processes, sampled every 20 ms from /proc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def _tree_rss_kib(pid: int) -> int:
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += next(int(line.split()[1]) for line in status.splitlines()
+                          if line.startswith("VmRSS:"))
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError, StopIteration):
+            continue
+        pending.extend(int(child) for child in children)
+    return total
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak MiB (all processes) of one run."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss_kib(process.pid))
+        time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    if process.returncode:
+        assert process.stderr is not None
+        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()}")
+    return seconds, peak / 1024
+
+
+def median_of(runs: int, command: list[str], before: object = None) -> tuple[float, float]:
+    results = []
+    for _ in range(runs):
+        if callable(before):
+            before()
+        results.append(measure(command))
+    return (statistics.median(r[0] for r in results), statistics.median(r[1] for r in results))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/impact-bench"))
+    args = parser.parse_args()
+    print(f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
+          f"{time.strftime('%Y-%m-%d')}\n")
+    print("| monographs | cold build | no-op rebuild | one-edit rebuild | floor | "
+          "cold / floor | peak memory (all processes) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for count in args.count:
+        corpus = args.work / f"corpus{count}"
+        if not (corpus / "monographs").is_dir():
+            subprocess.run([sys.executable, str(HERE / "generate.py"), "--count", str(count),
+                            "--seed", "1", "--output", str(corpus), "--force"], check=True,
+                           stdout=subprocess.DEVNULL)
+        site = corpus / "site"
+        build = [sys.executable, str(ROOT / "build.py"), "--config", str(corpus / "impact.yaml"),
+                 "--source", str(corpus / "monographs"), "--output", str(site), "--quiet"]
+        cold, memory = median_of(args.runs, [*build, "--clean"])
+        noop, _ = median_of(args.runs, build)
+        edited = next(iter(sorted((corpus / "monographs").rglob("*.md"))))
+        original = edited.read_text("utf-8")
+        changed = original.replace("\n## ", "\nUne phrase de plus.\n\n## ", 1)
+        one, _ = median_of(args.runs, build,
+                           before=functools.partial(edited.write_text, changed, "utf-8"))
+        edited.write_text(original, "utf-8")
+        floor_out = corpus / "floor"
+        floor, _ = median_of(args.runs, [sys.executable, str(HERE / "floor.py"),
+                                         str(corpus / "monographs"), str(floor_out)],
+                             functools.partial(shutil.rmtree, floor_out, ignore_errors=True))
+        print(f"| {count:,} | {cold:.1f} s | {noop:.1f} s | {one:.1f} s | {floor:.1f} s | "
+              f"{cold / floor:.2f} | {memory:.0f} MiB |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
