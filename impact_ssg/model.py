@@ -59,6 +59,8 @@ class Monograph:
     body: str = ""
     body_line: int = 1
     """File line of the body's first line."""
+    words: str = ""
+    """Its full-text tokens, sorted and space-separated (``words.of_monograph``)."""
     rendered: RenderedBody = EMPTY_BODY
     """The body as HTML, links to other monographs still placeholders (``markdown``), and
     the local files it refers to."""

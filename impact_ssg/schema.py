@@ -14,12 +14,13 @@ import datetime as dt
 import posixpath
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
-from . import urls
+from . import urls, words
 from .config import Config
 from .errors import ContentError, shown
 from .fields import Fields
@@ -126,7 +127,7 @@ def validate(
         return fields.errors
     assert title and summary and date and networks and alliances and territories and slug
     order = config.stakeholders.order
-    return Monograph(
+    monograph = Monograph(
         source=raw.source.rel, path=raw.source.display, slug=slug, slug_line=slug_line,
         title=title, date=date, summary=summary, networks=networks,
         alliance_types=alliances, stakeholders=tuple(sorted(categories, key=order)),
@@ -134,6 +135,9 @@ def validate(
         updated=updated, authors=authors or (), draft=bool(draft), body=raw.body,
         body_line=raw.body_line, rendered=rendered,
     )
+    # The plain text served only to find the words; the site does not keep it.
+    return replace(monograph, words=words.of_monograph(monograph, rendered.text, config),
+                   rendered=replace(rendered, text=""))
 
 
 def _opt(node: Node | None, read: Callable[[Node], T | None]) -> T | None:

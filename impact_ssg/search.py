@@ -13,36 +13,21 @@ Outputs, all under ``recherche/``:
   with commas. A query word loads one shard; a word of three letters or more also
   matches as a prefix.
 
-Tokens: the text folded as ``slug.fold`` folds (case and accents dropped), cut at every
-character that is not a Latin letter or digit; one-letter tokens and French stop words
-are left out. A monograph is indexed on its own text: title, summary, body, and its
-facts (networks, alliance types, categories, organisations, territories, themes,
-authors), never on the pages around it.
+Tokens are ``Monograph.words`` (see ``words``): a monograph is indexed on its own text
+and facts, never on the pages around it.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 
 from . import urls
 from .index import Site, TerritoryNode
 from .model import Monograph
-from .slug import strip_accents
+from .words import STOPWORDS
 
-# Words too common to find anything by; queries drop them too.
-STOPWORDS = frozenset({
-    "au", "aux", "avec", "ce", "ces", "cet", "cette", "dans", "de", "des", "du", "elle", "en",
-    "et", "eux", "il", "ils", "je", "la", "le", "les", "leur", "leurs", "lui", "ma", "mais",
-    "me", "meme", "mes", "moi", "mon", "ne", "nos", "notre", "nous", "on", "ou", "par", "pas",
-    "pour", "qu", "que", "qui", "sa", "se", "ses", "son", "sur", "ta", "te", "tes", "toi",
-    "ton", "tu", "un", "une", "vos", "votre", "vous", "est", "sont", "ete", "etre", "avoir",
-    "ont", "aussi", "ainsi", "comme", "dont", "donc", "entre", "plus", "tres", "tout", "tous",
-    "toute", "toutes", "sans", "sous", "si",
-})
-_WORD = re.compile(r"[a-z0-9]+")
 FACETS = (
     (urls.NETWORKS, "Réseau"),
     (urls.ALLIANCES, "Type d’alliance"),
@@ -53,31 +38,9 @@ FACETS = (
 )
 
 
-def tokens(text: str) -> set[str]:
-    """The index tokens of ``text``."""
-    words = set(_WORD.findall(strip_accents(text)))
-    words -= STOPWORDS
-    return {w for w in words if len(w) > 1}
-
-
 def shard_key(token: str) -> str:
     """The shard a token lives in: its first three letters (or the whole of a shorter one)."""
     return token[:3]
-
-
-def document_text(site: Site, monograph: Monograph) -> str:
-    """Everything a monograph is found by."""
-    facts: list[str] = [monograph.title, monograph.summary, site.bodies[monograph.slug].text]
-    for kind in (urls.NETWORKS, urls.ALLIANCES, urls.STAKEHOLDERS):
-        facts.extend(f"{t.slug} {t.label}" for t in site.terms_of(monograph, kind))
-    facts.extend(p.name for p in monograph.partners)
-    for territory in monograph.territories:
-        facts.extend(territory.levels)
-        if territory.department_code:
-            facts.append(territory.department_code)
-    facts.extend(monograph.themes)
-    facts.extend(monograph.authors)
-    return "\n".join(facts)
 
 
 def facet_values(site: Site, monograph: Monograph, kind: str) -> list[str]:
@@ -135,7 +98,7 @@ def build_search(site: Site) -> dict[str, bytes]:
 
     postings: dict[str, list[int]] = defaultdict(list)
     for monograph in ordered:
-        for token in tokens(document_text(site, monograph)):
+        for token in monograph.words.split():
             postings[token].append(ids[monograph.slug])
     shards: dict[str, dict[str, str]] = defaultdict(dict)
     for token in sorted(postings):
