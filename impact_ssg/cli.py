@@ -109,7 +109,12 @@ def _run(args: argparse.Namespace) -> int:
                   f"({_count(drafts, 'draft')}).")
         return 0
     if args.command == "build":
-        report = build(options)
+        live = sys.stderr.isatty() and not options.quiet
+        try:
+            report = build(options, _progress if live else None)
+        finally:
+            if live:
+                print("\r\x1b[K", end="", file=sys.stderr, flush=True)
         _summary(report, options)
         return 0
     if args.command == "new":
@@ -136,6 +141,11 @@ def _summary(report: BuildReport, options: Options) -> None:
     print(f"Built {_count(report.monographs, 'monograph')}{drafts}: "
           f"{_count(report.pages, 'page')} and {_count(report.files, 'file')} in "
           f"{options.output.as_posix()}/ ({report.seconds:.2f} s).")
+
+
+def _progress(stage: str) -> None:
+    """One line on a terminal, rewritten at each stage of a build."""
+    print(f"\r\x1b[Kimpact-ssg: {stage}…", end="", file=sys.stderr, flush=True)
 
 
 def _count(number: int, noun: str) -> str:

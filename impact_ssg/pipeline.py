@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,10 +122,12 @@ def templates_dir(options: Options) -> Path:
     return options.config.parent / "templates"
 
 
-def build(options: Options) -> BuildReport:
+def build(options: Options, progress: Callable[[str], None] | None = None) -> BuildReport:
     """Validate, index, plan, render and publish; raises on any error, leaving the output
-    folder as it was."""
+    folder as it was. ``progress`` is told of each stage as it starts."""
     started = time.perf_counter()
+    say = progress or (lambda _: None)
+    say("reading and checking the monographs")
     corpus = load(options)
     templates = templates_dir(options)
     if not templates.is_dir():
@@ -132,6 +135,7 @@ def build(options: Options) -> BuildReport:
                          "in templates/ beside the config file")
     check_output(options.output, (options.config.parent, options.source, templates),
                  (options.source, templates))
+    say(f"indexing {len(corpus.monographs)} monographs")
     site = build_site(corpus.config, corpus.monographs, corpus.assets, drafts=options.drafts)
     data = {"data/monographs.json": lambda: opendata.to_json(site),
             "data/monographs.csv": lambda: opendata.to_csv(site)}
@@ -150,6 +154,7 @@ def build(options: Options) -> BuildReport:
         jobs = min(options.jobs or default_jobs(), max(1, len(outputs) // PAGES_PER_JOB))
         parallel_map(write_share, split(outputs, jobs), jobs, min_items=2)
 
+    say(f"writing {len(outputs)} files")
     publish(options.output, write)
     pages = sum(isinstance(o, OutputPage) for o in outputs)
     return BuildReport(

@@ -14,6 +14,7 @@ import ctypes.util
 import os
 import posixpath
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -89,7 +90,17 @@ def publish(output: Path, write: Callable[[Path], None]) -> None:
         else:
             os.rename(staging, output)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)  # after an exchange: the old site
+        _remove(staging)  # after an exchange: the old site
+
+
+def _remove(folder: Path) -> None:
+    """Delete a folder we made; ``rm -rf`` where there is one (C, twice as fast on tens
+    of thousands of files as ``shutil.rmtree``)."""
+    rm = shutil.which("rm")
+    if rm and sys.platform != "win32":
+        subprocess.run([rm, "-rf", "--", os.fspath(folder)], check=False)
+    if folder.exists():
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _exchange(new: Path, current: Path) -> None:

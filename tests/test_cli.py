@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -164,3 +165,18 @@ def test_new_cuts_long_titles_and_refuses_a_file_as_source(
     assert result.returncode == 2
     assert result.stderr == ("error: impact.yaml: is a file, not a folder; pass --source with "
                              "the folder of monographs\n")
+
+
+def test_a_build_on_a_terminal_shows_its_stages(project: Callable[[Files], Path]) -> None:
+    root = project({"a.md": VALID})
+    shutil.copytree(ROOT / "templates", root / "templates")
+    # `script` gives the build a terminal, as a person running it has.
+    result = subprocess.run(["script", "-qec", f"{sys.executable} {ROOT / 'build.py'}",
+                             "/dev/null"], cwd=root, capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stdout
+    assert "impact-ssg: reading and checking the monographs…" in result.stdout
+    assert "impact-ssg: writing " in result.stdout
+    assert "Built 1 monograph: " in result.stdout
+    piped = impact(root)
+    assert "impact-ssg: reading" not in piped.stderr  # not when stderr is a file or pipe
