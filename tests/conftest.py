@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from impact_ssg.pipeline import Corpus, Options, build, load
+
 pytest_plugins = ["tests.browser_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,3 +51,24 @@ def project(tmp_path: Path) -> Callable[[Files], Path]:
         return tmp_path
 
     return make
+
+
+def build_examples(factory: pytest.TempPathFactory, name: str, drafts: bool = False,
+                   base_url: str | None = None) -> Path:
+    """The shipped examples built into a fresh temporary folder; returns the site."""
+    output = factory.mktemp(name) / "site"
+    build(Options(config=ROOT / "impact.yaml", source=ROOT / "monographs", output=output,
+                  drafts=drafts, base_url=base_url, quiet=True))
+    return output
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Corpus:
+    """The shipped examples, validated: what the built pages are checked against."""
+    return load(Options(config=ROOT / "impact.yaml", source=ROOT / "monographs"))
+
+
+@pytest.fixture(scope="session")
+def examples_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped examples built as they ship (base_url '/', no drafts)."""
+    return build_examples(tmp_path_factory, "examples")

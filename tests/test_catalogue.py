@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -13,10 +14,9 @@ import pytest
 from playwright.sync_api import Browser
 
 from impact_ssg.model import Monograph
-from impact_ssg.pipeline import Corpus, Options, build, load
+from impact_ssg.pipeline import Corpus
 from impact_ssg.slug import slugify
 
-from .conftest import ROOT
 from .tools import format_violations, run_axe, serve_folder
 
 if TYPE_CHECKING:
@@ -24,16 +24,8 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load(Options(config=ROOT / "impact.yaml", source=ROOT / "monographs"))
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    output = tmp_path_factory.mktemp("catalogue") / "site"
-    build(Options(config=ROOT / "impact.yaml", source=ROOT / "monographs", output=output,
-                  quiet=True))
-    with serve_folder(output) as base:
+def served(examples_site: Path) -> Iterator[str]:
+    with serve_folder(examples_site) as base:
         yield base
 
 

@@ -9,9 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from impact_ssg.pipeline import Options, build
-
-from .conftest import ROOT
+from .conftest import build_examples
 from .tools import format_violations, format_vnu_messages, run_axe, run_vnu, serve_folder
 
 if TYPE_CHECKING:
@@ -33,10 +31,7 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("conformance") / "site"
-    build(Options(config=ROOT / "impact.yaml", source=ROOT / "monographs", output=output,
-                  drafts=True, quiet=True))
-    return output
+    return build_examples(tmp_path_factory, "conformance", drafts=True)
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 from bs4 import BeautifulSoup
 
-from impact_ssg.pipeline import Corpus, Options, build, load
+from impact_ssg.pipeline import Corpus
 
-from .conftest import ROOT
 from .tools import serve_folder
 
 if TYPE_CHECKING:
@@ -20,16 +19,8 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load(Options(config=ROOT / "impact.yaml", source=ROOT / "monographs"))
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("panorama") / "site"
-    build(Options(config=ROOT / "impact.yaml", source=ROOT / "monographs", output=output,
-                  quiet=True))
-    return output
+def site(examples_site: Path) -> Path:
+    return examples_site
 
 
 @pytest.fixture(scope="module")

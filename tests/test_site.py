@@ -16,26 +16,18 @@ import pytest
 from bs4 import BeautifulSoup
 
 from impact_ssg.model import Monograph
-from impact_ssg.pipeline import Corpus, Options, build, load
+from impact_ssg.pipeline import Corpus
 from impact_ssg.slug import slugify
 
-from .conftest import ROOT
+from .conftest import ROOT, build_examples
 
 BASE = "/impact/"
 
 
 @pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load(Options(config=ROOT / "impact.yaml", source=ROOT / "monographs"))
-
-
-@pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped examples built under a sub-path, as a site published at /impact/."""
-    output = tmp_path_factory.mktemp("built") / "site"
-    build(Options(config=ROOT / "impact.yaml", source=ROOT / "monographs", output=output,
-                  base_url=BASE, quiet=True))
-    return output
+    return build_examples(tmp_path_factory, "built", base_url=BASE)
 
 
 def published(corpus: Corpus) -> list[Monograph]:
