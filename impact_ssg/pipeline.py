@@ -20,6 +20,8 @@ import jinja2
 from markdown_it import MarkdownIt
 
 from . import opendata
+from .cache import FOLDER as CACHE_FOLDER
+from .cache import BuildCache
 from .config import Config, load_config
 from .crosscheck import crosscheck
 from .errors import ContentError, ContentWarning, InvalidContent, SsgError, UsageError
@@ -31,7 +33,7 @@ from .publish import check_output, publish, safe_join
 from .render import make_environment, render_page
 from .schema import validate
 from .search import build_search
-from .source import SourceFile, discover, read_document
+from .source import SourceFile, discover, read_bytes, read_document
 from .urls import output_file
 from .workers import default_jobs, parallel_map, split
 
@@ -61,34 +63,58 @@ class Corpus:
     warnings: tuple[ContentWarning, ...]
 
 
+def _cache(options: Options) -> BuildCache:
+    """The build cache beside the config; its key covers the config and the overrides."""
+    try:
+        settings = options.config.read_bytes()
+    except OSError:
+        settings = b""
+    settings += b"\0" + (options.base_url or "").encode()
+    return BuildCache(options.config.parent / CACHE_FOLDER, settings, read=not options.clean)
+
+
 def load_settings(options: Options) -> Config:
     """The config with command-line overrides; raises ``UsageError``/``ConfigError``."""
     config = load_config(options.config)
     return config.with_base_url(options.base_url) if options.base_url else config
 
 
-def load(options: Options) -> Corpus:
-    """discover → parse → validate → crosscheck; raises ``InvalidContent`` with all errors."""
-    config = load_settings(options)
+def load(options: Options, config: Config | None = None) -> Corpus:
+    """discover → parse → validate → crosscheck; raises ``InvalidContent`` with all errors.
+
+    ``config`` is read from ``options`` unless given."""
+    config = config or load_settings(options)
     if not options.source.is_dir():
         raise UsageError(f"{options.source.as_posix()}: no such folder; run from the project "
                          "root or pass --source DIR")
     found = discover(options.source)
     errors: list[ContentError] = list(found.errors)
     parsers: list[MarkdownIt] = []
+    build_cache = _cache(options)
 
-    def read(source: SourceFile) -> Monograph | list[ContentError]:
+    def read(source: SourceFile) -> tuple[str, Monograph | list[ContentError]]:
+        data = read_bytes(source)
+        if isinstance(data, list):
+            return "", data
+        key = build_cache.key(source.display, data)
+        cached = build_cache.get(key, source.display)
+        if cached is not None:
+            return key, cached
         if not parsers:  # one parser per process
             parsers.append(make_renderer(config.allow_html))
-        raw = read_document(source)
-        return raw if isinstance(raw, list) else validate(raw, config, parsers[0])
+        raw = read_document(source, data)
+        result = raw if isinstance(raw, list) else validate(raw, config, parsers[0])
+        build_cache.put(key, result)
+        return key, result
 
     monographs: list[Monograph] = []
-    for result in parallel_map(read, found.monographs, options.jobs):
+    for key, result in parallel_map(read, found.monographs, options.jobs):
+        build_cache.used.add(key)
         if isinstance(result, list):
             errors.extend(result)
         else:
             monographs.append(result)
+    build_cache.prune(build_cache.used)
     valid = {m.source for m in monographs}
     others = [f.rel for f in (*found.assets, *found.monographs) if f.rel not in valid]
     cross_errors, warnings = crosscheck(
@@ -127,14 +153,17 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
     folder as it was. ``progress`` is told of each stage as it starts."""
     started = time.perf_counter()
     say = progress or (lambda _: None)
-    say("reading and checking the monographs")
-    corpus = load(options)
+    config = load_settings(options)
     templates = templates_dir(options)
+    cache_folder = options.config.parent / CACHE_FOLDER
+    # Before anything is read or written (the cache included): is the output ours?
+    check_output(options.output, (options.config.parent, options.source, templates,
+                                  cache_folder), (options.source, templates, cache_folder))
     if not templates.is_dir():
         raise UsageError(f"{templates.as_posix()}: no such folder; the site's templates live "
                          "in templates/ beside the config file")
-    check_output(options.output, (options.config.parent, options.source, templates),
-                 (options.source, templates))
+    say("reading and checking the monographs")
+    corpus = load(options, config)
     say(f"indexing {len(corpus.monographs)} monographs")
     site = build_site(corpus.config, corpus.monographs, corpus.assets, drafts=options.drafts)
     data = {"data/monographs.json": lambda: opendata.to_json(site),

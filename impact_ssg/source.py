@@ -104,19 +104,33 @@ def discover(source_dir: Path) -> Discovery:
     return Discovery(tuple(monographs), tuple(assets), tuple(errors))
 
 
-def read_document(source: SourceFile) -> RawDocument | list[ContentError]:
-    """Read and split one monograph file; errors name the file and line."""
-    def fail(line: int, field: str, message: str) -> list[ContentError]:
-        return [ContentError(source.display, line, field, message)]
+def read_bytes(source: SourceFile) -> bytes | list[ContentError]:
+    """A monograph file's bytes, or the error that says why there are none to read."""
+    def fail(message: str) -> list[ContentError]:
+        return [ContentError(source.display, 0, "file", message)]
 
     try:
         size = source.path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return fail(0, "file", f"{size:,} bytes, more than the {MAX_FILE_BYTES:,} allowed "
-                        "for a monograph; shorten it or attach large content as a separate file")
-        data = source.path.read_bytes()
+            return fail(f"{size:,} bytes, more than the {MAX_FILE_BYTES:,} allowed for a "
+                        "monograph; shorten it or attach large content as a separate file")
+        return source.path.read_bytes()
     except FileNotFoundError:
-        return fail(0, "file", "disappeared while it was read; build again")
+        return fail("disappeared while it was read; build again")
+
+
+def read_document(
+    source: SourceFile, data: bytes | None = None
+) -> RawDocument | list[ContentError]:
+    """Read (or take ``data``) and split one monograph file; errors name the file and line."""
+    def fail(line: int, field: str, message: str) -> list[ContentError]:
+        return [ContentError(source.display, line, field, message)]
+
+    if data is None:
+        read = read_bytes(source)
+        if isinstance(read, list):
+            return read
+        data = read
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return fail(1, "file", "is UTF-16; save it as UTF-8")
     try:

@@ -58,7 +58,7 @@ def test_a_content_error_leaves_the_site_untouched(project: Path) -> None:
     assert result.returncode == 1
     assert "pole-lauragais.md:6: network: unknown network 'ANP'" in result.stderr
     assert snapshot(project / "site") == before
-    assert siblings(project / "site") == ["impact.yaml", "monographs", "templates"]
+    assert siblings(project / "site") == [".impact-cache", "impact.yaml", "monographs", "templates"]
 
 
 def test_a_crash_while_rendering_leaves_the_site_untouched(project: Path) -> None:
@@ -72,7 +72,7 @@ def test_a_crash_while_rendering_leaves_the_site_untouched(project: Path) -> Non
     assert result.stderr == ("error: templates/term.html:3: 'impact_ssg.index.Term object' has "
                              "no attribute 'no_such_field' (while rendering /reseaux/meti/)\n")
     assert snapshot(project / "site") == before
-    assert siblings(project / "site") == ["impact.yaml", "monographs", "templates"]
+    assert siblings(project / "site") == [".impact-cache", "impact.yaml", "monographs", "templates"]
 
 
 def test_a_template_syntax_error_names_its_file_and_line(project: Path) -> None:
@@ -97,7 +97,7 @@ def test_a_rebuild_replaces_the_whole_site(project: Path) -> None:
     assert impact(project, "--quiet").returncode == 0, impact(project).stderr
     assert not (project / "site" / "monographies" / "pole-lauragais").exists()
     assert (project / "site" / ".impact-ssg").is_file()
-    assert siblings(project / "site") == ["impact.yaml", "monographs", "templates"]
+    assert siblings(project / "site") == [".impact-cache", "impact.yaml", "monographs", "templates"]
 
 
 @pytest.mark.parametrize("output", [".", "..", "monographs", "templates",
