@@ -20,7 +20,7 @@ import os
 import pickle
 import tempfile
 from functools import cache
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
 from .errors import ContentError
@@ -30,10 +30,20 @@ FOLDER = ".impact-cache"
 Result = Monograph | list[ContentError]
 
 
+# Libraries whose version changes what a page holds.
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "markupsafe", "nh3", "pyyaml")
+
+
 @cache
 def code_fingerprint() -> str:
-    """A hash of the package's own files: a new version of the code is a new cache."""
+    """A hash of the package's own files and of the versions of the libraries that shape
+    its output: a new version of either is a new cache."""
     digest = hashlib.sha256()
+    for library in LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=?\n".encode())
     package = resources.files(__package__)
     for path in sorted(Path(str(package)).rglob("*")):
         if path.is_file() and path.suffix in (".py", ".json"):
@@ -95,7 +105,9 @@ class BuildCache:
         if not self.folder.is_dir():
             return
         for sub in self.folder.iterdir():
-            if not sub.is_dir() or sub.is_symlink():
+            # Entries live in folders named by their first two hex digits; others (the
+            # output stamps) are not entries.
+            if len(sub.name) != 2 or not sub.is_dir() or sub.is_symlink():
                 continue
             for entry in sub.iterdir():
                 if entry.name not in keep:

@@ -130,6 +130,10 @@ def _run(args: argparse.Namespace) -> int:
 def _summary(report: BuildReport, options: Options) -> None:
     if options.quiet:
         return
+    if report.unchanged:
+        print(f"Nothing changed since the last build: {options.output.as_posix()}/ is up to "
+              f"date ({report.seconds:.2f} s; --clean rebuilds it all).")
+        return
     for warning in report.warnings:
         print(warning, file=sys.stderr)
     if not report.absolute_base:

@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 from markdown_it import MarkdownIt
 
-from . import opendata
+from . import opendata, uptodate
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import BuildCache
 from .config import Config, load_config
@@ -141,6 +141,8 @@ class BuildReport:
     warnings: tuple[ContentWarning, ...]
     absolute_base: bool
     """Whether ``base_url`` is absolute (feed and sitemap need it to publish)."""
+    unchanged: bool = False
+    """Nothing changed since the last build: the site was left as it was."""
 
 
 def templates_dir(options: Options) -> Path:
@@ -162,6 +164,15 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
     if not templates.is_dir():
         raise UsageError(f"{templates.as_posix()}: no such folder; the site's templates live "
                          "in templates/ beside the config file")
+    if not options.source.is_dir():
+        raise UsageError(f"{options.source.as_posix()}: no such folder; run from the project "
+                         "root or pass --source DIR")
+    say("looking for changes")
+    fingerprint = uptodate.inputs(options.config, (templates, options.source),
+                                  repr((options.drafts, options.base_url)))
+    if not options.clean and uptodate.unchanged(cache_folder, options.output, fingerprint):
+        return BuildReport(0, 0, 0, 0, time.perf_counter() - started, (),
+                           config.base_is_absolute, unchanged=True)
     say("reading and checking the monographs")
     corpus = load(options, config)
     say(f"indexing {len(corpus.monographs)} monographs")
@@ -185,6 +196,7 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
 
     say(f"writing {len(outputs)} files")
     publish(options.output, write)
+    uptodate.record(cache_folder, options.output, fingerprint)
     pages = sum(isinstance(o, OutputPage) for o in outputs)
     return BuildReport(
         monographs=len(site.monographs),

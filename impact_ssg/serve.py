@@ -95,7 +95,7 @@ def _rebuild(options: Options) -> None:
         _SiteHandler.errors = [str(error)]
     else:
         _SiteHandler.errors = []
-        if not options.quiet:
+        if not options.quiet and not report.unchanged:
             print(f"Rebuilt {report.monographs} monographs in "
                   f"{time.perf_counter() - started:.2f} s.", file=sys.stderr, flush=True)
         return

@@ -89,7 +89,7 @@ def test_an_incremental_build_equals_a_clean_one(
 
 def test_a_corrupt_or_swapped_cache_never_makes_a_wrong_site(project: Path) -> None:
     build(project)
-    entries = sorted(p for p in (project / ".impact-cache").rglob("*") if p.is_file())
+    entries = sorted(p for p in (project / ".impact-cache").glob("??/*") if p.is_file())
     assert len(entries) == 16
     # Swap two valid entries, truncate one, fill one with garbage.
     first, second = entries[0].read_bytes(), entries[1].read_bytes()
@@ -103,10 +103,10 @@ def test_a_corrupt_or_swapped_cache_never_makes_a_wrong_site(project: Path) -> N
 
 def test_unused_entries_are_removed(project: Path) -> None:
     build(project)
-    before = {p.name for p in (project / ".impact-cache").rglob("*") if p.is_file()}
+    before = {p.name for p in (project / ".impact-cache").glob("??/*") if p.is_file()}
     edit(project / "monographs/pole-lauragais.md", "relie maraîchers", "relie les maraîchers")
     build(project)
-    after = {p.name for p in (project / ".impact-cache").rglob("*") if p.is_file()}
+    after = {p.name for p in (project / ".impact-cache").glob("??/*") if p.is_file()}
     assert len(after) == len(before) == 16 and after != before
 
 
@@ -126,3 +126,43 @@ def test_the_output_may_not_be_the_cache(project: Path) -> None:
                              ".impact-cache"], cwd=project, capture_output=True, text=True,
                             check=False)
     assert result.returncode == 2
+
+
+def run(root: Path, *args: str) -> str:
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=root,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_a_build_with_nothing_to_do_leaves_the_site_as_it_is(project: Path) -> None:
+    assert run(project).startswith("Built ")
+    before = tree(project / "site")
+    assert run(project).startswith("Nothing changed since the last build: site/ is up to date")
+    assert tree(project / "site") == before
+    (project / "monographs" / "pole-lauragais.md").touch()  # same bytes: still nothing to do
+    assert run(project).startswith("Nothing changed")
+
+
+@pytest.mark.parametrize("change", [
+    lambda r: (r / "site" / "index.html").write_text("touché", "utf-8"),
+    lambda r: (r / "site" / "feed.xml").unlink(),
+    lambda r: (r / "site" / "en-trop.html").write_text("x", "utf-8"),
+    lambda r: edit(r / "templates/static/style.css", "--accent: #0b5563", "--accent: #0b5564"),
+    lambda r: (r / "monographs" / "images" / "nouveau.png").write_bytes(b"png"),
+], ids=["page edited", "file removed", "file added", "static file", "asset added"])
+def test_any_change_to_inputs_or_output_rebuilds(
+    project: Path, change: Callable[[Path], object]
+) -> None:
+    run(project)
+    change(project)
+    assert run(project).startswith("Built ")
+    assert_same_as_clean(project)
+
+
+def test_other_options_or_clean_rebuild(project: Path) -> None:
+    run(project)
+    assert run(project, "--drafts").startswith("Built ")
+    assert run(project, "--drafts").startswith("Nothing changed")
+    assert run(project, "--drafts", "--clean").startswith("Built ")
+    assert run(project).startswith("Built ")
