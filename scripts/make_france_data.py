@@ -34,17 +34,16 @@ To move to a newer release, change ``VERSION`` and ``INTEGRITY`` (see
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
 import json
 import re
 import subprocess
 import sys
-import tarfile
 import tempfile
 import unicodedata
 from pathlib import Path
 from typing import TypedDict
+
+from npm_tarball import TarballError, fetch, member
 
 PACKAGE = "@etalab/decoupage-administratif"
 VERSION = "6.0.0"
@@ -93,40 +92,9 @@ class DataError(Exception):
     """The source does not look like what this script expects."""
 
 
-def fetch_tarball(workdir: Path) -> Path:
-    """Download the pinned package tarball into ``workdir`` and verify it."""
-    spec = f"{PACKAGE}@{VERSION}"
-    subprocess.run(
-        [
-            "npm",
-            "pack",
-            spec,
-            "--ignore-scripts",
-            "--loglevel=warn",
-            "--pack-destination",
-            str(workdir),
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    tarballs = sorted(workdir.glob("*.tgz"))
-    if len(tarballs) != 1:
-        raise DataError(f"npm pack {spec} produced {len(tarballs)} tarballs")
-    digest = hashlib.sha512(tarballs[0].read_bytes()).digest()
-    integrity = "sha512-" + base64.b64encode(digest).decode("ascii")
-    if integrity != INTEGRITY:
-        raise DataError(f"{spec}: integrity {integrity} != pinned {INTEGRITY}")
-    return tarballs[0]
-
-
 def read_member(tarball: Path, name: str) -> list[dict[str, object]]:
     """Return the JSON list stored at ``package/<name>`` in the tarball."""
-    with tarfile.open(tarball, "r:gz") as archive:
-        member = archive.extractfile(f"package/{name}")
-        if member is None:
-            raise DataError(f"{name} is not a regular file in {tarball.name}")
-        with member:
-            loaded: object = json.load(member)
+    loaded: object = json.loads(member(tarball, name))
     if not isinstance(loaded, list) or not all(isinstance(e, dict) for e in loaded):
         raise DataError(f"{name}: expected a JSON list of objects")
     return loaded
@@ -211,12 +179,12 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         with tempfile.TemporaryDirectory(prefix="france-data-") as tmp:
-            tarball = fetch_tarball(Path(tmp))
+            tarball = fetch(PACKAGE, VERSION, INTEGRITY, Path(tmp))
             data = build(
                 read_member(tarball, "data/regions.json"),
                 read_member(tarball, "data/departements.json"),
             )
-    except (DataError, subprocess.CalledProcessError, OSError) as error:
+    except (DataError, TarballError, subprocess.CalledProcessError, OSError) as error:
         print(f"make_france_data: {error}", file=sys.stderr)
         return 2
 

@@ -45,20 +45,19 @@ dist.integrity``) and look at the result.
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
 import json
 import math
 import re
 import subprocess
 import sys
-import tarfile
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict
+
+from npm_tarball import TarballError, fetch, member
 
 
 @dataclass(frozen=True)
@@ -152,42 +151,9 @@ class DataError(Exception):
 # --- fetching ---------------------------------------------------------------
 
 
-def fetch(package: Package, workdir: Path) -> Path:
-    """Download the pinned tarball of ``package`` into ``workdir`` and verify it."""
-    spec = f"{package.name}@{package.version}"
-    target = workdir / re.sub(r"[^A-Za-z0-9.-]", "_", spec)
-    target.mkdir()
-    subprocess.run(
-        [
-            "npm",
-            "pack",
-            spec,
-            "--ignore-scripts",
-            "--loglevel=warn",
-            "--pack-destination",
-            str(target),
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    tarballs = sorted(target.glob("*.tgz"))
-    if len(tarballs) != 1:
-        raise DataError(f"npm pack {spec} produced {len(tarballs)} tarballs")
-    digest = hashlib.sha512(tarballs[0].read_bytes()).digest()
-    integrity = "sha512-" + base64.b64encode(digest).decode("ascii")
-    if integrity != package.integrity:
-        raise DataError(f"{spec}: integrity {integrity} != pinned {package.integrity}")
-    return tarballs[0]
-
-
-def read_member(tarball: Path, name: str) -> bytes:
-    """Return the bytes stored at ``package/<name>`` in the tarball."""
-    with tarfile.open(tarball, "r:gz") as archive:
-        member = archive.extractfile(f"package/{name}")
-        if member is None:
-            raise DataError(f"{name} is not a regular file in {tarball.name}")
-        with member:
-            return member.read()
+def fetch_package(package: Package, workdir: Path) -> Path:
+    """The pinned, verified tarball of ``package``."""
+    return fetch(package.name, package.version, package.integrity, workdir)
 
 
 # --- sources ----------------------------------------------------------------
@@ -553,14 +519,15 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         with tempfile.TemporaryDirectory(prefix="france-map-") as tmp:
-            svg = read_member(fetch(DEPARTMENTS_PACKAGE, Path(tmp)), DEPARTMENTS_MEMBER)
-            world = read_member(fetch(WORLD_PACKAGE, Path(tmp)), WORLD_MEMBER)
+            svg = member(fetch_package(DEPARTMENTS_PACKAGE, Path(tmp)), DEPARTMENTS_MEMBER)
+            world = member(fetch_package(WORLD_PACKAGE, Path(tmp)), WORLD_MEMBER)
         data = build(
             read_departments(svg),
             read_overseas(world),
             read_regions_of_departments(FRANCE_JSON),
         )
-    except (DataError, subprocess.CalledProcessError, OSError, ET.ParseError) as error:
+    except (DataError, TarballError, subprocess.CalledProcessError, OSError,
+            ET.ParseError) as error:
         print(f"make_france_map: {error}", file=sys.stderr)
         return 2
 
