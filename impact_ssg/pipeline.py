@@ -4,7 +4,10 @@
 
 ``load`` runs the stages up to the finished, checked corpus and raises
 ``InvalidContent`` with every error found in every file; ``check`` is ``load`` alone.
-``build`` runs them all; the output folder is replaced only once every page is written.
+Each file's result comes from the build cache when its inputs are unchanged (``cache``),
+and files are read over ``--jobs`` processes (``workers``).
+``build`` runs them all, unless nothing changed since the last build (``uptodate``); the
+output folder is replaced only once every page is written.
 """
 
 from __future__ import annotations
