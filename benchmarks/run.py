@@ -5,8 +5,9 @@
 For each size: generates the base (seed 1) if missing, then times, as medians of
 ``--runs`` runs, a cold build (``--clean``), a no-op rebuild, a rebuild after editing
 one monograph, and the floor (``floor.py``) measured in the same run, and prints a
-Markdown table. Memory is the peak of the summed resident sets of the build and its
-worker processes, sampled every 20 ms from /proc.
+Markdown table. Memory is the peak of the summed proportional set sizes (PSS) of the
+build and its worker processes, sampled every 20 ms from /proc: pages shared between a
+parent and its forked workers count once.
 """
 
 from __future__ import annotations
@@ -26,14 +27,17 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 
-def _tree_rss_kib(pid: int) -> int:
+def _tree_pss_kib(pid: int) -> int:
+    """Proportional set size of a process and its descendants: a page shared by n
+    processes (forked workers and their parent) counts 1/n in each, so the sum is the
+    memory they hold together."""
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += next(int(line.split()[1]) for line in status.splitlines()
-                          if line.startswith("VmRSS:"))
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += next(int(line.split()[1]) for line in rollup.splitlines()
+                          if line.startswith("Pss:"))
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except (FileNotFoundError, ProcessLookupError, StopIteration):
             continue
@@ -47,7 +51,7 @@ def measure(command: list[str]) -> tuple[float, float]:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
     while process.poll() is None:
-        peak = max(peak, _tree_rss_kib(process.pid))
+        peak = max(peak, _tree_pss_kib(process.pid))
         time.sleep(0.02)
     seconds = time.perf_counter() - started
     if process.returncode:
