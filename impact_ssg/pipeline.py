@@ -167,9 +167,6 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
     if not templates.is_dir():
         raise UsageError(f"{templates.as_posix()}: no such folder; the site's templates live "
                          "in templates/ beside the config file")
-    if not options.source.is_dir():
-        raise UsageError(f"{options.source.as_posix()}: no such folder; run from the project "
-                         "root or pass --source DIR")
     say("looking for changes")
     fingerprint = uptodate.inputs(options.config, (templates, options.source),
                                   repr((options.drafts, options.base_url)))

@@ -43,6 +43,7 @@ import unicodedata
 from pathlib import Path
 from typing import TypedDict
 
+from generated_file import write_or_check
 from npm_tarball import TarballError, fetch, member
 
 PACKAGE = "@etalab/decoupage-administratif"
@@ -188,21 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"make_france_data: {error}", file=sys.stderr)
         return 2
 
-    content = render(data)
-    if args.check:
-        current = output.read_text(encoding="utf-8") if output.exists() else ""
-        if current != content:
-            print(f"{output} is stale; rerun without --check", file=sys.stderr)
-            return 1
-        print(f"{output} is up to date")
-        return 0
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(content, encoding="utf-8", newline="\n")
-    print(
-        f"wrote {output}: {len(data['regions'])} regions, "
-        f"{len(data['departments'])} departments ({PACKAGE} {VERSION})"
-    )
-    return 0
+    summary = (f"{len(data['regions'])} regions, {len(data['departments'])} departments "
+               f"({PACKAGE} {VERSION})")
+    return write_or_check(output, render(data), args.check, summary)
 
 
 if __name__ == "__main__":

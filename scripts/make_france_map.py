@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict
 
+from generated_file import write_or_check
 from npm_tarball import TarballError, fetch, member
 
 
@@ -532,18 +533,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     content = render(data)
-    if args.check:
-        current = output.read_text(encoding="utf-8") if output.exists() else ""
-        if current != content:
-            print(f"{output} is stale; rerun without --check", file=sys.stderr)
-            return 1
-        print(f"{output} is up to date")
-        return 0
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(content, encoding="utf-8", newline="\n")
-    size = len(content.encode("utf-8"))
-    print(f"wrote {output}: {len(data['regions'])} regions, {size} bytes")
-    return 0
+    summary = f"{len(data['regions'])} regions, {len(content.encode('utf-8'))} bytes"
+    return write_or_check(output, content, args.check, summary)
 
 
 if __name__ == "__main__":
