@@ -56,7 +56,6 @@ class Monograph:
     updated: dt.date | None = None
     authors: tuple[str, ...] = ()
     draft: bool = False
-    body: str = ""
     body_line: int = 1
     """File line of the body's first line."""
     words: str = ""

@@ -38,7 +38,7 @@ from .schema import validate
 from .search import build_search
 from .source import SourceFile, discover, read_bytes, read_document
 from .urls import output_file
-from .workers import default_jobs, parallel_map, split
+from .workers import default_jobs, parallel_map
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,14 +185,10 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
     env = make_environment(templates, site)
 
     def write(folder: Path) -> None:
-        def write_share(share: list[Output]) -> None:
-            for output in share:
-                _write(folder, output, env)
-
         # Each process writes its share of the pages, reading the site built before the
         # fork; a page's bytes do not depend on which process wrote it.
         jobs = min(options.jobs or default_jobs(), max(1, len(outputs) // PAGES_PER_JOB))
-        parallel_map(write_share, split(outputs, jobs), jobs, min_items=2)
+        parallel_map(functools.partial(_write, folder, env=env), outputs, jobs, min_items=2)
 
     say(f"writing {len(outputs)} files")
     publish(options.output, write)
@@ -206,7 +202,7 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
         absolute_base=site.config.base_is_absolute)
 
 
-def _write(folder: Path, output: Output, env: jinja2.Environment) -> None:
+def _write(folder: Path, output: Output, *, env: jinja2.Environment) -> None:
     path = safe_join(folder, output_file(output.route))
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(output, OutputPage):

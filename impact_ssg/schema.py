@@ -132,7 +132,7 @@ def validate(
         title=title, date=date, summary=summary, networks=networks,
         alliance_types=alliances, stakeholders=tuple(sorted(categories, key=order)),
         territories=territories, partners=partners or (), themes=themes or (),
-        updated=updated, authors=authors or (), draft=bool(draft), body=raw.body,
+        updated=updated, authors=authors or (), draft=bool(draft),
         body_line=raw.body_line, rendered=rendered,
     )
     # The plain text served only to find the words; the site does not keep it.

@@ -8,11 +8,12 @@ config, or the whole site) without pickling it.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -20,9 +21,12 @@ R = TypeVar("R")
 # Below this many items a pool costs more than it saves.
 MIN_PARALLEL = 200
 
-# What forked workers inherit: the task and its items, so only indices and results travel.
+# What forked workers inherit: the task, its items cut in chunks, and a shared count of
+# the chunks taken, so that only results travel back.
 _task: Callable[..., object] | None = None
 _items: Sequence[object] = ()
+_chunks: Sequence[range] = ()
+_taken: Any = None
 
 
 def default_jobs() -> int:
@@ -31,37 +35,58 @@ def default_jobs() -> int:
         os.cpu_count() or 1)
 
 
-def _run(index: int) -> object:
+def _claim() -> tuple[int, list[object]] | None:
+    """Take the next chunk, if any is left: its number and results."""
     assert _task is not None
-    return _task(_items[index])
+    with _taken.get_lock():
+        number = _taken.value
+        _taken.value += 1
+    if number >= len(_chunks):
+        return None
+    return number, [_task(_items[index]) for index in _chunks[number]]
 
 
 def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
                  min_items: int = MIN_PARALLEL) -> list[R]:
-    """``[task(item) for item in items]``, over ``jobs`` forked processes when there are at
-    least ``min_items`` items.
+    """``[task(item) for item in items]``, over ``jobs`` processes when there are at least
+    ``min_items`` items: this one and ``jobs - 1`` forked workers.
 
     ``task`` and ``items`` may hold anything (closures, lambdas): forked workers inherit
-    them; only indices and results are pickled.
+    them; only results are pickled.
     """
     jobs = jobs or default_jobs()
     forkable = "fork" in multiprocessing.get_all_start_methods()
     if jobs < 2 or len(items) < min_items or not forkable:
         return [task(item) for item in items]
-    global _task, _items
-    _task, _items = task, items
+    global _task, _items, _chunks, _taken
+    context = multiprocessing.get_context("fork")
+    size = max(1, len(items) // (jobs * 8))
+    _task, _items, _taken = task, items, context.Value("l", 0)
+    _chunks = [range(start, min(start + size, len(items)))
+               for start in range(0, len(items), size)]
+    # Frozen objects are left alone by the collector: a worker's collections then never
+    # write to the pages it shares with its parent, which would copy them (the whole site,
+    # once per worker). Unfrozen afterwards so that a long-lived process (``serve``) can
+    # still free what it no longer needs.
+    gc.freeze()
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            chunk = max(1, len(items) // (jobs * 8))
-            return list(pool.map(_run, range(len(items)), chunksize=chunk))  # type: ignore[arg-type]
+        with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
+            # One claim per chunk, so that a worker's results come back chunk by chunk.
+            claims = [pool.submit(_claim) for _ in _chunks]
+            done: dict[int, list[object]] = {}
+            # This process takes chunks too, rather than wait holding a copy of everything.
+            try:
+                while (mine := _claim()) is not None:
+                    done[mine[0]] = mine[1]
+            except BaseException:
+                with _taken.get_lock():
+                    _taken.value = len(_chunks)  # the workers' claims now find nothing
+                raise
+            for claim in claims:
+                if (theirs := claim.result()) is not None:
+                    done[theirs[0]] = theirs[1]
+        return cast("list[R]", [result for number in range(len(_chunks))
+                                for result in done[number]])
     finally:
-        _task, _items = None, ()
-
-
-def split(items: Iterable[T], parts: int) -> list[list[T]]:
-    """``items`` dealt into ``parts`` lists in turn (balanced, order kept within each)."""
-    lists: list[list[T]] = [[] for _ in range(parts)]
-    for index, item in enumerate(items):
-        lists[index % parts].append(item)
-    return lists
+        gc.unfreeze()
+        _task, _items, _chunks, _taken = None, (), (), None

@@ -17,6 +17,7 @@ from impact_ssg.model import Monograph
 from impact_ssg.pipeline import Corpus
 from impact_ssg.slug import slugify
 
+from .conftest import ROOT
 from .tools import format_violations, run_axe, serve_folder
 
 if TYPE_CHECKING:
@@ -93,7 +94,8 @@ def text_of(corpus: Corpus, m: Monograph) -> str:
     labels = [config.networks.get(i).label for i in m.networks]
     labels += [config.alliance_types.get(i).label for i in m.alliance_types]
     labels += [config.stakeholders.get(i).label for i in m.stakeholders]
-    return plain(" ".join([m.title, m.summary, m.body, *m.themes, *(p.name for p in m.partners),
+    body = (ROOT / "monographs" / m.source).read_text("utf-8").split("\n---\n", 1)[1]
+    return plain(" ".join([m.title, m.summary, body, *m.themes, *(p.name for p in m.partners),
                           *(level for t in m.territories for level in t.levels), *labels,
                           *m.networks, *m.alliance_types, *m.stakeholders, *m.authors]))
 

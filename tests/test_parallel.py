@@ -4,12 +4,17 @@ work to be shared between processes."""
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from impact_ssg.errors import SsgError
 from impact_ssg.pipeline import PAGES_PER_JOB
-from impact_ssg.workers import MIN_PARALLEL
+from impact_ssg.workers import MIN_PARALLEL, parallel_map
 
 from .conftest import ROOT
 
@@ -36,3 +41,30 @@ def test_jobs_do_not_change_the_site(tmp_path: Path) -> None:
     # Enough files that both reading and writing were shared between processes.
     assert len(sites[0]) > 2 * PAGES_PER_JOB
     assert sites[0] == sites[1]
+
+
+def _square_in_which_process(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_results_keep_their_order_and_every_process_works(jobs: int) -> None:
+    items = list(range(4 * MIN_PARALLEL))
+    results = parallel_map(_square_in_which_process, items, jobs)
+    assert [square for square, _ in results] == [n * n for n in items]
+    # This process takes its share too, rather than wait holding a copy of the site.
+    assert os.getpid() in {pid for _, pid in results}
+
+
+def _fail_on(bad: int) -> Callable[[int], int]:
+    def task(n: int) -> int:
+        if n == bad:
+            raise SsgError(f"item {n} is bad")
+        return n
+    return task
+
+
+@pytest.mark.parametrize("bad", [0, 4 * MIN_PARALLEL - 1])
+def test_an_error_in_any_process_reaches_the_caller(bad: int) -> None:
+    with pytest.raises(SsgError, match=f"item {bad} is bad"):
+        parallel_map(_fail_on(bad), list(range(4 * MIN_PARALLEL)), 2)
