@@ -11,11 +11,11 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from . import urls
 from .config import Config
-from .markdown import RenderedBody, resolve_pages
+from .markdown import resolve_pages
 from .model import Monograph
 from .slug import fold, slugify
 from .source import SourceFile
@@ -97,8 +97,8 @@ class Site:
     """The countries, France first."""
     related: Mapping[str, tuple[Related, ...]]
     """Slug → related monographs, most related first."""
-    bodies: Mapping[str, RenderedBody]
-    """Slug → rendered body."""
+    page_urls: Mapping[str, str]
+    """Source path → URL of the monograph's page, for links between bodies."""
     assets: tuple[SourceFile, ...]
     term_by_slug: Mapping[tuple[str, str], Term]
     node_by_slugs: Mapping[tuple[str, ...], TerritoryNode]
@@ -106,6 +106,12 @@ class Site:
     """Slug → the monograph's number in the search data (slug order: stable under edits)."""
     organisation_slugs: Mapping[str, str]
     """``fold(name)`` → the slug of the organisation's page (spellings of one name share it)."""
+
+    def body(self, monograph: Monograph) -> str:
+        """The monograph's body as HTML, its links to other monographs resolved (to text
+        alone where the target is not published). Resolved page by page rather than kept:
+        the site holds each body once."""
+        return resolve_pages(monograph.rendered.html, self.page_urls.get)
 
     def terms_of(self, monograph: Monograph, kind: str) -> tuple[Term, ...]:
         """The terms of ``kind`` a monograph belongs to, in its own order."""
@@ -164,7 +170,7 @@ def build_site(
 
     register(territories)
     search_ids = {slug: i for i, slug in enumerate(sorted(m.slug for m in shown))}
-    return Site(config, shown, terms, territories, _related(shown), _bodies(config, shown),
+    return Site(config, shown, terms, territories, _related(shown), _page_urls(config, shown),
                 assets, term_by_slug, node_by_slugs, search_ids, slugs)
 
 
@@ -344,9 +350,7 @@ def _reasons(shared: dict[str, set[str]], other: Monograph) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def _bodies(config: Config, shown: tuple[Monograph, ...]) -> dict[str, RenderedBody]:
-    """Each body with its links to other monographs resolved (drafts left out: text)."""
+def _page_urls(config: Config, shown: tuple[Monograph, ...]) -> dict[str, str]:
+    """Source path → page URL of each published monograph (drafts left out: text)."""
     base = urls.Urls(config.base_url)
-    pages = {m.source: base(urls.monograph(m.slug)) for m in shown}
-    return {m.slug: replace(m.rendered, html=resolve_pages(m.rendered.html, pages.get))
-            for m in shown}
+    return {m.source: base(urls.monograph(m.slug)) for m in shown}

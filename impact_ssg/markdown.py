@@ -98,12 +98,20 @@ class Heading:
 class RenderedBody:
     """A body as HTML, with its table of contents."""
 
-    html: str
+    utf8: bytes
+    """The HTML, encoded: French text holds characters beyond Latin-1 (the typographic
+    apostrophe, the narrow no-break space), which would make a ``str`` of it take two
+    bytes a character; a large base holds every body at once."""
     toc: tuple[Heading, ...]
     text: str
     """The body's words as plain text (for the search index)."""
     references: tuple[Reference, ...] = ()
     """Local files the body links to or embeds."""
+
+    @property
+    def html(self) -> str:
+        """The body as HTML."""
+        return self.utf8.decode("utf-8")
 
 
 # Ids the page templates use; body headings never take them.
@@ -173,7 +181,7 @@ def render(
     html = parser.renderer.render(tokens, parser.options, {})
     if parser.options["html"]:
         html = sanitise(html)
-    return RenderedBody(html, toc, _plain_text(tokens), refs)
+    return RenderedBody(html.encode("utf-8"), toc, _plain_text(tokens), refs)
 
 
 # Links to monograph files are written as placeholders while bodies are rendered one by one,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .markdown import RenderedBody
 from .territory import Territory
 
-EMPTY_BODY = RenderedBody("", (), "")
+EMPTY_BODY = RenderedBody(b"", (), "")
 
 
 @dataclass(frozen=True, slots=True)
