@@ -4,6 +4,7 @@ of what the property and fuzz tests found."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import unicodedata
 from collections.abc import Callable
@@ -313,3 +314,21 @@ def test_raw_html_in_a_body_never_reaches_the_site_as_script(
 def test_content_errors_carry_file_line_field_and_stay_user_errors() -> None:
     error = ContentError("monographs/a.md", 3, "title", "x\ny")
     assert str(error) == "monographs/a.md:3: title: x\\ny"
+
+
+# --- the contract itself
+
+
+def test_every_promise_of_the_contract_names_tests_that_exist() -> None:
+    text = (ROOT / "SECURITY.md").read_text("utf-8")
+    promises = [line for line in text.split("## Not promised")[0].splitlines()
+                if line.startswith("- ")]
+    assert len(promises) > 30
+    for promise in promises:
+        _, _, proofs = promise.partition(" — ")
+        cited = re.findall(r"`(tests/[\w/]+\.py)::(\w+)(?:\[([^\]]+)\])?`", proofs)
+        assert cited and len(cited) == proofs.count("`") // 2, promise
+        for path, name, case in cited:
+            source = (ROOT / path).read_text("utf-8")
+            assert f"def {name}(" in source, f"{path}::{name}"
+            assert case is None or case == "" or case in source, f"{path}::{name}[{case}]"
