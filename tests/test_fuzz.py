@@ -100,6 +100,11 @@ MARKDOWN = st.lists(st.sampled_from([
     "img.png", "%2e%2e/", "<script>", "</script>", "<img src=x onerror=alert(1)>",
     "<a href='javascript:alert(1)'>", "<svg onload=alert(1)>", "<iframe>", "<style>",
     "<!--", "-->", "<![CDATA[", "]]>", "<b>", "</b>", "<div>", "\u2028", "\x00",
+    # Whole constructs, which pieces rarely assemble by chance.
+    "[x](javascript:alert(1))", "![x](JavaScript:alert(1))", "<javascript:alert(1)>",
+    "[x](data:text/html,<script>alert(1)</script>)", "[r]\n\n[r]: javascript:alert(1)\n",
+    "[x](java\tscript:alert(1))", "[x](<javascript:alert(1)>)", "[x](vbscript:x 'titre')",
+    '<a href="javascript:alert(1)">x</a>', "<img src=x onerror=alert(1)>",
 ]), max_size=60).map("".join)
 
 # What a body may put in a page: the markup the renderer writes (and, with allow_html,
