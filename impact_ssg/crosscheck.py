@@ -3,6 +3,7 @@
 - two monographs may not share a slug;
 - an organisation (partners' names compared as vocabulary values are) carries one
   stakeholder category everywhere, and two organisations may not share a page;
+- two files may not differ only by case or Unicode normalisation;
 - a relative link or image in a body must point at a monograph file or another file under
   the source folder; a link to a draft is worth a warning, as it renders as plain text.
 
@@ -18,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from .errors import ContentError, ContentWarning
 from .model import Monograph, Partner
 from .slug import fold, slugify
+from .urls import same_file_key
 
 
 def crosscheck(
@@ -81,15 +83,19 @@ def _organisations(monographs: Sequence[Monograph]) -> list[ContentError]:
 
 
 def _case_twins(files: list[str], source_name: str) -> list[ContentError]:
-    """Files whose paths differ only by case: one file on case-insensitive servers."""
+    """Files whose paths differ only by case or by how accents are encoded (NFC or NFD):
+    one file on case-insensitive or normalising file systems and servers."""
     first: dict[str, str] = {}
     errors = []
     for rel in sorted(files):
-        other = first.setdefault(rel.casefold(), rel)
-        if other != rel:
-            errors.append(ContentError(
-                f"{source_name}/{rel}", 0, "file", f"'{rel}' and '{other}' differ only by case "
-                "and would be one file on many web servers; rename one"))
+        other = first.setdefault(same_file_key(rel), rel)
+        if other == rel:
+            continue
+        how = ("by case" if rel.casefold() == other.casefold()
+               else "by how their accents are encoded (NFC or NFD)")
+        errors.append(ContentError(
+            f"{source_name}/{rel}", 0, "file", f"'{rel}' and '{other}' differ only {how} "
+            "and would be one file on many web servers; rename one"))
     return errors
 
 

@@ -1,7 +1,8 @@
 """What a user must fix, as values and as exceptions.
 
 ``ContentError`` is one problem in one file, located by ``path:line`` and the field it
-concerns; it renders as ``monographs/x.md:7: territory.department: unknown …``.
+concerns; it renders as ``monographs/x.md:7: territory.department: unknown …``, always on
+one line.
 Stages collect them and raise ``InvalidContent`` once, with all of them.
 ``SsgError`` and its subclasses are the only exceptions the CLI turns into messages:
 anything else is a bug and keeps its traceback.
@@ -9,6 +10,7 @@ anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -35,7 +37,7 @@ class ContentError(_Finding):
     """One problem in a source file: ``path:line: field: message``."""
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.field}: {self.message}"
+        return one_line(f"{self.where}: {self.field}: {self.message}")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -43,7 +45,17 @@ class ContentWarning(_Finding):
     """Something worth a look that does not stop the build."""
 
     def __str__(self) -> str:
-        return f"{self.where}: warning: {self.field}: {self.message}"
+        return one_line(f"{self.where}: warning: {self.field}: {self.message}")
+
+
+# Line breaks and other control characters an author's value may bring into a message.
+_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and control characters written as escapes (``\\n``):
+    whatever value a message quotes, it stays one line."""
+    return _BREAKS.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def shown(value: str, limit: int = 60) -> str:

@@ -157,7 +157,7 @@ def _check_collisions(outputs: list[Output]) -> None:
     seen: dict[str, Output] = {}
     errors = []
     for output in outputs:
-        key = urls.output_file(output.route).casefold()
+        key = urls.same_file_key(urls.output_file(output.route))
         first = seen.setdefault(key, output)
         if first is not output:
             errors.append(ContentError(

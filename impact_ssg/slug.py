@@ -38,9 +38,11 @@ def strip_accents(text: str) -> str:
     lowered = text.lower()
     if lowered.isascii():
         return lowered
-    if _HAS_LIGATURE.search(lowered):
-        lowered = lowered.translate(_LIGATURES)
-    return _MARKS.sub("", unicodedata.normalize("NFKD", lowered))
+    # Decompose first: 'ǽ' is 'æ' with an accent, and only its decomposed form shows the 'æ'.
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    if _HAS_LIGATURE.search(decomposed):
+        decomposed = decomposed.translate(_LIGATURES)
+    return _MARKS.sub("", decomposed)
 
 
 def slugify(text: str) -> str:

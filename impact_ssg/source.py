@@ -22,6 +22,8 @@ FENCE = "---"
 # Control characters cannot be published (they are not allowed in HTML or XML); tab and
 # line ends are fine.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# In a file name, line ends and tabs are control characters too.
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Line and paragraph separators (often pasted from a word processor) end a line for
 # YAML but not for editors: in front matter they would shift every line number.
 _SEPARATOR = re.compile(r"[\u2028\u2029]")
@@ -64,6 +66,22 @@ def _ignored(name: str) -> bool:
     return name.startswith(("_", ".")) or name.endswith("~")
 
 
+def _unpublishable(name: str) -> str | None:
+    """What in a file name cannot become part of a web address, if anything."""
+    if "\\" in name:
+        # A folder separator for Windows and for some web servers: the file would be
+        # published under another path than the one it has here.
+        return "a backslash '\\', which Windows and some web servers read as a folder separator"
+    if control := _NAME_CONTROL.search(name):
+        return f"control character U+{ord(control.group()):04X}"
+    return None
+
+
+def _escaped(name: str) -> str:
+    """A file name as one line of a message: control characters written as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
 def is_monograph_name(name: str) -> bool:
     """Whether a file name is a monograph's (``.md``, in any case)."""
     return name.lower().endswith(".md")
@@ -90,6 +108,10 @@ def discover(source_dir: Path) -> Discovery:
                 shown_name = os.fsencode(entry.name).decode("utf-8", "replace")
                 errors.append(ContentError(f"{display_root}/{rel_folder}{shown_name}", 0,
                               "file", "the file name is not valid UTF-8; rename it"))
+                continue
+            if problem := _unpublishable(entry.name):
+                errors.append(ContentError(f"{display_root}/{rel_folder}{_escaped(entry.name)}",
+                              0, "file", f"the name holds {problem}; rename it"))
                 continue
             if entry.is_symlink():
                 errors.append(ContentError(display, 0, "file", "is a symbolic link; impact-ssg "

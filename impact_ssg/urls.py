@@ -8,6 +8,7 @@ to the file that serves it (``monographies/x/index.html``).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from urllib.parse import quote, urlsplit
 
@@ -56,6 +57,12 @@ def asset(rel: str) -> str:
 def output_file(route: str) -> str:
     """The file under the output folder that serves ``route``."""
     return route + "index.html" if route == "" or route.endswith("/") else route
+
+
+def same_file_key(path: str) -> str:
+    """Paths with one key are one file on a case-insensitive or normalising file system
+    (macOS, Windows) or web server: compared after NFC and case folding."""
+    return unicodedata.normalize("NFC", path).casefold()
 
 
 class Urls:

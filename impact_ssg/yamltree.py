@@ -7,7 +7,8 @@ Front matter and config are read with the same rules:
 - mapping keys are plain names: a key that YAML would read as a number, boolean, null or
   date, or a key that is itself a list or mapping, is an error;
 - duplicate keys, anchors and aliases (``&a`` / ``*a``: the "billion laughs" family),
-  tags (``!!python/object``) and tab indentation are errors;
+  tags (``!!python/object``) and tab indentation are errors, and so are characters that
+  XML cannot carry (U+FFFE, U+FFFF, surrogates) written as escapes;
 - the text and its nesting depth are capped.
 
 ``parse(text)`` returns a ``Node`` (or ``None`` for an empty document) and raises
@@ -30,6 +31,9 @@ MAX_YAML_CHARS = 64 * 1024
 MAX_DEPTH = 16
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+# What a double-quoted escape ("\uFFFE") can produce that XML 1.0 does not allow, beside
+# the control characters (refused with their own message where values are read).
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +233,9 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise YamlError(line, f"nested more than {MAX_DEPTH} levels deep")
         if isinstance(event, yaml.ScalarEvent):
+            if unfit := _NOT_XML.search(event.value):
+                raise YamlError(line, f"character U+{ord(unfit.group()):04X} (written as an "
+                                "escape) cannot be published in a page or feed; delete it")
             return Scalar(event.value, line, quoted=event.style in ("'", '"'))
         if isinstance(event, yaml.SequenceStartEvent):
             items: list[Node] = []

@@ -7,10 +7,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from impact_ssg.pipeline import Corpus, Options, build, load
 
 pytest_plugins = ["tests.browser_fixtures"]
+
+# Property and fuzz tests try the same inputs on every run and every machine (a failure in
+# CI reproduces anywhere); their sizes are set per test. ``--hypothesis-profile=explore``
+# draws new inputs each run, to hunt for new counter-examples.
+settings.register_profile("default", derandomize=True, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explore", derandomize=False, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("default")
 
 ROOT = Path(__file__).resolve().parent.parent
 
