@@ -3,11 +3,12 @@
     python benchmarks/run.py --count 1000 10000 [--runs 3]
 
 For each size: generates the base (seed 1) if missing, then times, as medians of
-``--runs`` runs, a cold build (``--clean``), a no-op rebuild, a rebuild after editing
-one monograph, and the floor (``floor.py``) measured in the same run, and prints a
-Markdown table. Memory is the peak of the summed proportional set sizes (PSS) of the
-build and its worker processes, sampled every 20 ms from /proc: pages shared between a
-parent and its forked workers count once.
+``--runs`` runs, a cold build (the first one: no cache, no site), a no-op rebuild, a
+rebuild after editing one monograph (a new sentence each time), and the floor
+(``floor.py``) measured in the same run, and prints a Markdown table. Memory is the peak
+of the summed proportional set sizes (PSS) of the build and its worker processes,
+sampled every 20 ms from /proc: pages shared between a parent and its forked workers
+count once.
 """
 
 from __future__ import annotations
@@ -81,29 +82,44 @@ def main() -> None:
           "cold / floor | peak memory (all processes) |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for count in args.count:
-        corpus = args.work / f"corpus{count}"
-        if not (corpus / "monographs").is_dir():
-            subprocess.run([sys.executable, str(HERE / "generate.py"), "--count", str(count),
-                            "--seed", "1", "--output", str(corpus), "--force"], check=True,
-                           stdout=subprocess.DEVNULL)
-        site = corpus / "site"
-        build = [sys.executable, str(ROOT / "build.py"), "--config", str(corpus / "impact.yaml"),
-                 "--source", str(corpus / "monographs"), "--output", str(site), "--quiet"]
-        cold, memory = median_of(args.runs, [*build, "--clean"])
-        noop, _ = median_of(args.runs, build)
-        edited = next(iter(sorted((corpus / "monographs").rglob("*.md"))))
-        original = edited.read_text("utf-8")
-        changed = original.replace("\n## ", "\nUne phrase de plus.\n\n## ", 1)
-        one, _ = median_of(args.runs, build,
-                           before=functools.partial(edited.write_text, changed, "utf-8"))
-        edited.write_text(original, "utf-8")
-        floor_out = corpus / "floor"
-        floor, _ = median_of(args.runs, [sys.executable, str(HERE / "floor.py"),
-                                         str(corpus / "monographs"), str(floor_out)],
-                             functools.partial(shutil.rmtree, floor_out, ignore_errors=True))
-        print(f"| {count:,} | {cold:.1f} s | {noop:.1f} s | {one:.1f} s | {floor:.1f} s | "
-              f"{cold / floor:.2f} | {memory:.0f} MiB |", flush=True)
+        print(row(count, args.runs, args.work), flush=True)
 
+
+def row(count: int, runs: int, work: Path) -> str:
+    """One size's line of the table."""
+    corpus = work / f"corpus{count}"
+    if not (corpus / "monographs").is_dir():
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--count", str(count),
+                        "--seed", "1", "--output", str(corpus), "--force"], check=True,
+                       stdout=subprocess.DEVNULL)
+    site = corpus / "site"
+    build = [sys.executable, str(ROOT / "build.py"), "--config", str(corpus / "impact.yaml"),
+             "--source", str(corpus / "monographs"), "--output", str(site), "--quiet"]
+
+    def first_build() -> None:
+        # A cold build is the first one: no cache, no site, no spare site.
+        shutil.rmtree(corpus / ".impact-cache", ignore_errors=True)
+        shutil.rmtree(site, ignore_errors=True)
+
+    cold, memory = median_of(runs, build, first_build)
+    noop, _ = median_of(runs, build)
+    edited = next(iter(sorted((corpus / "monographs").rglob("*.md"))))
+    original = edited.read_text("utf-8")
+    edits = iter(range(runs))
+
+    def edit() -> None:
+        # A new sentence each time: the same bytes again would be a no-op rebuild.
+        sentence = f"Une phrase de plus, la numéro {next(edits) + 1}.\n\n## "
+        edited.write_text(original.replace("\n## ", "\n" + sentence, 1), "utf-8")
+
+    one, edit_memory = median_of(runs, build, edit)
+    edited.write_text(original, "utf-8")
+    floor_out = corpus / "floor"
+    floor, _ = median_of(runs, [sys.executable, str(HERE / "floor.py"),
+                                str(corpus / "monographs"), str(floor_out)],
+                         functools.partial(shutil.rmtree, floor_out, ignore_errors=True))
+    return (f"| {count:,} | {cold:.1f} s | {noop:.1f} s | {one:.1f} s | {floor:.1f} s | "
+            f"{cold / floor:.2f} | {max(memory, edit_memory):.0f} MiB |")
 
 if __name__ == "__main__":
     main()

@@ -13,7 +13,9 @@ output folder is replaced only once every page is written.
 from __future__ import annotations
 
 import functools
-import shutil
+import hashlib
+import os
+import posixpath
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +34,7 @@ from .index import build_site
 from .markdown import make_renderer
 from .model import Monograph
 from .plan import Output, OutputPage, plan
-from .publish import check_output, publish, safe_join
+from .publish import check_output, publish, safe_join, write_file
 from .render import make_environment, render_page
 from .schema import validate
 from .search import build_search
@@ -191,7 +193,9 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
         parallel_map(functools.partial(_write, folder, env=env), outputs, jobs, min_items=2)
 
     say(f"writing {len(outputs)} files")
-    publish(options.output, write)
+    files = [posixpath.normpath(output_file(o.route)) for o in outputs]
+    publish(options.output, files, write, spare_folder(cache_folder, options.output),
+            reuse=not options.clean)
     uptodate.record(cache_folder, options.output, fingerprint)
     pages = sum(isinstance(o, OutputPage) for o in outputs)
     return BuildReport(
@@ -202,14 +206,26 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
         absolute_base=site.config.base_is_absolute)
 
 
+def spare_folder(cache_folder: Path, output: Path) -> Path | None:
+    """Where the site an output folder's last swap replaced is kept (``publish``): in the
+    cache, one per output folder, when the cache is on the output's file system."""
+    try:
+        if os.stat(cache_folder.parent).st_dev != os.stat(output.absolute().parent).st_dev:
+            return None
+    except OSError:
+        return None
+    name = hashlib.sha256(os.fsencode(output.resolve())).hexdigest()[:16]
+    return cache_folder / "spare" / name
+
+
 def _write(folder: Path, output: Output, *, env: jinja2.Environment) -> None:
     path = safe_join(folder, output_file(output.route))
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(output, OutputPage):
-        path.write_bytes(render_page(env, output))
+        write_file(path, render_page(env, output))
     elif output.copy_from is not None:
         try:
-            shutil.copyfile(output.copy_from, path)
+            write_file(path, output.copy_from.read_bytes())
         except FileNotFoundError:
             # An editor's temporary file, gone since discovery: the site must not miss it
             # silently, nor crash.
@@ -217,4 +233,4 @@ def _write(folder: Path, output: Output, *, env: jinja2.Environment) -> None:
                            "again") from None
     else:
         assert output.make is not None
-        path.write_bytes(output.make())
+        write_file(path, output.make())

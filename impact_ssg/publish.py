@@ -1,10 +1,17 @@
-"""Publish: write the site into a temporary sibling of the output folder, then swap it in.
+"""Publish: write the site into a folder beside the output folder, then swap it in.
 
 ``check_output`` refuses an output folder that is not ours: one that exists, is not
 empty and carries no marker file, or that is or holds the project, the sources or the
 templates. ``publish`` never touches the output folder until everything is written; a
-failure (content error or crash) leaves it as it was and removes the temporary folder.
-On Linux the swap is one atomic exchange (``renameat2``); elsewhere two renames.
+failure (content error or crash) leaves it as it was. On Linux the swap is one atomic
+exchange (``renameat2``); elsewhere two renames.
+
+The folder written into is the *spare*, when there is one: the site the previous swap
+replaced, kept in the build cache. Only the files whose bytes differ are written there,
+and what the new site does not have is deleted, so a build that changed three pages
+writes three files and deletes none; unchanged files keep their modification times
+(``rsync`` then uploads only what changed). Every file is compared byte for byte with
+what it replaces, so a spare, whatever happened to it, can never make a wrong site.
 """
 
 from __future__ import annotations
@@ -73,24 +80,91 @@ def safe_join(root: Path, route: str) -> Path:
     return root / normal
 
 
-def publish(output: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(folder)`` on a fresh temporary folder, then swap it into ``output``."""
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-    except OSError as error:
-        raise UsageError(f"{output.as_posix()}: cannot write beside it ({error.strerror}); "
-                         "pass --output with a folder you can write to") from None
-    try:
+def publish(output: Path, files: Iterable[str], write: Callable[[Path], None],
+            spare: Path | None = None, reuse: bool = True) -> None:
+    """Call ``write(folder)`` on a folder that holds exactly ``files`` or fewer (paths
+    relative to it, as ``write`` will write them with ``write_file``), then swap it into
+    ``output``. ``spare`` is where the site replaced is kept for the next build (``None``:
+    deleted); it must be on the output's file system. ``reuse=False`` writes into a new
+    folder even when there is a spare (``--clean``)."""
+    staging = _reuse(spare, frozenset(files) | {MARKER}) if spare and reuse else None
+    if staging is None:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+        except OSError as error:
+            raise UsageError(f"{output.as_posix()}: cannot write beside it ({error.strerror}); "
+                             "pass --output with a folder you can write to") from None
         staging.chmod(0o755)  # mkdtemp makes it private; a published site is readable
+    swapped = False
+    try:
         write(staging)
-        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        write_file(staging / MARKER, MARKER_TEXT.encode())
         if output.exists():
             _exchange(staging, output)
         else:
             os.rename(staging, output)
+        swapped = True
     finally:
-        _remove(staging)  # after an exchange: the old site
+        if staging == spare:
+            pass  # after a swap, the old site; after a failure, a spare half updated
+        elif swapped and spare and staging.exists() and _make_room(spare):
+            os.rename(staging, spare)
+        else:
+            _remove(staging)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` at ``path``, unless the file there already holds exactly that."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        pass
+    path.write_bytes(data)
+
+
+def _reuse(spare: Path, files: frozenset[str]) -> Path | None:
+    """The spare, ready to be written into: everything it holds that is not one of
+    ``files`` deleted, links included; ``None`` when there is no spare to use."""
+    try:
+        if spare.parent.is_symlink() or not spare.is_dir() or spare.is_symlink():
+            return None  # never written through a link
+    except OSError:
+        return None
+    folders = {posixpath.dirname(f) for f in files}
+    for folder in list(folders):
+        while folder:
+            folder = posixpath.dirname(folder)
+            folders.add(folder)
+
+    def prune(directory: str, prefix: str) -> None:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if rel in folders:
+                        prune(entry.path, rel + "/")
+                    else:
+                        shutil.rmtree(entry.path)
+                elif not (entry.is_file(follow_symlinks=False) and rel in files):
+                    os.unlink(entry.path)
+
+    prune(os.fspath(spare), "")
+    return spare
+
+
+def _make_room(spare: Path) -> bool:
+    """Whether ``spare`` is free to receive a folder (a leftover is deleted)."""
+    try:
+        spare.parent.mkdir(parents=True, exist_ok=True)
+        if spare.parent.is_symlink():
+            return False
+        if spare.is_symlink() or spare.exists():
+            _remove(spare)
+    except OSError:
+        return False
+    return not spare.is_symlink() and not spare.exists()
 
 
 def _remove(folder: Path) -> None:

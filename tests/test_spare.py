@@ -1,0 +1,109 @@
+"""Publishing through the spare: the site a swap replaced is kept in the build cache and
+the next build writes only what differs into it. It must never make a wrong site, never
+write through a link, and never touch the site on a failed build."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ROOT
+from .test_cache import CHANGES, build, edit, project, tree
+
+__all__ = ["project"]  # the fixture, shared with the cache tests
+
+LAURAGAIS = "monographs/pole-lauragais.md"
+
+
+def spare_of(root: Path) -> Path:
+    spares = list((root / ".impact-cache" / "spare").iterdir())
+    assert len(spares) == 1
+    return spares[0]
+
+
+def rebuild_with_an_edit(root: Path, words: str) -> None:
+    """Build again after a change to one body: one page and some search data change."""
+    edit(root / LAURAGAIS, "Il manquait ", f"Il manquait {words} ")
+    build(root)
+
+
+def test_every_change_in_turn_gives_the_clean_site(project: Path) -> None:
+    build(project)
+    rebuild_with_an_edit(project, "bien")
+    assert spare_of(project).is_dir()  # from here on, each build writes into the spare
+    for _, change in CHANGES:
+        change(project)
+        build(project)
+        build(project, "--clean", "--output", "propre")
+        assert tree(project / "site") == tree(project / "propre")
+
+
+def test_a_file_that_did_not_change_is_not_written_again(project: Path) -> None:
+    build(project)
+    page = project / "site/monographies/guadeloupe-sargasses/index.html"
+    edited = project / "site/monographies/pole-lauragais/index.html"
+    before = os.stat(page)
+    rebuild_with_an_edit(project, "bien")  # into a new folder: this site becomes the spare
+    rebuild_with_an_edit(project, "aussi")  # into the spare, swapped back in
+    after = os.stat(page)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert "Il manquait aussi bien" in edited.read_text("utf-8")
+
+
+def test_a_spare_meddled_with_never_makes_a_wrong_site(project: Path, tmp_path: Path) -> None:
+    build(project)
+    rebuild_with_an_edit(project, "bien")
+    spare = spare_of(project)
+    outside = tmp_path / "dehors.html"
+    outside.write_text("à garder", "utf-8")
+    # Same size, other bytes; a file added; a file removed; a folder become a file; a page
+    # and a folder become links to outside.
+    page = spare / "monographies/pole-lauragais/index.html"
+    page.write_bytes(page.read_bytes().replace(b"<html", b"<HTML"))
+    (spare / "en-trop.html").write_text("en trop", "utf-8")
+    (spare / "feed.xml").unlink()
+    territory = next(p for p in (spare / "territoires").iterdir() if p.is_dir())
+    for child in sorted(territory.rglob("*"), reverse=True):
+        child.rmdir() if child.is_dir() else child.unlink()
+    territory.rmdir()
+    territory.write_text("un fichier", "utf-8")
+    linked = spare / "monographies/guadeloupe-sargasses/index.html"
+    linked.unlink()
+    linked.symlink_to(outside)
+    panorama = spare / "panorama"
+    for child in panorama.iterdir():
+        child.unlink()
+    panorama.rmdir()
+    panorama.symlink_to(tmp_path, target_is_directory=True)
+
+    rebuild_with_an_edit(project, "aussi")
+    build(project, "--clean", "--output", "propre")
+    assert tree(project / "site") == tree(project / "propre")
+    assert not any(p.is_symlink() for p in (project / "site").rglob("*"))
+    assert outside.read_text("utf-8") == "à garder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dehors.html", "projet"]
+
+
+def test_a_failed_build_leaves_the_site_and_writes_nothing_beside_it(project: Path) -> None:
+    build(project)
+    rebuild_with_an_edit(project, "bien")
+    before = tree(project / "site")
+    edit(project / LAURAGAIS, "title:", "titre:")
+    result = subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=project,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1, result.stderr
+    assert tree(project / "site") == before
+    assert sorted(p.name for p in project.iterdir()) == [
+        ".impact-cache", "impact.yaml", "monographs", "site", "templates"]
+
+
+def test_clean_writes_a_new_folder_and_keeps_the_old_site_as_spare(project: Path) -> None:
+    build(project)
+    rebuild_with_an_edit(project, "bien")
+    page = project / "site/monographies/guadeloupe-sargasses/index.html"
+    before = os.stat(page)
+    build(project, "--clean")
+    assert os.stat(page).st_ino != before.st_ino
+    assert os.stat(spare_of(project) / page.relative_to(project / "site")).st_ino == before.st_ino
