@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from . import urls
@@ -96,7 +96,7 @@ class Site:
     territories: tuple[TerritoryNode, ...]
     """The countries, France first."""
     related: Mapping[str, tuple[Related, ...]]
-    """Slug → related monographs, most related first."""
+    """Slug → related monographs, most related first (each found when first read)."""
     page_urls: Mapping[str, str]
     """Source path → URL of the monograph's page, for links between bodies."""
     assets: tuple[SourceFile, ...]
@@ -170,7 +170,7 @@ def build_site(
 
     register(territories)
     search_ids = {slug: i for i, slug in enumerate(sorted(m.slug for m in shown))}
-    return Site(config, shown, terms, territories, _related(shown), _page_urls(config, shown),
+    return Site(config, shown, terms, territories, _RelatedIndex(shown), _page_urls(config, shown),
                 assets, term_by_slug, node_by_slugs, search_ids, slugs)
 
 
@@ -281,26 +281,46 @@ _WEIGHTS = {"organisation": 5.0, "commune": 4.0, "department": 3.0, "region": 2.
 _MIN_SCORE = 2.0
 
 
-def _related(shown: tuple[Monograph, ...]) -> dict[str, tuple[Related, ...]]:
-    """The most related monographs of each, with reasons.
+class _RelatedIndex(Mapping[str, tuple[Related, ...]]):
+    """Slug → the most related monographs, with reasons; each computed when first asked
+    for, so that a build that renders a few monograph pages computes a few, and workers
+    share the rest.
 
     Candidates come from an inverted index over the selective facet values (organisations,
     places, themes shared by at most ``SELECTIVE`` monographs), their weights summed; the
     best ``SHORTLIST`` are then scored exactly. The cost grows with the base, not its square.
     """
-    facets = [_facets(m) for m in shown]
-    postings: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, mine in enumerate(facets):
-        for facet, keys in mine.items():
-            for key in keys:
-                postings[(facet, key)].append(i)
-    related: dict[str, tuple[Related, ...]] = {}
-    for i, monograph in enumerate(shown):
+
+    def __init__(self, shown: tuple[Monograph, ...]) -> None:
+        self._shown = shown
+        self._number = {m.slug: i for i, m in enumerate(shown)}
+        self._facets = [_facets(m) for m in shown]
+        self._postings: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i, mine in enumerate(self._facets):
+            for facet, keys in mine.items():
+                for key in keys:
+                    self._postings[(facet, key)].append(i)
+        self._found: dict[str, tuple[Related, ...]] = {}
+
+    def __getitem__(self, slug: str) -> tuple[Related, ...]:
+        found = self._found.get(slug)
+        if found is None:
+            found = self._found[slug] = self._compute(self._number[slug])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._number)
+
+    def __len__(self) -> int:
+        return len(self._number)
+
+    def _compute(self, i: int) -> tuple[Related, ...]:
+        shown, facets = self._shown, self._facets
         mine = facets[i]
         weights: dict[int, float] = defaultdict(float)
         for facet in _CANDIDATE_FACETS:
             for key in mine[facet]:
-                posting = postings[(facet, key)]
+                posting = self._postings[(facet, key)]
                 if len(posting) <= SELECTIVE:
                     weight = _WEIGHTS[facet]
                     for j in posting:
@@ -315,9 +335,8 @@ def _related(shown: tuple[Monograph, ...]) -> dict[str, tuple[Related, ...]]:
             if score >= _MIN_SCORE:
                 scored.append((-score, j, shared))
         scored.sort(key=lambda s: s[:2])
-        related[monograph.slug] = tuple(Related(shown[j], _reasons(shared, shown[j]))
-                                        for _, j, shared in scored[:RELATED_COUNT])
-    return related
+        return tuple(Related(shown[j], _reasons(shared, shown[j]))
+                     for _, j, shared in scored[:RELATED_COUNT])
 
 
 def _shared(mine: dict[str, set[str]], theirs: dict[str, set[str]]) -> dict[str, set[str]]:

@@ -6,8 +6,9 @@
 ``InvalidContent`` with every error found in every file; ``check`` is ``load`` alone.
 Each file's result comes from the build cache when its inputs are unchanged (``cache``),
 and files are read over ``--jobs`` processes (``workers``).
-``build`` runs them all, unless nothing changed since the last build (``uptodate``); the
-output folder is replaced only once every page is written.
+``build`` runs them all, unless nothing changed since the last build (``uptodate``); when
+only bodies changed, most pages are taken from the last build's site (``reuse``). The
+output folder is replaced only once every page is written (``publish``).
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ import hashlib
 import os
 import posixpath
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from markdown_it import MarkdownIt
 
-from . import opendata, uptodate
+from . import opendata, reuse, uptodate
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import BuildCache
 from .config import Config, load_config
@@ -66,6 +67,9 @@ class Corpus:
     """All valid monographs in source order, drafts included."""
     assets: tuple[SourceFile, ...]
     warnings: tuple[ContentWarning, ...]
+    versions: Mapping[str, str]
+    """Each valid monograph's source path → a hash of all it was made from (its cache
+    key): one version, one monograph."""
 
 
 def _cache(options: Options) -> BuildCache:
@@ -113,12 +117,14 @@ def load(options: Options, config: Config | None = None) -> Corpus:
         return key, result
 
     monographs: list[Monograph] = []
+    versions: dict[str, str] = {}
     for key, result in parallel_map(read, found.monographs, options.jobs):
         build_cache.used.add(key)
         if isinstance(result, list):
             errors.extend(result)
         else:
             monographs.append(result)
+            versions[result.source] = key
     build_cache.prune(build_cache.used)
     valid = {m.source for m in monographs}
     others = [f.rel for f in (*found.assets, *found.monographs) if f.rel not in valid]
@@ -127,7 +133,7 @@ def load(options: Options, config: Config | None = None) -> Corpus:
     errors.extend(cross_errors)
     if errors:
         raise InvalidContent(errors)
-    return Corpus(config, tuple(monographs), found.assets, tuple(sorted(warnings)))
+    return Corpus(config, tuple(monographs), found.assets, tuple(sorted(warnings)), versions)
 
 
 # Fewer pages than this per process, and starting the process costs more than it saves.
@@ -170,33 +176,46 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
         raise UsageError(f"{templates.as_posix()}: no such folder; the site's templates live "
                          "in templates/ beside the config file")
     say("looking for changes")
-    fingerprint = uptodate.inputs(options.config, (templates, options.source),
+    fingerprint = uptodate.inputs(options.config, templates, options.source,
                                   repr((options.drafts, options.base_url)))
-    if not options.clean and uptodate.unchanged(cache_folder, options.output, fingerprint):
+    last = None if options.clean else uptodate.read(cache_folder, options.output)
+    # The output folder as the last build left it: its pages may be kept (``reuse``).
+    as_left = uptodate.as_left(last, options.output)
+    if last and as_left and last.inputs == fingerprint.everything:
         return BuildReport(0, 0, 0, 0, time.perf_counter() - started, (),
                            config.base_is_absolute, unchanged=True)
     say("reading and checking the monographs")
     corpus = load(options, config)
     say(f"indexing {len(corpus.monographs)} monographs")
     site = build_site(corpus.config, corpus.monographs, corpus.assets, drafts=options.drafts)
+    frame = reuse.frame(fingerprint.frame, corpus.monographs)
     data = {"data/monographs.json": lambda: opendata.to_json(site),
             "data/monographs.csv": lambda: opendata.to_csv(site)}
+    frame_only = tuple(data)  # the data files hold front matter, not bodies
     for route, content in build_search(site).items():
         data[route] = functools.partial(bytes, content)
     outputs = plan(site, templates / "static", data)
     env = make_environment(templates, site)
+    # Only bodies changed since the last build, whose site is as it left it: most files
+    # are taken from it as they are.
+    keep_from, kept = None, frozenset[str]()
+    if (last and as_left and last.frame == frame
+            and reuse.bodies_read_on_own_page_only(templates)):
+        changed = reuse.changed(corpus.versions, last.versions)
+        keep_from, kept = options.output, reuse.kept(outputs, changed, frame_only)
 
     def write(folder: Path) -> None:
         # Each process writes its share of the pages, reading the site built before the
         # fork; a page's bytes do not depend on which process wrote it.
         jobs = min(options.jobs or default_jobs(), max(1, len(outputs) // PAGES_PER_JOB))
-        parallel_map(functools.partial(_write, folder, env=env), outputs, jobs, min_items=2)
+        parallel_map(functools.partial(_write, folder, env=env, keep_from=keep_from,
+                                       kept=kept), outputs, jobs, min_items=2)
 
     say(f"writing {len(outputs)} files")
     files = [posixpath.normpath(output_file(o.route)) for o in outputs]
     publish(options.output, files, write, spare_folder(cache_folder, options.output),
             reuse=not options.clean)
-    uptodate.record(cache_folder, options.output, fingerprint)
+    uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions))
     pages = sum(isinstance(o, OutputPage) for o in outputs)
     return BuildReport(
         monographs=len(site.monographs),
@@ -218,9 +237,18 @@ def spare_folder(cache_folder: Path, output: Path) -> Path | None:
     return cache_folder / "spare" / name
 
 
-def _write(folder: Path, output: Output, *, env: jinja2.Environment) -> None:
+def _write(folder: Path, output: Output, *, env: jinja2.Environment,
+           keep_from: Path | None = None, kept: frozenset[str] = frozenset()) -> None:
+    """Write one output into ``folder``; the bytes of one of ``kept`` are taken from
+    ``keep_from`` (the site as the last build left it, ``reuse``)."""
     path = safe_join(folder, output_file(output.route))
     path.parent.mkdir(parents=True, exist_ok=True)
+    if keep_from is not None and output.route in kept:
+        try:
+            write_file(path, safe_join(keep_from, output_file(output.route)).read_bytes())
+            return
+        except FileNotFoundError:
+            pass  # gone since it was fingerprinted: made again below
     if isinstance(output, OutputPage):
         write_file(path, render_page(env, output))
     elif output.copy_from is not None:

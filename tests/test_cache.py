@@ -63,6 +63,11 @@ def rename(root: Path) -> None:
 
 
 CHANGES: list[tuple[str, Callable[[Path], None]]] = [
+    ("body", lambda r: edit(r / "monographs/pole-lauragais.md", "Ce maillon, c’est une",
+                            "Ce maillon, c’est bien une")),
+    ("body linking to another monograph", lambda r: edit(
+        r / "monographs/renovation-energetique-bretagne.md", "](pole-lauragais.md)",
+        "](mobilite-solidaire-toulouse.md)")),
     ("template", lambda r: edit(r / "templates/monograph.html", "En bref", "L’essentiel")),
     ("static file", lambda r: edit(r / "templates/static/style.css", "--accent: #0b5563",
                                    "--accent: #0b5564")),

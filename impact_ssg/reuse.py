@@ -1,0 +1,84 @@
+"""Which pages of the last build a rebuild may keep as they stand.
+
+Editing the text of a monograph, the most common change while writing, changes its own
+page and the search data, and nothing else: every other page is made of the *frame* —
+the monographs' front matter, the config, the options, the templates and the files
+beside the monographs. When the frame is the one the last build had and the output
+folder is as that build left it, a rebuild renders only the pages of the monographs
+whose text changed, makes the data files again, and takes every other page's bytes from
+the site as it stands (``publish`` then writes none of them, as none differs).
+
+The templates decide what a page reads, so this holds only while no template but
+``monograph.html`` reads a body (``rendered``, ``words``, ``site.body``), and that one
+only its own ``monograph``'s. Templates that do otherwise make every page rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from .model import EMPTY_BODY, Monograph
+from .plan import Output, OutputPage
+
+OWN_PAGE = "monograph.html"
+# What of a monograph its body makes: read only through these names.
+_BODY_NAMES = re.compile(r"\b(rendered|words|body\s*\()")
+# How the monograph page may read its own monograph's body, as long as no tag of its own
+# gives the name ``monograph`` to another.
+_OWN_BODY = re.compile(r"(?<![\w.])(monograph\.rendered\b|site\.body\(\s*monograph\s*\))")
+_REBOUND = re.compile(r"\{%-?\s*(set\s+monograph\s*=|for\s+[\w\s,]*\bmonograph\b[\w\s,]*\bin\b"
+                      r"|with\b[^%]*\bmonograph\s*=|(macro\s+\w+|call)\s*\([^)]*\bmonograph\b)")
+
+
+def frame(inputs_frame: str, monographs: Iterable[Monograph]) -> str:
+    """A hash of the frame: ``uptodate.Inputs.frame`` and every monograph but its body."""
+    digest = hashlib.sha256(inputs_frame.encode())
+    for monograph in monographs:
+        # What a body refers to only makes errors and warnings (and their lines); which
+        # files are published does not depend on it.
+        front = replace(monograph, words="", rendered=EMPTY_BODY)
+        digest.update(pickle.dumps(front, protocol=pickle.HIGHEST_PROTOCOL))
+    return digest.hexdigest()
+
+
+def bodies_read_on_own_page_only(templates: Path) -> bool:
+    """Whether the templates read a body only on that monograph's own page."""
+    for path in sorted(templates.rglob("*")):
+        if not path.is_file() or path.is_relative_to(templates / "static"):
+            continue
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return False
+        if path.relative_to(templates).as_posix() == OWN_PAGE:
+            if _REBOUND.search(text):
+                return False
+            text = _OWN_BODY.sub("", text)
+        if _BODY_NAMES.search(text):
+            return False
+    return True
+
+
+def changed(versions: Mapping[str, str], before: Mapping[str, str]) -> frozenset[str]:
+    """The sources whose version is not the one they had before."""
+    return frozenset(source for source, version in versions.items()
+                     if before.get(source) != version)
+
+
+def kept(outputs: Iterable[Output], changed_sources: frozenset[str],
+         frame_only: Iterable[str]) -> frozenset[str]:
+    """The routes whose bytes may be taken from the last build when only the bodies of
+    ``changed_sources`` changed: every page but theirs, and the data files in
+    ``frame_only`` (made of front matter alone). Search data and copies are made again."""
+    routes = set(frame_only)
+    for output in outputs:
+        if isinstance(output, OutputPage):
+            monograph = output.context.get("monograph") if output.template == OWN_PAGE else None
+            if not (isinstance(monograph, Monograph) and monograph.source in changed_sources):
+                routes.add(output.route)
+    return frozenset(routes)

@@ -1,0 +1,103 @@
+"""Rebuilds after editing only the text of monographs render only those monographs' pages
+and keep every other page as the last build left it — and never keep a page they should
+have rendered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from impact_ssg import pipeline
+from impact_ssg.pipeline import Options
+from impact_ssg.plan import OutputPage
+from impact_ssg.render import render_page
+from impact_ssg.reuse import bodies_read_on_own_page_only
+
+from .test_cache import build, edit, project, tree
+
+__all__ = ["project"]  # the fixture, shared with the cache tests
+
+LAURAGAIS = "monographs/pole-lauragais.md"
+
+
+def rendered_routes(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> list[str]:
+    """Build in this process and list the pages rendered (not taken from the last site)."""
+    routes: list[str] = []
+
+    def counting(env: object, page: OutputPage) -> bytes:
+        routes.append(page.route)
+        return render_page(env, page)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "render_page", counting)
+    pipeline.build(Options(config=root / "impact.yaml", source=root / "monographs",
+                           output=root / "site", jobs=1, clean="--clean" in args))
+    return routes
+
+
+def same_as_clean(root: Path) -> bool:
+    build(root, "--clean", "--output", "propre")
+    return tree(root / "site") == tree(root / "propre")
+
+
+def test_a_body_edit_renders_only_that_monographs_page(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = rendered_routes(project, monkeypatch)
+    edit(project / LAURAGAIS, "Il manquait un maillon", "Il manquait toujours un maillon")
+    assert rendered_routes(project, monkeypatch) == ["monographies/pole-lauragais/"]
+    assert "toujours un maillon" in (
+        project / "site/monographies/pole-lauragais/index.html").read_text("utf-8")
+    assert len(everything) > 100
+    assert same_as_clean(project)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ('title: "Dans le Lauragais', 'title: "Dans tout le Lauragais'),  # front matter
+    ("Il manquait un maillon", "Il manquait un maillon"),  # nothing, but --clean
+])
+def test_anything_else_renders_every_page(
+    project: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str
+) -> None:
+    everything = rendered_routes(project, monkeypatch)
+    edit(project / LAURAGAIS, old, new)
+    clean = () if old != new else ("--clean",)
+    assert sorted(rendered_routes(project, monkeypatch, *clean)) == sorted(everything)
+
+
+def test_a_template_reading_bodies_elsewhere_renders_every_page(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Cards now show how many sections a monograph has: a new heading in one body changes
+    # every list that shows its card.
+    edit(project / "templates/_macros.html", '<p class="card-summary">',
+         '<p class="card-sections">{{ m.rendered.toc|length }} sections</p>\n'
+         '  <p class="card-summary">')
+    everything = rendered_routes(project, monkeypatch)
+    edit(project / LAURAGAIS, "## L’alliance", "## Un manque\n\nTexte.\n\n## L’alliance")
+    assert sorted(rendered_routes(project, monkeypatch)) == sorted(everything)
+    assert same_as_clean(project)
+
+
+@pytest.mark.parametrize(("name", "text", "own_only"), [
+    ("monograph.html", "{{ site.body(monograph)|safe }} {{ monograph.rendered.toc }}", True),
+    ("monograph.html", "{% set body = monograph.rendered %}{{ body.toc }}", True),
+    ("monograph.html", "{% for theme in monograph.themes %}{% endfor %}", True),
+    ("term.html", "{% for m in monographs %}{{ m.title }}{% endfor %}", True),
+    ("term.html", "{% for m in monographs %}{{ site.body(m)|safe }}{% endfor %}", False),
+    ("_macros.html", "{{ m.rendered.toc|length }}", False),
+    ("_macros.html", "{{ m['rendered'] }}", False),
+    ("home.html", "{{ m.words }}", False),
+    ("monograph.html", "{{ site.body(related[0].monograph)|safe }}", False),
+    ("monograph.html", "{% for monograph in site.monographs %}{{ monograph.rendered }}"
+                       "{% endfor %}", False),
+    ("monograph.html", "{% set monograph = site.monographs[0] %}{{ site.body(monograph) }}",
+     False),
+])
+def test_which_templates_read_bodies_beyond_their_own_page(
+    tmp_path: Path, name: str, text: str, own_only: bool
+) -> None:
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static/catalogue.js").write_text("const words = rendered(body());", "utf-8")
+    (tmp_path / name).write_text(text, "utf-8")
+    assert bodies_read_on_own_page_only(tmp_path) is own_only
