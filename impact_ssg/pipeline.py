@@ -25,7 +25,7 @@ from pathlib import Path
 import jinja2
 from markdown_it import MarkdownIt
 
-from . import opendata, reuse, uptodate
+from . import opendata, reuse, search, uptodate
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import BuildCache
 from .config import Config, load_config
@@ -38,10 +38,9 @@ from .plan import Output, OutputPage, plan
 from .publish import check_output, publish, safe_join, write_file
 from .render import make_environment, render_page
 from .schema import validate
-from .search import build_search
 from .source import SourceFile, discover, read_bytes, read_document
 from .urls import output_file
-from .workers import default_jobs, parallel_map
+from .workers import MIN_PARALLEL, default_jobs, in_background, parallel_map
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,12 +187,19 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
     corpus = load(options, config)
     say(f"indexing {len(corpus.monographs)} monographs")
     site = build_site(corpus.config, corpus.monographs, corpus.assets, drafts=options.drafts)
-    frame = reuse.frame(fingerprint.frame, corpus.monographs)
+    # The full-text index is made from every body's words, while this process goes on.
+    index_files = in_background(functools.partial(search.index_files, site), options.jobs,
+                                MIN_PARALLEL, len(site.monographs))
+    try:
+        frame = reuse.frame(fingerprint.frame, corpus.monographs)
+    finally:
+        index = index_files()
     data = {"data/monographs.json": lambda: opendata.to_json(site),
             "data/monographs.csv": lambda: opendata.to_csv(site)}
     frame_only = tuple(data)  # the data files hold front matter, not bodies
-    for route, content in build_search(site).items():
+    for route, content in index.items():
         data[route] = functools.partial(bytes, content)
+    data[search.CATALOGUE] = functools.partial(search.catalogue, site, tuple(index))
     outputs = plan(site, templates / "static", data)
     env = make_environment(templates, site)
     # Only bodies changed since the last build, whose site is as it left it: most files

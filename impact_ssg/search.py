@@ -75,8 +75,25 @@ def _dump(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def build_search(site: Site) -> dict[str, bytes]:
-    """Route → bytes of every search output."""
+CATALOGUE = "recherche/catalogue.json"
+
+
+def index_files(site: Site) -> dict[str, bytes]:
+    """Route → bytes of each shard of the full-text index."""
+    ids = site.search_ids
+    postings: dict[str, list[int]] = defaultdict(list)
+    for monograph in sorted(site.monographs, key=lambda m: ids[m.slug]):
+        number = ids[monograph.slug]
+        for token in monograph.words.split():
+            postings[token].append(number)
+    shards: dict[str, dict[str, str]] = defaultdict(dict)
+    for token in sorted(postings):
+        shards[shard_key(token)][token] = _encode(postings[token])
+    return {f"recherche/index/{key}.json": _dump(entries) for key, entries in shards.items()}
+
+
+def catalogue(site: Site, index_routes: Iterable[str]) -> bytes:
+    """The bytes of ``catalogue.json``, given the routes of the index shards."""
     ids = site.search_ids
     ordered = sorted(site.monographs, key=lambda m: ids[m.slug])
     facets: list[dict[str, object]] = []
@@ -95,17 +112,14 @@ def build_search(site: Site) -> dict[str, bytes]:
         positions.append({path: i for i, path in enumerate(paths)})
     docs = [[[positions[n][value] for value in facet_values(site, m, kind)]
              for n, (kind, _) in enumerate(FACETS)] for m in ordered]
+    keys = sorted(route.removeprefix("recherche/index/").removesuffix(".json")
+                  for route in index_routes)
+    return _dump({"facets": facets, "docs": docs, "stopwords": sorted(STOPWORDS),
+                  "shards": keys})
 
-    postings: dict[str, list[int]] = defaultdict(list)
-    for monograph in ordered:
-        for token in monograph.words.split():
-            postings[token].append(ids[monograph.slug])
-    shards: dict[str, dict[str, str]] = defaultdict(dict)
-    for token in sorted(postings):
-        shards[shard_key(token)][token] = _encode(postings[token])
 
-    outputs = {f"recherche/index/{key}.json": _dump(entries) for key, entries in shards.items()}
-    outputs["recherche/catalogue.json"] = _dump({
-        "facets": facets, "docs": docs, "stopwords": sorted(STOPWORDS),
-        "shards": sorted(shards)})
+def build_search(site: Site) -> dict[str, bytes]:
+    """Route → bytes of every search output: the index shards, then the catalogue."""
+    outputs = index_files(site)
+    outputs[CATALOGUE] = catalogue(site, outputs)
     return outputs

@@ -90,3 +90,40 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
     finally:
         gc.unfreeze()
         _task, _items, _chunks, _taken = None, (), (), None
+
+
+_background: Callable[[], object] | None = None
+
+
+def _run_background() -> object:
+    assert _background is not None
+    return _background()
+
+
+def in_background(task: Callable[[], R], jobs: int | None, min_items: int,
+                  items: int) -> Callable[[], R]:
+    """Start ``task()`` in a forked process, when ``jobs`` allows more than one and there
+    are at least ``min_items`` items to work on, and return a function that waits for its
+    result; otherwise that function runs ``task()`` itself. The task sees this process as
+    it was when started: it may read what the caller goes on computing, not its changes.
+    """
+    jobs = jobs or default_jobs()
+    if jobs < 2 or items < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        return task
+    global _background
+    _background = task
+    gc.freeze()  # as in ``parallel_map``: the worker's collections copy nothing
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        future = pool.submit(_run_background)  # forks here
+    finally:
+        gc.unfreeze()
+        _background = None
+
+    def result() -> R:
+        try:
+            return cast("R", future.result())
+        finally:
+            pool.shutdown()
+
+    return result

@@ -3,6 +3,7 @@ work to be shared between processes."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 
 from impact_ssg.errors import SsgError
 from impact_ssg.pipeline import PAGES_PER_JOB
-from impact_ssg.workers import MIN_PARALLEL, parallel_map
+from impact_ssg.workers import MIN_PARALLEL, in_background, parallel_map
 
 from .conftest import ROOT
 
@@ -68,3 +69,13 @@ def _fail_on(bad: int) -> Callable[[int], int]:
 def test_an_error_in_any_process_reaches_the_caller(bad: int) -> None:
     with pytest.raises(SsgError, match=f"item {bad} is bad"):
         parallel_map(_fail_on(bad), list(range(4 * MIN_PARALLEL)), 2)
+
+
+def test_background_work_runs_in_another_process_and_its_errors_reach_the_caller() -> None:
+    wait = in_background(os.getpid, 2, MIN_PARALLEL, MIN_PARALLEL)
+    assert wait() != os.getpid()
+    assert in_background(os.getpid, 1, MIN_PARALLEL, MIN_PARALLEL)() == os.getpid()
+    assert in_background(os.getpid, 2, MIN_PARALLEL, MIN_PARALLEL - 1)() == os.getpid()
+    failing = in_background(functools.partial(_fail_on(0), 0), 2, MIN_PARALLEL, MIN_PARALLEL)
+    with pytest.raises(SsgError, match="item 0 is bad"):
+        failing()
