@@ -68,7 +68,7 @@ def inputs(config: Path, templates: Path, source: Path, settings: str) -> Inputs
         for rel, _ in _walk(folder):
             try:
                 data = (folder / rel).read_bytes()
-            except OSError:
+            except (OSError, ValueError):  # ValueError: the name of an unreadable folder
                 data = b"\0unreadable\0"
             digests = [everything]
             if folder is templates or not is_monograph_name(rel):

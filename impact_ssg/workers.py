@@ -1,4 +1,5 @@
-"""Parallel work over processes: reading and validating files, writing pages.
+"""Parallel work over processes: reading and validating files, the full-text index,
+writing pages.
 
 ``--jobs N`` (default: every core) processes share the work when there is enough of it
 to repay starting them; results come back in input order, so the output is the same
@@ -104,8 +105,9 @@ def in_background(task: Callable[[], R], jobs: int | None, min_items: int,
                   items: int) -> Callable[[], R]:
     """Start ``task()`` in a forked process, when ``jobs`` allows more than one and there
     are at least ``min_items`` items to work on, and return a function that waits for its
-    result; otherwise that function runs ``task()`` itself. The task sees this process as
-    it was when started: it may read what the caller goes on computing, not its changes.
+    result; otherwise that function runs ``task()`` itself. The task works on this
+    process's state as it was when started: what the caller changes afterwards, it does
+    not see.
     """
     jobs = jobs or default_jobs()
     if jobs < 2 or items < min_items or "fork" not in multiprocessing.get_all_start_methods():
