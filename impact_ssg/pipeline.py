@@ -14,7 +14,6 @@ output folder is replaced only once every page is written (``publish``).
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import posixpath
 import time
@@ -239,8 +238,7 @@ def spare_folder(cache_folder: Path, output: Path) -> Path | None:
             return None
     except OSError:
         return None
-    name = hashlib.sha256(os.fsencode(output.resolve())).hexdigest()[:16]
-    return cache_folder / "spare" / name
+    return cache_folder / "spare" / uptodate.output_key(output)[:16]
 
 
 def _write(folder: Path, output: Output, *, env: jinja2.Environment,

@@ -101,9 +101,13 @@ class Stamp:
     """Each monograph's source path → ``reuse`` version of what it was made from."""
 
 
+def output_key(output: Path) -> str:
+    """A name for an output folder, the same however its path is written."""
+    return hashlib.sha256(os.fsencode(output.resolve())).hexdigest()
+
+
 def _stamp_file(cache: Path, output: Path) -> Path:
-    name = hashlib.sha256(os.fsencode(output.resolve())).hexdigest()
-    return cache / "outputs" / name
+    return cache / "outputs" / output_key(output)
 
 
 def read(cache: Path, output: Path) -> Stamp | None:
