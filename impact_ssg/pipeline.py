@@ -34,7 +34,7 @@ from .index import build_site
 from .markdown import make_renderer
 from .model import Monograph
 from .plan import Output, OutputPage, plan
-from .publish import check_output, publish, safe_join, write_file
+from .publish import check_output, publish, put, safe_join
 from .render import make_environment, render_page
 from .schema import validate
 from .source import SourceFile, discover, read_bytes, read_document
@@ -174,12 +174,12 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
         raise UsageError(f"{templates.as_posix()}: no such folder; the site's templates live "
                          "in templates/ beside the config file")
     say("looking for changes")
-    fingerprint = uptodate.inputs(options.config, templates, options.source,
-                                  repr((options.drafts, options.base_url)))
     last = None if options.clean else uptodate.read(cache_folder, options.output)
-    # The output folder as the last build left it: its pages may be kept (``reuse``).
-    as_left = uptodate.as_left(last, options.output)
-    if last and as_left and last.inputs == fingerprint.everything:
+    fingerprint = uptodate.inputs(options.config, templates, options.source,
+                                  repr((options.drafts, options.base_url)),
+                                  last.sources if last else None)
+    if last and last.inputs == fingerprint.everything and uptodate.as_left(
+            last, options.output):
         return BuildReport(0, 0, 0, 0, time.perf_counter() - started, (),
                            config.base_is_absolute, unchanged=True)
     say("reading and checking the monographs")
@@ -201,26 +201,31 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
     data[search.CATALOGUE] = functools.partial(search.catalogue, site, tuple(index))
     outputs = plan(site, templates / "static", data)
     env = make_environment(templates, site)
-    # Only bodies changed since the last build, whose site is as it left it: most files
-    # are taken from it as they are.
-    keep_from, kept = None, frozenset[str]()
-    if (last and as_left and last.frame == frame
-            and reuse.bodies_read_on_own_page_only(templates)):
-        changed = reuse.changed(corpus.versions, last.versions)
-        keep_from, kept = options.output, reuse.kept(outputs, changed, frame_only)
+    # Only bodies changed since the last build: most files are the ones it made, taken
+    # from the spare or the output folder as they are.
+    kept: dict[str, str] = {}
+    if last and last.frame == frame and reuse.bodies_read_on_own_page_only(templates):
+        made = last.output.files
+        routes = reuse.kept(outputs, reuse.changed(corpus.versions, last.versions),
+                            frame_only)
+        kept = {file: made[file][0] for output in outputs
+                if output.route in routes and (file := _file(output)) in made}
 
-    def write(folder: Path) -> None:
+    def write(folder: Path, known: Mapping[str, uptodate.Entry]) -> dict[str, uptodate.Entry]:
         # Each process writes its share of the pages, reading the site built before the
         # fork; a page's bytes do not depend on which process wrote it.
         jobs = min(options.jobs or default_jobs(), max(1, len(outputs) // PAGES_PER_JOB))
-        parallel_map(functools.partial(_write, folder, env=env, keep_from=keep_from,
-                                       kept=kept), outputs, jobs, min_items=2)
+        return dict(parallel_map(functools.partial(
+            _write, folder, env=env, known=known, kept=kept, keep_from=options.output),
+            outputs, jobs, min_items=2))
 
     say(f"writing {len(outputs)} files")
-    files = [posixpath.normpath(output_file(o.route)) for o in outputs]
-    publish(options.output, files, write, spare_folder(cache_folder, options.output),
-            reuse=not options.clean)
-    uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions))
+    written = publish(options.output, [_file(o) for o in outputs], write,
+                      spare_folder(cache_folder, options.output), reuse=not options.clean,
+                      spare_table=last.spare if last else None)
+    # The output folder the swap replaced is the spare now.
+    uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
+                    written, last.output if last else uptodate.Table())
     pages = sum(isinstance(o, OutputPage) for o in outputs)
     return BuildReport(
         monographs=len(site.monographs),
@@ -241,23 +246,35 @@ def spare_folder(cache_folder: Path, output: Path) -> Path | None:
     return cache_folder / "spare" / uptodate.output_key(output)[:16]
 
 
+def _file(output: Output) -> str:
+    """The file an output is written to, relative to the output folder."""
+    return posixpath.normpath(output_file(output.route))
+
+
 def _write(folder: Path, output: Output, *, env: jinja2.Environment,
-           keep_from: Path | None = None, kept: frozenset[str] = frozenset()) -> None:
-    """Write one output into ``folder``; the bytes of one of ``kept`` are taken from
-    ``keep_from`` (the site as the last build left it, ``reuse``)."""
-    path = safe_join(folder, output_file(output.route))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if keep_from is not None and output.route in kept:
+           known: Mapping[str, uptodate.Entry], kept: Mapping[str, str],
+           keep_from: Path) -> tuple[str, uptodate.Entry]:
+    """Write one output into ``folder`` (``publish.put``): its file and entry. The file
+    of one of ``kept``, whose bytes the last build made with that digest, is taken from
+    ``folder`` as it is or from ``keep_from`` (the output folder), once read to check."""
+    file = _file(output)
+    made = kept.get(file)
+    if made is not None:
+        have = known.get(file)
+        if have is not None and have[0] == made:
+            return file, have
         try:
-            write_file(path, safe_join(keep_from, output_file(output.route)).read_bytes())
-            return
-        except FileNotFoundError:
-            pass  # gone since it was fingerprinted: made again below
+            data = safe_join(keep_from, file).read_bytes()
+        except OSError:
+            data = b""
+        if uptodate.digest(data) == made:
+            return file, put(folder, file, data, known)
+        # Changed or gone since the last build: made again below.
     if isinstance(output, OutputPage):
-        write_file(path, render_page(env, output))
+        data = render_page(env, output)
     elif output.copy_from is not None:
         try:
-            write_file(path, output.copy_from.read_bytes())
+            data = output.copy_from.read_bytes()
         except FileNotFoundError:
             # An editor's temporary file, gone since discovery: the site must not miss it
             # silently, nor crash.
@@ -265,4 +282,5 @@ def _write(folder: Path, output: Output, *, env: jinja2.Environment,
                            "again") from None
     else:
         assert output.make is not None
-        write_file(path, output.make())
+        data = output.make()
+    return file, put(folder, file, data, known)

@@ -1,13 +1,19 @@
-"""Whether a build has anything to do: the inputs and the output as the last build left
-them, fingerprinted.
+"""Whether a build has anything to do, and what the last one made: the inputs and the
+outputs, fingerprinted file by file.
 
-The stamp lives in the build cache (``.impact-cache/outputs/``), one per output folder:
-a hash of every input (impact-ssg's code, the config, the options that change the site,
-every file under the templates and the sources), a hash of the output folder's file
-names, sizes and modification times as written, and what ``reuse`` needs to keep pages.
-When the inputs and the output folder both match, the site is exactly what a build would
-write, and the build stops there; anything else — an input changed, a file of the output
-touched or removed, no stamp, ``--clean`` — makes a build.
+The stamp lives in the build cache (``.impact-cache/outputs/``), one per output folder.
+It holds a hash of every input (impact-ssg's code, the config, the options that change
+the site, every file under the templates and the sources) and a *table* of each folder
+it knows: every file's content digest with its *signature* (size, modification and
+change times, inode) as it was seen. A file whose signature is the one in the table holds
+the bytes of the table's digest, without being read, as long as the table entry was
+*settled*: its change time earlier than the table by more than ``SETTLE_NS``, so that no
+later write can have left the same signature (file times come from a clock that ticks
+coarsely, and ``ctime`` cannot be set by hand). Unsettled entries are read again.
+
+With the tables, fingerprinting the inputs reads only the files that changed, a no-op
+build reads no page, and publishing (``publish``) writes and reads only the files whose
+digest differs from what the spare site holds.
 """
 
 from __future__ import annotations
@@ -15,34 +21,88 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import code_fingerprint
 from .source import is_monograph_name
 
+# A write this long after a file's recorded change time changes its signature: the
+# coarse file clock has ticked (a few milliseconds), with room for clocks of networked
+# file systems.
+SETTLE_NS = 2_000_000_000
 
-def _walk(folder: Path) -> list[tuple[str, os.stat_result]]:
-    """Every file under ``folder`` (links included, never followed), by path relative to
-    it, with its ``lstat``."""
-    found: list[tuple[str, os.stat_result]] = []
+Signature = tuple[int, int, int, int]
+"""``(size, st_mtime_ns, st_ctime_ns, st_ino)``."""
+Entry = tuple[str, int, int, int, int]
+"""``(digest, *Signature)``."""
 
-    def visit(directory: str, prefix: str) -> None:
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """What a folder holds: path relative to it → ``Entry``, seen at ``time_ns``."""
+
+    files: dict[str, Entry] = field(default_factory=dict)
+    time_ns: int = 0
+
+    def settled(self, rel: str, seen: Signature) -> str | None:
+        """The digest of ``rel`` when ``seen`` is its signature in the table and the entry
+        is settled; ``None`` when the file must be read to be known."""
+        entry = self.files.get(rel)
+        if entry is None or entry[1:] != seen or entry[3] >= self.time_ns - SETTLE_NS:
+            return None
+        return entry[0]
+
+    def to_json(self) -> dict[str, object]:
+        return {"files": self.files, "time_ns": self.time_ns}
+
+    @staticmethod
+    def from_json(value: object) -> Table:
+        """The table in ``value``; raises ``TypeError`` if it is not one."""
+        if not isinstance(value, dict) or type(value.get("time_ns")) is not int:
+            raise TypeError("not a table")
+        files = value.get("files")
+        if not isinstance(files, dict):
+            raise TypeError("not a table")
+        table: dict[str, Entry] = {}
+        for rel, entry in files.items():
+            if not (isinstance(entry, list) and len(entry) == 5 and isinstance(entry[0], str)
+                    and all(type(n) is int for n in entry[1:])):
+                raise TypeError("not a table entry")
+            table[rel] = (entry[0], entry[1], entry[2], entry[3], entry[4])
+        return Table(table, value["time_ns"])
+
+
+def digest(data: bytes) -> str:
+    """The content digest of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def signature(stat: os.stat_result) -> Signature:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def walk(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """Every file under ``folder`` (links included, never followed) by path relative to
+    it, in name order, with its ``lstat``; an unreadable folder is one odd name."""
+
+    def visit(directory: str, prefix: str) -> Iterator[tuple[str, os.stat_result]]:
         try:
             with os.scandir(directory) as scan:
                 entries = sorted(scan, key=lambda entry: entry.name)
-        except OSError:  # unreadable: the build will say so; here it is one more name
-            found.append((f"{prefix}\0unreadable", os.stat_result((0,) * 10)))
+        except OSError:  # the build will say so; here it is one more name
+            yield f"{prefix}\0unreadable", os.stat_result((0,) * 10)
             return
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                visit(entry.path, f"{prefix}{entry.name}/")
+                yield from visit(entry.path, f"{prefix}{entry.name}/")
             else:
-                found.append((prefix + entry.name, entry.stat(follow_symlinks=False)))
+                yield prefix + entry.name, entry.stat(follow_symlinks=False)
 
     if folder.is_dir():
-        visit(os.fspath(folder), "")
-    return found
+        yield from visit(os.fspath(folder), "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,36 +115,42 @@ class Inputs:
     frame: str
     """The same but the monograph files: what every page but a monograph's own is made
     of, with the monographs' front matter (``reuse``)."""
+    table: Table
+    """Every file under the templates and the sources (by path as given), for the next
+    build to read only what changed."""
 
 
-def inputs(config: Path, templates: Path, source: Path, settings: str) -> Inputs:
-    """Hashes of everything a build reads, with and without the monograph files."""
+def inputs(config: Path, templates: Path, source: Path, settings: str,
+           known: Table | None = None) -> Inputs:
+    """Hashes of everything a build reads, with and without the monograph files; files
+    whose signature ``known`` has settled are not read."""
+    known = known or Table()
+    table = Table({}, time.time_ns())
     everything = hashlib.sha256(code_fingerprint().encode())
     everything.update(settings.encode() + b"\0" + config.read_bytes())
     frame = everything.copy()
     for folder in (templates, source):
-        for digest in (everything, frame):
-            digest.update(b"\0folder\0" + os.fsencode(folder.resolve()))
-        for rel, _ in _walk(folder):
-            try:
-                data = (folder / rel).read_bytes()
-            except (OSError, ValueError):  # ValueError: the name of an unreadable folder
-                data = b"\0unreadable\0"
+        for digest_ in (everything, frame):
+            digest_.update(b"\0folder\0" + os.fsencode(folder.resolve()))
+        for rel, stat in walk(folder):
+            path = os.path.join(folder, rel)
+            seen = signature(stat)
+            content = known.settled(path, seen)
+            if content is None:
+                try:
+                    content = digest(Path(path).read_bytes())
+                except (OSError, ValueError):  # ValueError: an unreadable folder's name
+                    content = "unreadable"
+                else:
+                    table.files[path] = (content, *seen)
+            else:
+                table.files[path] = known.files[path]
             digests = [everything]
             if folder is templates or not is_monograph_name(rel):
                 digests.append(frame)
-            for digest in digests:
-                digest.update(os.fsencode(rel) + b"\0" + data)
-    return Inputs(everything.hexdigest(), frame.hexdigest())
-
-
-def outputs(folder: Path) -> str:
-    """A hash of the output folder as it stands: names, sizes, modification times."""
-    digest = hashlib.sha256()
-    for rel, stat in _walk(folder):
-        digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_mode}\n".encode(
-            "utf-8", "surrogateescape"))
-    return digest.hexdigest()
+            for digest_ in digests:
+                digest_.update(os.fsencode(rel) + b"\0" + content.encode() + b"\n")
+    return Inputs(everything.hexdigest(), frame.hexdigest(), table)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +159,16 @@ class Stamp:
 
     inputs: str
     """``Inputs.everything``."""
-    outputs: str
-    """``outputs()`` of the folder as the build left it."""
     frame: str
     """``reuse.frame`` of that build."""
     versions: dict[str, str]
     """Each monograph's source path → ``reuse`` version of what it was made from."""
+    sources: Table
+    """``Inputs.table``."""
+    output: Table
+    """The output folder as the build left it."""
+    spare: Table
+    """The spare site as the build left it (the output folder of the build before)."""
 
 
 def output_key(output: Path) -> str:
@@ -114,27 +184,46 @@ def read(cache: Path, output: Path) -> Stamp | None:
     """The stamp of the last build into ``output``, if there is one that can be read."""
     try:
         fields = json.loads(_stamp_file(cache, output).read_text("utf-8"))
-        stamp = Stamp(**fields)
-    except (OSError, ValueError, TypeError):
+        stamp = Stamp(fields["inputs"], fields["frame"], fields["versions"],
+                      *(Table.from_json(fields[name]) for name in ("sources", "output",
+                                                                   "spare")))
+    except (OSError, ValueError, TypeError, KeyError):
         return None
-    if not all(isinstance(v, str) for v in (stamp.inputs, stamp.outputs, stamp.frame)):
-        return None
-    if not isinstance(stamp.versions, dict):
+    if not (isinstance(stamp.inputs, str) and isinstance(stamp.frame, str)
+            and isinstance(stamp.versions, dict)):
         return None
     return stamp
 
 
 def as_left(stamp: Stamp | None, output: Path) -> bool:
-    """Whether ``output`` is, file for file, what the build of ``stamp`` left."""
-    return stamp is not None and output.is_dir() and stamp.outputs == outputs(output)
+    """Whether ``output`` holds exactly the files the build of ``stamp`` left there, each
+    with the bytes it had (read only when its signature cannot tell)."""
+    if stamp is None or not output.is_dir():
+        return False
+    table, count = stamp.output, 0
+    for rel, stat in walk(output):
+        count += 1
+        entry = table.files.get(rel)
+        if entry is None:
+            return False
+        if table.settled(rel, signature(stat)) is None:
+            try:
+                if digest((output / rel).read_bytes()) != entry[0]:
+                    return False
+            except (OSError, ValueError):
+                return False
+    return count == len(table.files)
 
 
-def record(cache: Path, output: Path, inputs: Inputs, frame: str,
-           versions: dict[str, str]) -> None:
-    """Remember what the build just made; a failure only costs the next build time."""
+def record(cache: Path, output: Path, inputs: Inputs, frame: str, versions: dict[str, str],
+           written: Mapping[str, Entry], spare: Table) -> None:
+    """Remember what the build just made (``written``, the output folder's table, and
+    ``spare``, what the spare site holds now); a failure only costs the next build time."""
     path = _stamp_file(cache, output)
-    stamp = {"inputs": inputs.everything, "outputs": outputs(output), "frame": frame,
-             "versions": versions}
+    stamp = {"inputs": inputs.everything, "frame": frame, "versions": versions,
+             "sources": inputs.table.to_json(),
+             "output": Table(dict(written), time.time_ns()).to_json(),
+             "spare": spare.to_json()}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(stamp, sort_keys=True), "utf-8")

@@ -72,6 +72,11 @@ def test_a_spare_meddled_with_never_makes_a_wrong_site(project: Path, tmp_path: 
     linked = spare / "monographies/guadeloupe-sargasses/index.html"
     linked.unlink()
     linked.symlink_to(outside)
+    # The page the next build changes, hard-linked from outside: written through, it
+    # would change the file outside.
+    hard = tmp_path / "lien-dur.html"
+    os.link(page, hard)
+    hard_bytes = hard.read_bytes()
     panorama = spare / "panorama"
     for child in panorama.iterdir():
         child.unlink()
@@ -83,7 +88,9 @@ def test_a_spare_meddled_with_never_makes_a_wrong_site(project: Path, tmp_path: 
     assert tree(project / "site") == tree(project / "propre")
     assert not any(p.is_symlink() for p in (project / "site").rglob("*"))
     assert outside.read_text("utf-8") == "à garder"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dehors.html", "projet"]
+    assert hard.read_bytes() == hard_bytes
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dehors.html", "lien-dur.html",
+                                                         "projet"]
 
 
 def test_a_failed_build_leaves_the_site_and_writes_nothing_beside_it(project: Path) -> None:
