@@ -30,7 +30,7 @@ from .cache import BuildCache
 from .config import Config, load_config
 from .crosscheck import crosscheck
 from .errors import ContentError, ContentWarning, InvalidContent, SsgError, UsageError
-from .index import build_site
+from .index import Site, build_site
 from .markdown import make_renderer
 from .model import Monograph
 from .plan import Output, OutputPage, plan
@@ -86,10 +86,11 @@ def load_settings(options: Options) -> Config:
     return config.with_base_url(options.base_url) if options.base_url else config
 
 
-def load(options: Options, config: Config | None = None) -> Corpus:
+def load(options: Options, config: Config | None = None, prune: bool = True) -> Corpus:
     """discover → parse → validate → crosscheck; raises ``InvalidContent`` with all errors.
 
-    ``config`` is read from ``options`` unless given."""
+    ``config`` is read from ``options`` unless given. Cache entries it did not use are
+    removed, unless ``prune`` is false (``build`` still reads the last build's)."""
     config = config or load_settings(options)
     if not options.source.is_dir():
         raise UsageError(f"{options.source.as_posix()}: no such folder; run from the project "
@@ -123,7 +124,8 @@ def load(options: Options, config: Config | None = None) -> Corpus:
         else:
             monographs.append(result)
             versions[result.source] = key
-    build_cache.prune(build_cache.used)
+    if prune:
+        build_cache.prune(build_cache.used)
     valid = {m.source for m in monographs}
     others = [f.rel for f in (*found.assets, *found.monographs) if f.rel not in valid]
     cross_errors, warnings = crosscheck(
@@ -183,31 +185,39 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
         return BuildReport(0, 0, 0, 0, time.perf_counter() - started, (),
                            config.base_is_absolute, unchanged=True)
     say("reading and checking the monographs")
-    corpus = load(options, config)
+    corpus = load(options, config, prune=False)
     say(f"indexing {len(corpus.monographs)} monographs")
     site = build_site(corpus.config, corpus.monographs, corpus.assets, drafts=options.drafts)
-    # The full-text index is made from every body's words, while this process goes on.
-    index_files = in_background(functools.partial(search.index_files, site), options.jobs,
-                                MIN_PARALLEL, len(site.monographs))
+    # With no last build to take files from, the full-text index is made from every
+    # body's words at once, while this process goes on.
+    index_files = None if last else in_background(
+        functools.partial(search.index_files, site), options.jobs, MIN_PARALLEL,
+        len(site.monographs))
     try:
         frame = reuse.frame(fingerprint.frame, corpus.monographs)
     finally:
-        index = index_files()
-    data = {"data/monographs.json": lambda: opendata.to_json(site),
-            "data/monographs.csv": lambda: opendata.to_csv(site)}
-    frame_only = tuple(data)  # the data files hold front matter, not bodies
-    for route, content in index.items():
-        data[route] = functools.partial(bytes, content)
-    data[search.CATALOGUE] = functools.partial(search.catalogue, site, tuple(index))
-    outputs = plan(site, templates / "static", data)
-    env = make_environment(templates, site)
+        index = index_files() if index_files else None
     # Only bodies changed since the last build: most files are the ones it made, taken
     # from the spare or the output folder as they are.
+    changed = (reuse.changed(corpus.versions, last.versions)
+               if last and last.frame == frame and reuse.bodies_read_on_own_page_only(templates)
+               else None)
+    data: dict[str, Callable[[], bytes]] = {
+        "data/monographs.json": lambda: opendata.to_json(site),
+        "data/monographs.csv": lambda: opendata.to_csv(site)}
+    unchanged = set(data)  # the data files hold front matter, not bodies
+    if last and changed is not None:
+        search_data, same = _search_update(options, site, corpus, last, changed)
+        data.update(search_data)
+        unchanged |= same
+    else:
+        data.update(_search_data(site, index))
+    outputs = plan(site, templates / "static", data)
+    env = make_environment(templates, site)
     kept: dict[str, str] = {}
-    if last and last.frame == frame and reuse.bodies_read_on_own_page_only(templates):
+    if last and changed is not None:
         made = last.output.files
-        routes = reuse.kept(outputs, reuse.changed(corpus.versions, last.versions),
-                            frame_only)
+        routes = reuse.kept(outputs, changed, unchanged)
         kept = {file: made[file][0] for output in outputs
                 if output.route in routes and (file := _file(output)) in made}
 
@@ -226,6 +236,7 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
     # The output folder the swap replaced is the spare now.
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     written, last.output if last else uptodate.Table())
+    _cache(options).prune(set(corpus.versions.values()))
     pages = sum(isinstance(o, OutputPage) for o in outputs)
     return BuildReport(
         monographs=len(site.monographs),
@@ -246,6 +257,68 @@ def spare_folder(cache_folder: Path, output: Path) -> Path | None:
     return cache_folder / "spare" / uptodate.output_key(output)[:16]
 
 
+def _search_data(site: Site, index: Mapping[str, bytes] | None
+                 ) -> dict[str, Callable[[], bytes]]:
+    """The search data's makers, given the full-text index shards if already made."""
+    index = search.index_files(site) if index is None else index
+    makers: dict[str, Callable[[], bytes]] = {
+        route: functools.partial(bytes, content) for route, content in index.items()}
+    makers[search.CATALOGUE] = functools.partial(search.catalogue, site, tuple(index))
+    return makers
+
+
+def _search_update(options: Options, site: Site, corpus: Corpus, last: uptodate.Stamp,
+                   changed: frozenset[str]) -> tuple[dict[str, Callable[[], bytes]], set[str]]:
+    """The search data's makers when only the bodies of ``changed`` changed since the
+    ``last`` build, and the routes among them that hold what that build made: only the
+    index shards holding the words that came or went are made again, and the catalogue
+    only when the set of shards changed."""
+    cache = _cache(options)
+    before: dict[str, str] = {}
+    for monograph in corpus.monographs:
+        if monograph.source in changed:
+            old = cache.get(last.versions.get(monograph.source, ""), monograph.path)
+            if not isinstance(old, Monograph):
+                return _search_data(site, None), set()
+            before[monograph.slug] = old.words
+    made = last.output.files
+    shards = sorted(file for file in made if file.startswith(search.INDEX_FOLDER))
+    update = search.update_index(
+        site, before, lambda file: _made_before(options.output, file, made[file][0]), shards)
+    if update is None:
+        return _search_data(site, None), set()
+    routes = sorted({*shards, *update} - {r for r, content in update.items() if content is None})
+    # A shard the last build made but that cannot be read back by the time it is
+    # published is made again, from every body.
+    full = functools.cache(functools.partial(search.index_files, site))
+    makers: dict[str, Callable[[], bytes]] = {}
+    for route in routes:
+        content = update.get(route)
+        makers[route] = (functools.partial(bytes, content) if content is not None
+                         else functools.partial(_shard, full, route))
+    makers[search.CATALOGUE] = functools.partial(search.catalogue, site, tuple(routes))
+    same = {route for route in routes if route not in update}
+    if routes == shards:
+        same.add(search.CATALOGUE)
+    return makers, same
+
+
+def _shard(index: Callable[[], dict[str, bytes]], route: str) -> bytes:
+    return index()[route]
+
+
+def _made_before(output: Path, file: str, made: str | None) -> bytes | None:
+    """The bytes of ``file`` as the last build made them (with the digest ``made``), read
+    from the ``output`` folder; ``None`` when they are no longer there."""
+    if made is None:
+        return None
+    try:
+        data = safe_join(output, file).read_bytes()
+    except OSError:
+        return None
+    return data if uptodate.digest(data) == made else None
+
+
 def _file(output: Output) -> str:
     """The file an output is written to, relative to the output folder."""
     return posixpath.normpath(output_file(output.route))
@@ -263,12 +336,9 @@ def _write(folder: Path, output: Output, *, env: jinja2.Environment,
         have = known.get(file)
         if have is not None and have[0] == made:
             return file, have
-        try:
-            data = safe_join(keep_from, file).read_bytes()
-        except OSError:
-            data = b""
-        if uptodate.digest(data) == made:
-            return file, put(folder, file, data, known)
+        before = _made_before(keep_from, file, made)
+        if before is not None:
+            return file, put(folder, file, before, known)
         # Changed or gone since the last build: made again below.
     if isinstance(output, OutputPage):
         data = render_page(env, output)

@@ -3,10 +3,10 @@
 Editing the text of a monograph, the most common change while writing, changes its own
 page and the search data, and nothing else: every other page is made of the *frame* —
 the monographs' front matter, the config, the options, the templates and the files
-beside the monographs. When the frame is the one the last build had and the output
-folder is as that build left it, a rebuild renders only the pages of the monographs
-whose text changed, makes the data files again, and takes every other page's bytes from
-the site as it stands (``publish`` then writes none of them, as none differs).
+beside the monographs. When the frame is the one the last build had, a rebuild renders
+only the pages of the monographs whose text changed, and the search index shards holding
+the words that came or went (``search.update_index``); every other file is the one the
+last build made (``publish`` then writes none of them).
 
 The templates decide what a page reads, so this holds only while no template but
 ``monograph.html`` reads a body (``rendered``, ``words``, ``site.body``), and that one
@@ -74,7 +74,7 @@ def kept(outputs: Iterable[Output], changed_sources: frozenset[str],
          frame_only: Iterable[str]) -> frozenset[str]:
     """The routes whose bytes may be taken from the last build when only the bodies of
     ``changed_sources`` changed: every page but theirs, and the data files in
-    ``frame_only`` (made of front matter alone). Search data and copies are made again."""
+    ``frame_only`` (those the change leaves as they were). Copies are made again."""
     routes = set(frame_only)
     for output in outputs:
         if isinstance(output, OutputPage):

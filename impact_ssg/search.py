@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from . import urls
 from .index import Site, TerritoryNode
@@ -71,6 +71,14 @@ def _encode(ids: list[int]) -> str:
     return ",".join(map(str, [b - a for a, b in zip([0, *ids], ids, strict=False)]))
 
 
+def _decode(postings: str) -> list[int]:
+    ids, total = [], 0
+    for gap in postings.split(","):
+        total += int(gap)
+        ids.append(total)
+    return ids
+
+
 def _dump(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -89,7 +97,51 @@ def index_files(site: Site) -> dict[str, bytes]:
     shards: dict[str, dict[str, str]] = defaultdict(dict)
     for token in sorted(postings):
         shards[shard_key(token)][token] = _encode(postings[token])
-    return {f"recherche/index/{key}.json": _dump(entries) for key, entries in shards.items()}
+    return {shard_route(key): _dump(entries) for key, entries in shards.items()}
+
+
+INDEX_FOLDER = "recherche/index/"
+
+
+def shard_route(key: str) -> str:
+    return f"{INDEX_FOLDER}{key}.json"
+
+
+def update_index(site: Site, before: Mapping[str, str], read: Callable[[str], bytes | None],
+                 shards: Iterable[str]) -> dict[str, bytes | None] | None:
+    """The shards of the full-text index that change when some monographs' words change,
+    and nothing else: route → bytes, or ``None`` for a shard left empty. ``before`` gives
+    their words as they were (by slug), ``shards`` the routes of the index as it was, and
+    ``read`` the bytes of one of them. The shards are those ``index_files`` would make;
+    ``None`` when a shard could not be read."""
+    ids = site.search_ids
+    changes: dict[str, dict[str, dict[int, bool]]] = defaultdict(lambda: defaultdict(dict))
+    for monograph in site.monographs:
+        if monograph.slug not in before:
+            continue
+        old, new = set(before[monograph.slug].split()), set(monograph.words.split())
+        for token in old ^ new:
+            changes[shard_key(token)][token][ids[monograph.slug]] = token in new
+    existing = set(shards)
+    updated: dict[str, bytes | None] = {}
+    for key, tokens in changes.items():
+        route = shard_route(key)
+        entries: dict[str, str] = {}
+        if route in existing:
+            data = read(route)
+            if data is None:
+                return None
+            entries = json.loads(data)
+        for token, members in tokens.items():
+            held = set(_decode(entries[token])) if token in entries else set()
+            held |= {number for number, added in members.items() if added}
+            held -= {number for number, added in members.items() if not added}
+            if held:
+                entries[token] = _encode(sorted(held))
+            else:
+                entries.pop(token, None)
+        updated[route] = _dump(dict(sorted(entries.items()))) if entries else None
+    return updated
 
 
 def catalogue(site: Site, index_routes: Iterable[str]) -> bytes:

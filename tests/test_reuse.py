@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from impact_ssg import pipeline
+from impact_ssg import pipeline, search
 from impact_ssg.pipeline import Options
 from impact_ssg.plan import OutputPage
 from impact_ssg.render import render_page
@@ -50,6 +50,47 @@ def test_a_body_edit_renders_only_that_monographs_page(
         project / "site/monographies/pole-lauragais/index.html").read_text("utf-8")
     assert len(everything) > 100
     assert same_as_clean(project)
+
+
+def test_a_body_edit_makes_only_the_search_data_its_words_touch(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered_routes(project, monkeypatch)
+    catalogues: list[int] = []
+    real_catalogue = search.catalogue
+
+    def catalogue(*args: object) -> bytes:
+        catalogues.append(1)
+        return real_catalogue(*args)  # type: ignore[arg-type]
+
+    real_index_files, cleaning = search.index_files, [False]
+
+    def index_files(*args: object) -> object:
+        assert cleaning[0], "the whole full-text index was made again"
+        return real_index_files(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "catalogue", catalogue)
+    monkeypatch.setattr(search, "index_files", index_files)
+    shard = project / "site/recherche/index/zzy.json"
+    # A word of its own, in a shard of its own: the shard appears, and the catalogue,
+    # which lists the shards, is made again; then both go back as they were.
+    for old, new, shard_made in [("Il manquait un maillon", "Il manquait un zzyzxq", True),
+                                 ("Il manquait un zzyzxq", "Il manquait un maillon", False),
+                                 # A new word in a shard that exists, before the others.
+                                 ("Il manquait un maillon", "Il manquait un maillage",
+                                  False)]:
+        edit(project / LAURAGAIS, old, new)
+        catalogues.clear()
+        rendered_routes(project, monkeypatch)
+        assert shard.exists() == shard_made
+        assert catalogues == ([] if new.endswith("maillage") else [1])
+        # Clean, from the same paths: a build from others would have other cache entries
+        # and remove these, which the next rebuild reads the words before an edit from.
+        cleaning[0] = True
+        pipeline.build(Options(config=project / "impact.yaml", source=project / "monographs",
+                               output=project / "propre", jobs=1, clean=True))
+        cleaning[0] = False
+        assert tree(project / "site") == tree(project / "propre")
 
 
 @pytest.mark.parametrize(("old", "new"), [
