@@ -4,10 +4,10 @@ depends on, so that an unchanged file is neither parsed nor rendered again.
 It lives in ``.impact-cache/`` beside the config file (git-ignored; safe to delete at any
 time). An entry's key hashes the impact-ssg code itself (every module and data file of
 the package), the config file's bytes, command-line settings that reach a monograph
-(``--base-url``), the file's path as shown in messages, and the file's bytes. A changed
-input is a new key, so an entry can never be stale; an entry that cannot be read back
-(truncated, corrupt, from another Python) is ignored and made again. Entries no build
-used are removed at the end of each build.
+(``--base-url``), the file's path as shown in messages, and a digest of the file's
+bytes. A changed input is a new key, so an entry can never be stale; an entry that
+cannot be read back (truncated, corrupt, from another Python) is ignored and made again.
+Entries no build used are removed at the end of each build.
 
 Entries are pickles: keep ``.impact-cache/`` out of reach of anyone who may not run code
 on this machine, like the project's own code.
@@ -63,11 +63,12 @@ class BuildCache:
         self._base = hashlib.sha256(code_fingerprint().encode() + b"\0" + settings).digest()
         self.used: set[str] = set()
 
-    def key(self, display: str, data: bytes) -> str:
-        """The entry name of a file shown as ``display`` whose bytes are ``data``."""
+    def key(self, display: str, content: str) -> str:
+        """The entry name of a file shown as ``display`` whose bytes have the digest
+        ``content`` (``uptodate.digest``)."""
         digest = hashlib.sha256(self._base)
         digest.update(display.encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(data)
+        digest.update(content.encode())
         return digest.hexdigest()
 
     def get(self, key: str, display: str) -> Result | None:

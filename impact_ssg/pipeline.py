@@ -86,11 +86,15 @@ def load_settings(options: Options) -> Config:
     return config.with_base_url(options.base_url) if options.base_url else config
 
 
-def load(options: Options, config: Config | None = None, prune: bool = True) -> Corpus:
+def load(options: Options, config: Config | None = None, prune: bool = True,
+         known: Mapping[str, str] | None = None) -> Corpus:
     """discover → parse → validate → crosscheck; raises ``InvalidContent`` with all errors.
 
     ``config`` is read from ``options`` unless given. Cache entries it did not use are
-    removed, unless ``prune`` is false (``build`` still reads the last build's)."""
+    removed, unless ``prune`` is false (``build`` still reads the last build's). ``known``
+    gives the content digests of files (by path) just fingerprinted: a file whose result
+    is in the cache is then not read."""
+    known = known or {}
     config = config or load_settings(options)
     if not options.source.is_dir():
         raise UsageError(f"{options.source.as_posix()}: no such folder; run from the project "
@@ -101,10 +105,16 @@ def load(options: Options, config: Config | None = None, prune: bool = True) -> 
     build_cache = _cache(options)
 
     def read(source: SourceFile) -> tuple[str, Monograph | list[ContentError]]:
+        content = known.get(os.fspath(source.path))
+        if content is not None:  # just fingerprinted: in the cache, not even read
+            key = build_cache.key(source.display, content)
+            cached = build_cache.get(key, source.display)
+            if cached is not None:
+                return key, cached
         data = read_bytes(source)
         if isinstance(data, list):
             return "", data
-        key = build_cache.key(source.display, data)
+        key = build_cache.key(source.display, uptodate.digest(data))
         cached = build_cache.get(key, source.display)
         if cached is not None:
             return key, cached
@@ -185,7 +195,8 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
         return BuildReport(0, 0, 0, 0, time.perf_counter() - started, (),
                            config.base_is_absolute, unchanged=True)
     say("reading and checking the monographs")
-    corpus = load(options, config, prune=False)
+    corpus = load(options, config, prune=False, known={
+        path: entry[0] for path, entry in fingerprint.table.files.items()})
     say(f"indexing {len(corpus.monographs)} monographs")
     site = build_site(corpus.config, corpus.monographs, corpus.assets, drafts=options.drafts)
     # With no last build to take files from, the full-text index is made from every
@@ -194,13 +205,15 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
         functools.partial(search.index_files, site), options.jobs, MIN_PARALLEL,
         len(site.monographs))
     try:
-        frame = reuse.frame(fingerprint.frame, corpus.monographs)
+        frame = reuse.frame(fingerprint.frame, corpus.monographs, corpus.versions,
+                            last.fronts if last else {})
     finally:
         index = index_files() if index_files else None
     # Only bodies changed since the last build: most files are the ones it made, taken
     # from the spare or the output folder as they are.
     changed = (reuse.changed(corpus.versions, last.versions)
-               if last and last.frame == frame and reuse.bodies_read_on_own_page_only(templates)
+               if last and last.frame == frame[0]
+               and reuse.bodies_read_on_own_page_only(templates)
                else None)
     data: dict[str, Callable[[], bytes]] = {
         "data/monographs.json": lambda: opendata.to_json(site),

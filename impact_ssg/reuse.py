@@ -35,15 +35,26 @@ _REBOUND = re.compile(r"\{%-?\s*(set\s+monograph\s*=|for\s+[\w\s,]*\bmonograph\b
                       r"|with\b[^%]*\bmonograph\s*=|(macro\s+\w+|call)\s*\([^)]*\bmonograph\b)")
 
 
-def frame(inputs_frame: str, monographs: Iterable[Monograph]) -> str:
-    """A hash of the frame: ``uptodate.Inputs.frame`` and every monograph but its body."""
+def frame(inputs_frame: str, monographs: Iterable[Monograph], versions: Mapping[str, str],
+          known: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+    """A hash of the frame: ``uptodate.Inputs.frame`` and every monograph but its body;
+    with each monograph's part, by its version (``versions``: source → version). A part
+    ``known`` by version (from the last build) is not computed again: one version, one
+    monograph."""
     digest = hashlib.sha256(inputs_frame.encode())
+    parts: dict[str, str] = {}
     for monograph in monographs:
-        # What a body refers to only makes errors and warnings (and their lines); which
-        # files are published does not depend on it.
-        front = replace(monograph, words="", rendered=EMPTY_BODY)
-        digest.update(pickle.dumps(front, protocol=pickle.HIGHEST_PROTOCOL))
-    return digest.hexdigest()
+        version = versions[monograph.source]
+        part = known.get(version)
+        if part is None:
+            # What a body refers to only makes errors and warnings (and their lines);
+            # which files are published does not depend on it.
+            front = replace(monograph, words="", rendered=EMPTY_BODY)
+            part = hashlib.sha256(pickle.dumps(front, protocol=pickle.HIGHEST_PROTOCOL)
+                                  ).hexdigest()
+        parts[version] = part
+        digest.update(part.encode())
+    return digest.hexdigest(), parts
 
 
 def bodies_read_on_own_page_only(templates: Path) -> bool:

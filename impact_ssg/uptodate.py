@@ -163,6 +163,8 @@ class Stamp:
     """``reuse.frame`` of that build."""
     versions: dict[str, str]
     """Each monograph's source path → ``reuse`` version of what it was made from."""
+    fronts: dict[str, str]
+    """Each monograph's part of the frame, by version (``reuse.frame``)."""
     sources: Table
     """``Inputs.table``."""
     output: Table
@@ -184,13 +186,14 @@ def read(cache: Path, output: Path) -> Stamp | None:
     """The stamp of the last build into ``output``, if there is one that can be read."""
     try:
         fields = json.loads(_stamp_file(cache, output).read_text("utf-8"))
-        stamp = Stamp(fields["inputs"], fields["frame"], fields["versions"],
+        stamp = Stamp(fields["inputs"], fields["frame"], fields["versions"], fields["fronts"],
                       *(Table.from_json(fields[name]) for name in ("sources", "output",
                                                                    "spare")))
     except (OSError, ValueError, TypeError, KeyError):
         return None
     if not (isinstance(stamp.inputs, str) and isinstance(stamp.frame, str)
-            and isinstance(stamp.versions, dict)):
+            and isinstance(stamp.versions, dict) and isinstance(stamp.fronts, dict)
+            and all(isinstance(v, str) for v in stamp.fronts.values())):
         return None
     return stamp
 
@@ -215,12 +218,14 @@ def as_left(stamp: Stamp | None, output: Path) -> bool:
     return count == len(table.files)
 
 
-def record(cache: Path, output: Path, inputs: Inputs, frame: str, versions: dict[str, str],
-           written: Mapping[str, Entry], spare: Table) -> None:
-    """Remember what the build just made (``written``, the output folder's table, and
-    ``spare``, what the spare site holds now); a failure only costs the next build time."""
+def record(cache: Path, output: Path, inputs: Inputs, frame: tuple[str, dict[str, str]],
+           versions: dict[str, str], written: Mapping[str, Entry], spare: Table) -> None:
+    """Remember what the build just made (``frame`` and its parts, ``written``, the
+    output folder's table, and ``spare``, what the spare site holds now); a failure only
+    costs the next build time."""
     path = _stamp_file(cache, output)
-    stamp = {"inputs": inputs.everything, "frame": frame, "versions": versions,
+    stamp = {"inputs": inputs.everything, "frame": frame[0], "fronts": frame[1],
+             "versions": versions,
              "sources": inputs.table.to_json(),
              "output": Table(dict(written), time.time_ns()).to_json(),
              "spare": spare.to_json()}

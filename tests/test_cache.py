@@ -18,6 +18,7 @@ import pytest
 
 from impact_ssg import cache
 from impact_ssg.cache import BuildCache
+from impact_ssg.uptodate import digest
 
 from .conftest import ROOT
 
@@ -121,12 +122,12 @@ def test_unused_entries_are_removed(project: Path) -> None:
 def test_the_key_covers_code_settings_path_and_bytes(monkeypatch: pytest.MonkeyPatch,
                                                      tmp_path: Path) -> None:
     base = BuildCache(tmp_path, b"config")
-    key = base.key("monographs/a.md", b"text")
-    assert key != base.key("monographs/a.md", b"text!")
-    assert key != base.key("monographs/b.md", b"text")
-    assert key != BuildCache(tmp_path, b"config2").key("monographs/a.md", b"text")
+    key = base.key("monographs/a.md", digest(b"text"))
+    assert key != base.key("monographs/a.md", digest(b"text!"))
+    assert key != base.key("monographs/b.md", digest(b"text"))
+    assert key != BuildCache(tmp_path, b"config2").key("monographs/a.md", digest(b"text"))
     monkeypatch.setattr(cache, "code_fingerprint", lambda: "another version")
-    assert key != BuildCache(tmp_path, b"config").key("monographs/a.md", b"text")
+    assert key != BuildCache(tmp_path, b"config").key("monographs/a.md", digest(b"text"))
 
 
 def test_the_output_may_not_be_the_cache(project: Path) -> None:
