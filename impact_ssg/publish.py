@@ -86,7 +86,7 @@ def safe_join(root: Path, route: str) -> Path:
 
 
 def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | None = None,
-            reuse: bool = True, spare_table: Table | None = None) -> dict[str, Entry]:
+            reuse: bool = True, spare_table: Table | None = None) -> Table:
     """Call ``write(folder, known)`` on a folder that holds exactly ``files`` or fewer
     (paths relative to it), then swap it into ``output``; return what the output folder
     then holds: each file's ``Entry``. ``write`` writes each file with ``put``, given
@@ -110,7 +110,13 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
     swapped = False
     try:
         written = dict(write(staging, known))
-        written[MARKER] = put(staging, MARKER, MARKER_TEXT.encode(), known)
+        # The marker is written last, always: its change time, on the folder's own file
+        # system clock, is past every file's that was written before it.
+        marker = staging / MARKER
+        marker.unlink(missing_ok=True)
+        marker.write_bytes(MARKER_TEXT.encode())
+        stat = os.lstat(marker)
+        written[MARKER] = (digest(MARKER_TEXT.encode()), *signature(stat))
         if output.exists():
             _exchange(staging, output)
         else:
@@ -123,7 +129,7 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
             os.rename(staging, spare)
         else:
             _remove(staging)
-    return written
+    return Table(written, stat.st_ctime_ns)
 
 
 def put(folder: Path, rel: str, data: bytes, known: Mapping[str, Entry]) -> Entry:

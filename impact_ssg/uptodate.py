@@ -6,10 +6,11 @@ It holds a hash of every input (impact-ssg's code, the config, the options that 
 the site, every file under the templates and the sources) and a *table* of each folder
 it knows: every file's content digest with its *signature* (size, modification and
 change times, inode) as it was seen. A file whose signature is the one in the table holds
-the bytes of the table's digest, without being read, as long as the table entry was
-*settled*: its change time earlier than the table by more than ``SETTLE_NS``, so that no
-later write can have left the same signature (file times come from a clock that ticks
-coarsely, and ``ctime`` cannot be set by hand). Unsettled entries are read again.
+the bytes of the table's digest, without being read, as long as the entry is *settled*:
+its change time earlier than a moment the file system's clock had reached when the file
+was seen (``Table.settled_before``). A later write then gives the file a later change
+time, which no program can set back; a file changed in the very tick it was seen in
+could keep its signature, so an entry not settled is read again.
 
 With the tables, fingerprinting the inputs reads only the files that changed, a no-op
 build reads no page, and publishing (``publish``) writes and reads only the files whose
@@ -19,20 +20,21 @@ digest differs from what the spare site holds.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import pickle
+import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import code_fingerprint
 from .source import is_monograph_name
 
-# A write this long after a file's recorded change time changes its signature: the
-# coarse file clock has ticked (a few milliseconds), with room for clocks of networked
-# file systems.
-SETTLE_NS = 2_000_000_000
+# File times come from a clock that ticks every few milliseconds (a jiffy, 1 to 10 ms)
+# and may lag this process's clock by that much: a file whose change time is older than
+# this much before a moment read here was last changed before that moment's tick.
+SETTLE_NS = 50_000_000
 
 Signature = tuple[int, int, int, int]
 """``(size, st_mtime_ns, st_ctime_ns, st_ino)``."""
@@ -42,37 +44,20 @@ Entry = tuple[str, int, int, int, int]
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """What a folder holds: path relative to it → ``Entry``, seen at ``time_ns``."""
+    """What a folder holds: path relative to it → ``Entry``."""
 
     files: dict[str, Entry] = field(default_factory=dict)
-    time_ns: int = 0
+    settled_before: int = 0
+    """A change time (ns) the file system's clock had passed when the files were seen:
+    an entry changed earlier is settled."""
 
     def settled(self, rel: str, seen: Signature) -> str | None:
         """The digest of ``rel`` when ``seen`` is its signature in the table and the entry
         is settled; ``None`` when the file must be read to be known."""
         entry = self.files.get(rel)
-        if entry is None or entry[1:] != seen or entry[3] >= self.time_ns - SETTLE_NS:
+        if entry is None or entry[1:] != seen or entry[3] >= self.settled_before:
             return None
         return entry[0]
-
-    def to_json(self) -> dict[str, object]:
-        return {"files": self.files, "time_ns": self.time_ns}
-
-    @staticmethod
-    def from_json(value: object) -> Table:
-        """The table in ``value``; raises ``TypeError`` if it is not one."""
-        if not isinstance(value, dict) or type(value.get("time_ns")) is not int:
-            raise TypeError("not a table")
-        files = value.get("files")
-        if not isinstance(files, dict):
-            raise TypeError("not a table")
-        table: dict[str, Entry] = {}
-        for rel, entry in files.items():
-            if not (isinstance(entry, list) and len(entry) == 5 and isinstance(entry[0], str)
-                    and all(type(n) is int for n in entry[1:])):
-                raise TypeError("not a table entry")
-            table[rel] = (entry[0], entry[1], entry[2], entry[3], entry[4])
-        return Table(table, value["time_ns"])
 
 
 def digest(data: bytes) -> str:
@@ -125,7 +110,7 @@ def inputs(config: Path, templates: Path, source: Path, settings: str,
     """Hashes of everything a build reads, with and without the monograph files; files
     whose signature ``known`` has settled are not read."""
     known = known or Table()
-    table = Table({}, time.time_ns())
+    table = Table({}, time.time_ns() - SETTLE_NS)
     everything = hashlib.sha256(code_fingerprint().encode())
     everything.update(settings.encode() + b"\0" + config.read_bytes())
     frame = everything.copy()
@@ -185,15 +170,13 @@ def _stamp_file(cache: Path, output: Path) -> Path:
 def read(cache: Path, output: Path) -> Stamp | None:
     """The stamp of the last build into ``output``, if there is one that can be read."""
     try:
-        fields = json.loads(_stamp_file(cache, output).read_text("utf-8"))
-        stamp = Stamp(fields["inputs"], fields["frame"], fields["versions"], fields["fronts"],
-                      *(Table.from_json(fields[name]) for name in ("sources", "output",
-                                                                   "spare")))
-    except (OSError, ValueError, TypeError, KeyError):
+        stamp = pickle.loads(_stamp_file(cache, output).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            IndexError, TypeError, ValueError):
         return None
-    if not (isinstance(stamp.inputs, str) and isinstance(stamp.frame, str)
-            and isinstance(stamp.versions, dict) and isinstance(stamp.fronts, dict)
-            and all(isinstance(v, str) for v in stamp.fronts.values())):
+    if not (isinstance(stamp, Stamp) and isinstance(stamp.versions, dict)
+            and isinstance(stamp.fronts, dict)
+            and all(isinstance(t, Table) for t in (stamp.sources, stamp.output, stamp.spare))):
         return None
     return stamp
 
@@ -219,18 +202,16 @@ def as_left(stamp: Stamp | None, output: Path) -> bool:
 
 
 def record(cache: Path, output: Path, inputs: Inputs, frame: tuple[str, dict[str, str]],
-           versions: dict[str, str], written: Mapping[str, Entry], spare: Table) -> None:
+           versions: dict[str, str], written: Table, spare: Table) -> None:
     """Remember what the build just made (``frame`` and its parts, ``written``, the
     output folder's table, and ``spare``, what the spare site holds now); a failure only
-    costs the next build time."""
+    costs the next build time. Stamps are pickles, like the cache's entries."""
     path = _stamp_file(cache, output)
-    stamp = {"inputs": inputs.everything, "frame": frame[0], "fronts": frame[1],
-             "versions": versions,
-             "sources": inputs.table.to_json(),
-             "output": Table(dict(written), time.time_ns()).to_json(),
-             "spare": spare.to_json()}
+    stamp = Stamp(inputs.everything, frame[0], versions, frame[1], inputs.table, written, spare)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(stamp, sort_keys=True), "utf-8")
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:
+            out.write(pickle.dumps(stamp, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(out.name, path)  # whole stamps only, even if interrupted
     except OSError:
         pass

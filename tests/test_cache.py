@@ -3,8 +3,8 @@ changed, and a corrupt or foreign cache entry never makes a wrong site."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import json
 import os
 import pickle
 import shutil
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from impact_ssg import cache
+from impact_ssg import cache, uptodate
 from impact_ssg.cache import BuildCache
 from impact_ssg.uptodate import digest
 
@@ -183,11 +183,12 @@ def settle(root: Path) -> None:
     """Age the build's stamps, as if their files had been seen long after they were last
     written: from then on a file's signature (size, times, inode) is trusted to tell its
     bytes, and only a change of signature makes it read."""
-    for stamp in (root / ".impact-cache" / "outputs").iterdir():
-        fields = json.loads(stamp.read_text("utf-8"))
-        for table in ("sources", "output", "spare"):
-            fields[table]["time_ns"] += 3600 * 10**9
-        stamp.write_text(json.dumps(fields), "utf-8")
+    for path in (root / ".impact-cache" / "outputs").iterdir():
+        stamp = pickle.loads(path.read_bytes())
+        later = {name: dataclasses.replace(getattr(stamp, name), settled_before=getattr(
+            stamp, name).settled_before + 3600 * 10**9) for name in ("sources", "output",
+                                                                     "spare")}
+        path.write_bytes(pickle.dumps(dataclasses.replace(stamp, **later)))
 
 
 def same_size_and_times(path: Path) -> None:
@@ -222,3 +223,31 @@ def test_a_change_that_keeps_size_and_times_is_still_seen(project: Path, where: 
     assert run(project).startswith("Built ")
     build(project, "--clean", "--output", "propre")
     assert tree(project / "site") == tree(project / "propre")
+
+
+def test_a_file_is_known_by_its_signature_only_once_it_has_settled(tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "monographs").mkdir()
+    config = tmp_path / "impact.yaml"
+    config.write_text("title: x\n", "utf-8")
+    page = tmp_path / "monographs" / "a.md"
+    page.write_text("un", "utf-8")
+    path = os.fspath(tmp_path / "monographs" / "a.md")
+
+    def seen() -> uptodate.Table:
+        return uptodate.inputs(config, tmp_path / "templates", tmp_path / "monographs", "",
+                               table).table
+
+    table = uptodate.Table()
+    table = seen()
+    signature = uptodate.signature(os.lstat(page))
+    # Just written: a write in the same tick of the file clock could keep its signature.
+    assert table.settled(path, signature) is None
+    time.sleep(0.1)
+    table = seen()  # read again, and settled from now on
+    assert table.settled(path, signature) == uptodate.digest(b"un")
+    entry = table.files[path]
+    assert uptodate.Table({path: entry}, entry[3]).settled(path, signature) is None
+    assert uptodate.Table({path: entry}, entry[3] + 1).settled(path, signature) == entry[0]
+    assert uptodate.Table({path: entry}, entry[3] + 1).settled(
+        path, (signature[0] + 1, *signature[1:])) is None
