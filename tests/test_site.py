@@ -224,6 +224,15 @@ def test_open_data_holds_the_right_records(site: Path, corpus: Corpus) -> None:
     assert [r["slug"] for r in rows] == [m.slug for m in expected]
     row = next(r for r in rows if r["slug"] == "pole-lauragais")
     assert row["title"] == record["title"] and "Menuiserie Dubreuil" in row["organisations"]
+    # Written record by record, yet exactly the standard layout (one space a level) and
+    # CSV dialect.
+    written = (site / "data/monographs.json").read_bytes()
+    assert written == (json.dumps(json.loads(written), ensure_ascii=False, indent=1)
+                       + "\n").encode("utf-8")
+    again = io.StringIO()
+    csv.writer(again, lineterminator="\r\n").writerows(
+        csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert raw == ("\ufeff" + again.getvalue()).encode("utf-8")
 
 
 def test_monograph_pages_carry_json_ld_and_open_graph(site: Path, corpus: Corpus) -> None:
