@@ -24,10 +24,10 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from .errors import ContentError
-from .model import Monograph
+from .model import Checked
 
 FOLDER = ".impact-cache"
-Result = Monograph | list[ContentError]
+Result = Checked | list[ContentError]
 
 
 # Libraries whose version changes what a page holds.
@@ -83,7 +83,7 @@ class BuildCache:
             return None
         # An entry must be about this very file: a valid entry of another file under this
         # name (copied, swapped) is as wrong as a corrupt one.
-        if isinstance(value, Monograph) and value.path == display:
+        if isinstance(value, Checked) and value.monograph.path == display:
             return value
         if isinstance(value, list) and value and all(
                 isinstance(e, ContentError) and e.path == display for e in value):

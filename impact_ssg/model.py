@@ -58,8 +58,16 @@ class Monograph:
     draft: bool = False
     body_line: int = 1
     """File line of the body's first line."""
-    words: str = ""
-    """Its full-text tokens, sorted and space-separated (``words.of_monograph``)."""
     rendered: RenderedBody = EMPTY_BODY
     """The body as HTML, links to other monographs still placeholders (``markdown``), and
     the local files it refers to."""
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A file's monograph as validated, with its full-text tokens, sorted and
+    space-separated (``words.of_monograph``): only the search index reads them, so the
+    corpus keeps them apart (``pipeline.Corpus.words``) and a build can let them go."""
+
+    monograph: Monograph
+    words: str

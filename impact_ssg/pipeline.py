@@ -32,7 +32,7 @@ from .crosscheck import crosscheck
 from .errors import ContentError, ContentWarning, InvalidContent, SsgError, UsageError
 from .index import Site, build_site
 from .markdown import make_renderer
-from .model import Monograph
+from .model import Checked, Monograph
 from .plan import Output, OutputPage, plan
 from .publish import check_output, publish, put, safe_join
 from .render import make_environment, render_page
@@ -68,6 +68,9 @@ class Corpus:
     versions: Mapping[str, str]
     """Each valid monograph's source path → a hash of all it was made from (its cache
     key): one version, one monograph."""
+    words: dict[str, str]
+    """Each valid monograph's source path → its full-text tokens (``model.Checked``),
+    for the search index alone: ``build`` empties it once the index has them."""
 
 
 def _cache(options: Options) -> BuildCache:
@@ -104,7 +107,7 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
     parsers: list[MarkdownIt] = []
     build_cache = _cache(options)
 
-    def read(source: SourceFile) -> tuple[str, Monograph | list[ContentError]]:
+    def read(source: SourceFile) -> tuple[str, Checked | list[ContentError]]:
         content = known.get(os.fspath(source.path))
         if content is not None:  # just fingerprinted: in the cache, not even read
             key = build_cache.key(source.display, content)
@@ -127,13 +130,15 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
 
     monographs: list[Monograph] = []
     versions: dict[str, str] = {}
+    words: dict[str, str] = {}
     for key, result in parallel_map(read, found.monographs, options.jobs):
         build_cache.used.add(key)
         if isinstance(result, list):
             errors.extend(result)
         else:
-            monographs.append(result)
-            versions[result.source] = key
+            monographs.append(result.monograph)
+            versions[result.monograph.source] = key
+            words[result.monograph.source] = result.words
     if prune:
         build_cache.prune(build_cache.used)
     valid = {m.source for m in monographs}
@@ -143,7 +148,8 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
     errors.extend(cross_errors)
     if errors:
         raise InvalidContent(errors)
-    return Corpus(config, tuple(monographs), found.assets, tuple(sorted(warnings)), versions)
+    return Corpus(config, tuple(monographs), found.assets, tuple(sorted(warnings)), versions,
+                  words)
 
 
 # Fewer pages than this per process, and starting the process costs more than it saves.
@@ -202,7 +208,7 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
     # With no last build to take files from, the full-text index is made from every
     # body's words at once, while this process goes on.
     index_files = None if last else in_background(
-        functools.partial(search.index_files, site), options.jobs, MIN_PARALLEL,
+        functools.partial(search.index_files, site, corpus.words), options.jobs, MIN_PARALLEL,
         len(site.monographs))
     try:
         frame = reuse.frame(fingerprint.frame, corpus.monographs, corpus.versions,
@@ -224,7 +230,10 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
         data.update(search_data)
         unchanged |= same
     else:
-        data.update(_search_data(site, index))
+        data.update(_search_data(site, index, corpus.words))
+        # Pages never read the words, which the index holds now: 30 MB at 10,000
+        # monographs that the processes writing pages need not share.
+        corpus.words.clear()
     outputs = plan(site, templates / "static", data)
     env = make_environment(templates, site)
     kept: dict[str, str] = {}
@@ -270,10 +279,10 @@ def spare_folder(cache_folder: Path, output: Path) -> Path | None:
     return cache_folder / "spare" / uptodate.output_key(output)[:16]
 
 
-def _search_data(site: Site, index: Mapping[str, bytes] | None
+def _search_data(site: Site, index: Mapping[str, bytes] | None, words: Mapping[str, str]
                  ) -> dict[str, Callable[[], bytes]]:
     """The search data's makers, given the full-text index shards if already made."""
-    index = search.index_files(site) if index is None else index
+    index = search.index_files(site, words) if index is None else index
     makers: dict[str, Callable[[], bytes]] = {
         route: functools.partial(bytes, content) for route, content in index.items()}
     makers[search.CATALOGUE] = functools.partial(search.catalogue, site, tuple(index))
@@ -287,23 +296,23 @@ def _search_update(options: Options, site: Site, corpus: Corpus, last: uptodate.
     index shards holding the words that came or went are made again, and the catalogue
     only when the set of shards changed."""
     cache = _cache(options)
-    before: dict[str, str] = {}
+    words: dict[str, tuple[str, str]] = {}
     for monograph in corpus.monographs:
         if monograph.source in changed:
             old = cache.get(last.versions.get(monograph.source, ""), monograph.path)
-            if not isinstance(old, Monograph):
-                return _search_data(site, None), set()
-            before[monograph.slug] = old.words
+            if not isinstance(old, Checked):
+                return _search_data(site, None, corpus.words), set()
+            words[monograph.source] = (old.words, corpus.words[monograph.source])
     made = last.output.files
     shards = sorted(file for file in made if file.startswith(search.INDEX_FOLDER))
     update = search.update_index(
-        site, before, lambda file: _made_before(options.output, file, made[file][0]), shards)
+        site, words, lambda file: _made_before(options.output, file, made[file][0]), shards)
     if update is None:
-        return _search_data(site, None), set()
+        return _search_data(site, None, corpus.words), set()
     routes = sorted({*shards, *update} - {r for r, content in update.items() if content is None})
     # A shard the last build made but that cannot be read back by the time it is
     # published is made again, from every body.
-    full = functools.cache(functools.partial(search.index_files, site))
+    full = functools.cache(functools.partial(search.index_files, site, corpus.words))
     makers: dict[str, Callable[[], bytes]] = {}
     for route in routes:
         content = update.get(route)

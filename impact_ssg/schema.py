@@ -25,7 +25,7 @@ from .config import Config
 from .errors import ContentError, shown
 from .fields import Fields
 from .markdown import page_placeholder, render
-from .model import Monograph, Partner
+from .model import Checked, Monograph, Partner
 from .slug import fold, is_slug, slugify
 from .source import RawDocument
 from .territory import Territory, TerritoryError, resolve
@@ -69,8 +69,9 @@ _DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 
 def validate(
     raw: RawDocument, config: Config, parser: MarkdownIt
-) -> Monograph | list[ContentError]:
-    """Check one document against the schema; return the monograph or all its errors.
+) -> Checked | list[ContentError]:
+    """Check one document against the schema; return the monograph (with its words) or
+    all its errors.
 
     ``parser`` is ``markdown.make_renderer``'s: the body is rendered here, in the same
     parse that finds what it refers to.
@@ -136,8 +137,8 @@ def validate(
         body_line=raw.body_line, rendered=rendered,
     )
     # The plain text served only to find the words; the site does not keep it.
-    return replace(monograph, words=words.of_monograph(monograph, rendered.text, config),
-                   rendered=replace(rendered, text=""))
+    return Checked(replace(monograph, rendered=replace(rendered, text="")),
+                   words.of_monograph(monograph, rendered.text, config))
 
 
 def _opt(node: Node | None, read: Callable[[Node], T | None]) -> T | None:

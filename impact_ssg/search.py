@@ -13,8 +13,8 @@ Outputs, all under ``recherche/``:
   with commas. A query word loads one shard; a word of three letters or more also
   matches as a prefix.
 
-Tokens are ``Monograph.words`` (see ``words``): a monograph is indexed on its own text
-and facts, never on the pages around it.
+Tokens are each monograph's words (``model.Checked``, ``words``): a monograph is indexed
+on its own text and facts, never on the pages around it.
 """
 
 from __future__ import annotations
@@ -86,13 +86,14 @@ def _dump(data: object) -> bytes:
 CATALOGUE = "recherche/catalogue.json"
 
 
-def index_files(site: Site) -> dict[str, bytes]:
-    """Route → bytes of each shard of the full-text index."""
+def index_files(site: Site, words: Mapping[str, str]) -> dict[str, bytes]:
+    """Route → bytes of each shard of the full-text index, given every monograph's words
+    (by source path)."""
     ids = site.search_ids
     postings: dict[str, list[int]] = defaultdict(list)
     for monograph in sorted(site.monographs, key=lambda m: ids[m.slug]):
         number = ids[monograph.slug]
-        for token in monograph.words.split():
+        for token in words[monograph.source].split():
             postings[token].append(number)
     shards: dict[str, dict[str, str]] = defaultdict(dict)
     for token in sorted(postings):
@@ -107,19 +108,20 @@ def shard_route(key: str) -> str:
     return f"{INDEX_FOLDER}{key}.json"
 
 
-def update_index(site: Site, before: Mapping[str, str], read: Callable[[str], bytes | None],
-                 shards: Iterable[str]) -> dict[str, bytes | None] | None:
+def update_index(site: Site, words: Mapping[str, tuple[str, str]],
+                 read: Callable[[str], bytes | None], shards: Iterable[str]
+                 ) -> dict[str, bytes | None] | None:
     """The shards of the full-text index that change when some monographs' words change,
-    and nothing else: route → bytes, or ``None`` for a shard left empty. ``before`` gives
-    their words as they were (by slug), ``shards`` the routes of the index as it was, and
-    ``read`` the bytes of one of them. The shards are those ``index_files`` would make;
-    ``None`` when a shard could not be read."""
+    and nothing else: route → bytes, or ``None`` for a shard left empty. ``words`` gives
+    their words as they were and as they are (by source path), ``shards`` the routes of
+    the index as it was, and ``read`` the bytes of one of them. The shards are those
+    ``index_files`` would make; ``None`` when a shard could not be read."""
     ids = site.search_ids
     changes: dict[str, dict[str, dict[int, bool]]] = defaultdict(lambda: defaultdict(dict))
     for monograph in site.monographs:
-        if monograph.slug not in before:
+        if monograph.source not in words:
             continue
-        old, new = set(before[monograph.slug].split()), set(monograph.words.split())
+        old, new = (set(w.split()) for w in words[monograph.source])
         for token in old ^ new:
             changes[shard_key(token)][token][ids[monograph.slug]] = token in new
     existing = set(shards)
@@ -168,10 +170,3 @@ def catalogue(site: Site, index_routes: Iterable[str]) -> bytes:
                   for route in index_routes)
     return _dump({"facets": facets, "docs": docs, "stopwords": sorted(STOPWORDS),
                   "shards": keys})
-
-
-def build_search(site: Site) -> dict[str, bytes]:
-    """Route → bytes of every search output: the index shards, then the catalogue."""
-    outputs = index_files(site)
-    outputs[CATALOGUE] = catalogue(site, outputs)
-    return outputs

@@ -77,7 +77,8 @@ SPLICES = [
 
 def load_one(data: bytes, config: Config = CONFIG) -> Monograph | list[ContentError]:
     raw = read_document(SOURCE, data)
-    return raw if isinstance(raw, list) else validate(raw, config, PARSERS[config.allow_html])
+    checked = raw if isinstance(raw, list) else validate(raw, config, PARSERS[config.allow_html])
+    return checked if isinstance(checked, list) else checked.monograph
 
 
 @FUZZ_MORE

@@ -79,7 +79,8 @@ _SOURCE = SourceFile("x.md", "monographs/x.md", Path("/nonexistent/x.md"))
 def load_one(data: bytes) -> Monograph | list[ContentError]:
     """One file's bytes through the loader and the schema, as the pipeline runs them."""
     raw = read_document(_SOURCE, data)
-    return raw if isinstance(raw, list) else validate(raw, _CONFIG, _PARSER)
+    checked = raw if isinstance(raw, list) else validate(raw, _CONFIG, _PARSER)
+    return checked if isinstance(checked, list) else checked.monograph
 
 
 def assert_user_errors(result: Monograph | list[ContentError]) -> None:
