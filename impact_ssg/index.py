@@ -259,12 +259,13 @@ def _facets(monograph: Monograph) -> dict[str, set[str]]:
     """What relatedness compares, as sets of keys per facet."""
     places: dict[str, set[str]] = {"commune": set(), "department": set(), "region": set()}
     for t in monograph.territories:
+        slugs = t.slugs  # computed on each access
         if t.commune:
-            places["commune"].add("/".join(t.slugs))
+            places["commune"].add("/".join(slugs))
         if t.department:
-            places["department"].add("/".join(t.slugs[:3]))
+            places["department"].add("/".join(slugs[:3]))
         if t.region:
-            places["region"].add("/".join(t.slugs[:2]))
+            places["region"].add("/".join(slugs[:2]))
     return {
         "organisation": {fold(p.name) for p in monograph.partners},
         **places,
