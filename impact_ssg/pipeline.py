@@ -360,7 +360,7 @@ def _write(folder: Path, output: Output, *, env: jinja2.Environment,
             return file, have
         before = _made_before(keep_from, file, made)
         if before is not None:
-            return file, put(folder, file, before, known)
+            return file, put(folder, file, before, known, made)
         # Changed or gone since the last build: made again below.
     if isinstance(output, OutputPage):
         data = render_page(env, output)

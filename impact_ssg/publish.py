@@ -132,10 +132,11 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
     return Table(written, stat.st_ctime_ns)
 
 
-def put(folder: Path, rel: str, data: bytes, known: Mapping[str, Entry]) -> Entry:
-    """Have the file ``rel`` of ``folder`` hold ``data``, writing only when it may not;
-    its entry."""
-    content = digest(data)
+def put(folder: Path, rel: str, data: bytes, known: Mapping[str, Entry],
+        content: str | None = None) -> Entry:
+    """Have the file ``rel`` of ``folder`` hold ``data`` (whose digest is ``content``,
+    when already known), writing only when it may not; its entry."""
+    content = content or digest(data)
     have = known.get(rel)
     if have is not None and have[0] == content:
         return have

@@ -82,11 +82,11 @@ def changed(versions: Mapping[str, str], before: Mapping[str, str]) -> frozenset
 
 
 def kept(outputs: Iterable[Output], changed_sources: frozenset[str],
-         frame_only: Iterable[str]) -> frozenset[str]:
+         unchanged_data: Iterable[str]) -> frozenset[str]:
     """The routes whose bytes may be taken from the last build when only the bodies of
     ``changed_sources`` changed: every page but theirs, and the data files in
-    ``frame_only`` (those the change leaves as they were). Copies are made again."""
-    routes = set(frame_only)
+    ``unchanged_data`` (those the change leaves as they were). Copies are made again."""
+    routes = set(unchanged_data)
     for output in outputs:
         if isinstance(output, OutputPage):
             monograph = output.context.get("monograph") if output.template == OWN_PAGE else None

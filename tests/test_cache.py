@@ -225,29 +225,34 @@ def test_a_change_that_keeps_size_and_times_is_still_seen(project: Path, where: 
     assert tree(project / "site") == tree(project / "propre")
 
 
-def test_a_file_is_known_by_its_signature_only_once_it_has_settled(tmp_path: Path) -> None:
+def test_a_file_is_known_by_its_signature_only_once_it_has_settled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "templates").mkdir()
     (tmp_path / "monographs").mkdir()
     config = tmp_path / "impact.yaml"
     config.write_text("title: x\n", "utf-8")
     page = tmp_path / "monographs" / "a.md"
     page.write_text("un", "utf-8")
-    path = os.fspath(tmp_path / "monographs" / "a.md")
-
-    def seen() -> uptodate.Table:
-        return uptodate.inputs(config, tmp_path / "templates", tmp_path / "monographs", "",
-                               table).table
-
-    table = uptodate.Table()
-    table = seen()
+    path = os.fspath(page)
     signature = uptodate.signature(os.lstat(page))
-    # Just written: a write in the same tick of the file clock could keep its signature.
+
+    def seen_at(now: int, table: uptodate.Table) -> uptodate.Table:
+        with monkeypatch.context() as clock:
+            clock.setattr(time, "time_ns", lambda: now)
+            return uptodate.inputs(config, tmp_path / "templates", tmp_path / "monographs",
+                                   "", table).table
+
+    # Seen in the tick it was written: a write in the same tick could keep its
+    # signature, so it is not trusted, however often it is seen then.
+    table = seen_at(signature[2], uptodate.Table())
     assert table.settled(path, signature) is None
-    time.sleep(0.1)
-    table = seen()  # read again, and settled from now on
+    table = seen_at(signature[2] + uptodate.SETTLE_NS, table)
+    assert table.settled(path, signature) is None
+    # Seen once the clock has surely ticked past its change: trusted from then on.
+    table = seen_at(signature[2] + uptodate.SETTLE_NS + 1, table)
     assert table.settled(path, signature) == uptodate.digest(b"un")
+    assert table.settled(path, (signature[0] + 1, *signature[1:])) is None
     entry = table.files[path]
     assert uptodate.Table({path: entry}, entry[3]).settled(path, signature) is None
     assert uptodate.Table({path: entry}, entry[3] + 1).settled(path, signature) == entry[0]
-    assert uptodate.Table({path: entry}, entry[3] + 1).settled(
-        path, (signature[0] + 1, *signature[1:])) is None
