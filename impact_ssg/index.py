@@ -2,8 +2,9 @@
 
 Terms (networks, alliance types, stakeholder categories, organisations, themes) with
 their monographs, the territory tree with roll-up counts, related monographs with the
-reasons they are related, and every body rendered. Nothing renders before this is done;
-templates only read it. ``by_recency`` is the one order of monographs everywhere.
+reasons they are related, and every body (read when its page is written). Nothing
+renders before this is done; templates only read it. ``by_recency`` is the one order of
+monographs everywhere.
 """
 
 from __future__ import annotations
@@ -106,12 +107,15 @@ class Site:
     """Slug → the monograph's number in the search data (slug order: stable under edits)."""
     organisation_slugs: Mapping[str, str]
     """``fold(name)`` → the slug of the organisation's page (spellings of one name share it)."""
+    bodies: Mapping[str, bytes]
+    """Source path → the monograph's body as HTML (UTF-8), links to other monographs still
+    placeholders: read through ``body``."""
 
     def body(self, monograph: Monograph) -> str:
         """The monograph's body as HTML, its links to other monographs resolved (to text
-        alone where the target is not published). Resolved page by page rather than kept:
-        the site holds each body once."""
-        return resolve_pages(monograph.rendered.html, self.page_urls.get)
+        alone where the target is not published). Read when asked for and resolved page
+        by page: the site does not hold every body (``cache.Stored``)."""
+        return resolve_pages(self.bodies[monograph.source].decode("utf-8"), self.page_urls.get)
 
     def terms_of(self, monograph: Monograph, kind: str) -> tuple[Term, ...]:
         """The terms of ``kind`` a monograph belongs to, in its own order."""
@@ -145,9 +149,10 @@ def _slugs_of(monograph: Monograph, kind: str, organisations: Mapping[str, str]
 
 def build_site(
     config: Config, monographs: Iterable[Monograph], assets: tuple[SourceFile, ...],
-    drafts: bool = False,
+    bodies: Mapping[str, bytes], drafts: bool = False,
 ) -> Site:
-    """Index the corpus (all valid monographs, in source order)."""
+    """Index the corpus (all valid monographs, in source order, with their ``bodies`` by
+    source path)."""
     every = tuple(monographs)
     shown = by_recency(m for m in every if drafts or not m.draft)
     organisations = _organisation_names(every)
@@ -171,7 +176,7 @@ def build_site(
     register(territories)
     search_ids = {slug: i for i, slug in enumerate(sorted(m.slug for m in shown))}
     return Site(config, shown, terms, territories, _RelatedIndex(shown), _page_urls(config, shown),
-                assets, term_by_slug, node_by_slugs, search_ids, slugs)
+                assets, term_by_slug, node_by_slugs, search_ids, slugs, bodies)
 
 
 def _members(shown: tuple[Monograph, ...], kind: str,

@@ -113,6 +113,20 @@ class RenderedBody:
         """The body as HTML."""
         return self.utf8.decode("utf-8")
 
+    @property
+    def outline(self) -> Outline:
+        """What a monograph keeps of its body beside its facts."""
+        return Outline(self.toc, self.references)
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """What pages and checks read of a body besides its HTML: its table of contents and
+    the local files it refers to."""
+
+    toc: tuple[Heading, ...] = ()
+    references: tuple[Reference, ...] = ()
+
 
 # Ids the page templates use; body headings never take them.
 RESERVED_IDS = frozenset({"contenu", "sommaire", "faits", "corps", "voir-aussi", "resume",

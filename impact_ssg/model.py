@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .markdown import RenderedBody
+from .markdown import Outline
 from .territory import Territory
 
-EMPTY_BODY = RenderedBody(b"", (), "")
+EMPTY_OUTLINE = Outline()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +58,20 @@ class Monograph:
     draft: bool = False
     body_line: int = 1
     """File line of the body's first line."""
-    rendered: RenderedBody = EMPTY_BODY
-    """The body as HTML, links to other monographs still placeholders (``markdown``), and
-    the local files it refers to."""
+    rendered: Outline = EMPTY_OUTLINE
+    """The body's table of contents and the local files it refers to; its HTML is kept
+    apart (``Checked.html``, ``index.Site.body``)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Checked:
-    """A file's monograph as validated, with its full-text tokens, sorted and
-    space-separated (``words.of_monograph``): only the search index reads them, so the
-    corpus keeps them apart (``pipeline.Corpus.words``) and a build can let them go."""
+    """A file's monograph as validated, with what only some stages read, kept apart so
+    that a large base need not hold it all at once (``cache.Stored``): its body as HTML,
+    links to other monographs still placeholders (``markdown.page_placeholder``), read
+    when its page is written; its full-text tokens, sorted and space-separated
+    (``words.of_monograph``), read by the search index alone."""
 
     monograph: Monograph
+    html: bytes
+    """UTF-8."""
     words: str

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import functools
 import os
+import pickle
 import posixpath
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -26,13 +27,13 @@ from markdown_it import MarkdownIt
 
 from . import opendata, reuse, search, uptodate
 from .cache import FOLDER as CACHE_FOLDER
-from .cache import BuildCache
+from .cache import BuildCache, Entry, Stored
 from .config import Config, load_config
 from .crosscheck import crosscheck
 from .errors import ContentError, ContentWarning, InvalidContent, SsgError, UsageError
 from .index import Site, build_site
 from .markdown import make_renderer
-from .model import Checked, Monograph
+from .model import Monograph
 from .plan import Output, OutputPage, plan
 from .publish import check_output, publish, put, safe_join
 from .render import make_environment, render_page
@@ -68,9 +69,12 @@ class Corpus:
     versions: Mapping[str, str]
     """Each valid monograph's source path → a hash of all it was made from (its cache
     key): one version, one monograph."""
-    words: dict[str, str]
+    bodies: Mapping[str, bytes]
+    """Each valid monograph's source path → its body as HTML (``model.Checked``), read
+    when asked for."""
+    words: Mapping[str, str]
     """Each valid monograph's source path → its full-text tokens (``model.Checked``),
-    for the search index alone: ``build`` empties it once the index has them."""
+    for the search index alone, read when asked for."""
 
 
 def _cache(options: Options) -> BuildCache:
@@ -104,43 +108,73 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
                          "root or pass --source DIR")
     found = discover(options.source)
     errors: list[ContentError] = list(found.errors)
-    parsers: list[MarkdownIt] = []
     build_cache = _cache(options)
-
-    def read(source: SourceFile) -> tuple[str, Checked | list[ContentError]]:
+    # Each file's cache key, from its digest just fingerprinted or from its bytes read here.
+    keys: dict[str, str] = {}
+    read_here: dict[str, bytes] = {}
+    for source in found.monographs:
         content = known.get(os.fspath(source.path))
-        if content is not None:  # just fingerprinted: in the cache, not even read
-            key = build_cache.key(source.display, content)
-            cached = build_cache.get(key, source.display)
-            if cached is not None:
-                return key, cached
-        data = read_bytes(source)
-        if isinstance(data, list):
-            return "", data
-        key = build_cache.key(source.display, uptodate.digest(data))
-        cached = build_cache.get(key, source.display)
-        if cached is not None:
-            return key, cached
+        if content is None:
+            data = read_bytes(source)
+            if isinstance(data, list):
+                errors.extend(data)
+                continue
+            read_here[source.rel] = data
+            content = uptodate.digest(data)
+        keys[source.rel] = build_cache.key(source.display, content)
+    cached = build_cache.get({keys[s.rel]: s.display for s in found.monographs
+                              if s.rel in keys})
+    parsers: list[MarkdownIt] = []
+
+    def check(source: SourceFile) -> Entry | list[ContentError]:
+        # In a worker: the entry is stored from here, so that its body and words need not
+        # travel to the parent, unless the cache cannot take it.
         if not parsers:  # one parser per process
             parsers.append(make_renderer(config.allow_html))
-        raw = read_document(source, data)
-        result = raw if isinstance(raw, list) else validate(raw, config, parsers[0])
-        build_cache.put(key, result)
-        return key, result
+        entry = _entry(source, read_here.get(source.rel), config, parsers[0], build_cache)
+        if isinstance(entry, Entry) and build_cache.put([entry]):
+            return replace(entry, html=b"", words=b"", stored=True)
+        return entry
 
+    missing = [s for s in found.monographs if s.rel in keys and keys[s.rel] not in cached]
+    made = dict(zip((s.rel for s in missing), parallel_map(check, missing, options.jobs),
+                    strict=True))
     monographs: list[Monograph] = []
     versions: dict[str, str] = {}
-    words: dict[str, str] = {}
-    for key, result in parallel_map(read, found.monographs, options.jobs):
-        build_cache.used.add(key)
+    held: tuple[dict[str, bytes], dict[str, bytes]] = ({}, {})
+    for source in found.monographs:
+        if source.rel not in keys:
+            continue
+        outcome = made.get(source.rel)
+        if isinstance(outcome, list):  # unreadable
+            errors.extend(outcome)
+            continue
+        key = outcome.key if outcome else keys[source.rel]
+        result = cached[key] if outcome is None else pickle.loads(outcome.result)
         if isinstance(result, list):
             errors.extend(result)
-        else:
-            monographs.append(result.monograph)
-            versions[result.monograph.source] = key
-            words[result.monograph.source] = result.words
+            continue
+        monographs.append(result)
+        versions[result.source] = key
+        if outcome is not None and not outcome.stored:
+            held[0][result.source], held[1][result.source] = outcome.html, outcome.words
     if prune:
-        build_cache.prune(build_cache.used)
+        build_cache.prune(set(keys.values()) | {e.key for e in made.values()
+                                                if isinstance(e, Entry)})
+    read_here.clear()
+    by_source = {s.rel: s for s in found.monographs}
+
+    def remake(rel: str) -> Entry | None:
+        # An entry found damaged after this: made again, if its file is still as it was
+        # (the same key: the same bytes, so a valid monograph again).
+        if not parsers:
+            parsers.append(make_renderer(config.allow_html))
+        entry = _entry(by_source[rel], None, config, parsers[0], build_cache)
+        if not isinstance(entry, Entry) or entry.key != versions.get(rel):
+            return None
+        build_cache.put([entry])
+        return entry
+
     valid = {m.source for m in monographs}
     others = [f.rel for f in (*found.assets, *found.monographs) if f.rel not in valid]
     cross_errors, warnings = crosscheck(
@@ -149,7 +183,30 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
     if errors:
         raise InvalidContent(errors)
     return Corpus(config, tuple(monographs), found.assets, tuple(sorted(warnings)), versions,
-                  words)
+                  Stored(build_cache, "html", versions, held[0], bytes, remake),
+                  Stored(build_cache, "words", versions, held[1], _utf8, remake))
+
+
+def _entry(source: SourceFile, data: bytes | None, config: Config, parser: MarkdownIt,
+           build_cache: BuildCache) -> Entry | list[ContentError]:
+    """Read (unless ``data`` is given), parse and validate one monograph file: its cache
+    entry, keyed by the bytes read; or the errors that say why it cannot be read."""
+    if data is None:
+        read = read_bytes(source)
+        if isinstance(read, list):
+            return read
+        data = read
+    raw = read_document(source, data)
+    result = raw if isinstance(raw, list) else validate(raw, config, parser)
+    key = build_cache.key(source.display, uptodate.digest(data))
+    if isinstance(result, list):
+        return Entry(key, source.display, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+    return Entry(key, source.display, pickle.dumps(result.monograph, pickle.HIGHEST_PROTOCOL),
+                 result.html, result.words.encode("utf-8"))
+
+
+def _utf8(data: bytes) -> str:
+    return data.decode("utf-8")
 
 
 # Fewer pages than this per process, and starting the process costs more than it saves.
@@ -204,7 +261,8 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
     corpus = load(options, config, prune=False, known={
         path: entry[0] for path, entry in fingerprint.table.files.items()})
     say(f"indexing {len(corpus.monographs)} monographs")
-    site = build_site(corpus.config, corpus.monographs, corpus.assets, drafts=options.drafts)
+    site = build_site(corpus.config, corpus.monographs, corpus.assets, corpus.bodies,
+                      drafts=options.drafts)
     # With no last build to take files from, the full-text index is made from every
     # body's words at once, while this process goes on.
     index_files = None if last else in_background(
@@ -231,9 +289,6 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
         unchanged |= same
     else:
         data.update(_search_data(site, index, corpus.words))
-        # Pages never read the words, which the index holds now: 30 MB at 10,000
-        # monographs that the processes writing pages need not share.
-        corpus.words.clear()
     outputs = plan(site, templates / "static", data)
     env = make_environment(templates, site)
     kept: dict[str, str] = {}
@@ -299,10 +354,10 @@ def _search_update(options: Options, site: Site, corpus: Corpus, last: uptodate.
     words: dict[str, tuple[str, str]] = {}
     for monograph in corpus.monographs:
         if monograph.source in changed:
-            old = cache.get(last.versions.get(monograph.source, ""), monograph.path)
-            if not isinstance(old, Checked):
+            old = cache.column("words", last.versions.get(monograph.source, ""))
+            if old is None:
                 return _search_data(site, None, corpus.words), set()
-            words[monograph.source] = (old.words, corpus.words[monograph.source])
+            words[monograph.source] = (old.decode("utf-8"), corpus.words[monograph.source])
     made = last.output.files
     shards = sorted(file for file in made if file.startswith(search.INDEX_FOLDER))
     update = search.update_index(

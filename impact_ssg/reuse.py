@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from .model import EMPTY_BODY, Monograph
+from .model import EMPTY_OUTLINE, Monograph
 from .plan import Output, OutputPage
 
 OWN_PAGE = "monograph.html"
@@ -49,7 +49,7 @@ def frame(inputs_frame: str, monographs: Iterable[Monograph], versions: Mapping[
         if part is None:
             # What a body refers to only makes errors and warnings (and their lines);
             # which files are published does not depend on it.
-            front = replace(monograph, rendered=EMPTY_BODY)
+            front = replace(monograph, rendered=EMPTY_OUTLINE)
             part = hashlib.sha256(pickle.dumps(front, protocol=pickle.HIGHEST_PROTOCOL)
                                   ).hexdigest()
         parts[version] = part

@@ -14,7 +14,6 @@ import datetime as dt
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -134,10 +133,9 @@ def validate(
         alliance_types=alliances, stakeholders=tuple(sorted(categories, key=order)),
         territories=territories, partners=partners or (), themes=themes or (),
         updated=updated, authors=authors or (), draft=bool(draft),
-        body_line=raw.body_line, rendered=rendered,
+        body_line=raw.body_line, rendered=rendered.outline,
     )
-    # The plain text served only to find the words; the site does not keep it.
-    return Checked(replace(monograph, rendered=replace(rendered, text="")),
+    return Checked(monograph, rendered.utf8,
                    words.of_monograph(monograph, rendered.text, config))
 
 

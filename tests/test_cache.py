@@ -3,11 +3,13 @@ changed, and a corrupt or foreign cache entry never makes a wrong site."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
 import pickle
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -96,27 +98,124 @@ def test_an_incremental_build_equals_a_clean_one(
     assert_same_as_clean(project)
 
 
-def test_a_corrupt_or_swapped_cache_never_makes_a_wrong_site(project: Path) -> None:
+def database(root: Path) -> sqlite3.Connection:
+    return sqlite3.connect(root / ".impact-cache" / cache.DATABASE, isolation_level=None)
+
+
+def swap(column: str) -> Callable[[sqlite3.Connection], None]:
+    """Swap one part of two entries."""
+    def damage(db: sqlite3.Connection) -> None:
+        (a, first), (b, second) = db.execute(
+            f"SELECT key, {column} FROM entries ORDER BY key LIMIT 2").fetchall()
+        db.execute(f"UPDATE entries SET {column} = ? WHERE key = ?", (second, a))
+        db.execute(f"UPDATE entries SET {column} = ? WHERE key = ?", (first, b))
+    return damage
+
+
+def alter(column: str) -> Callable[[sqlite3.Connection], None]:
+    """Change one byte of one part of every entry."""
+    def damage(db: sqlite3.Connection) -> None:
+        for key, data in db.execute(f"SELECT key, {column} FROM entries").fetchall():
+            changed = bytearray(data)
+            changed[len(changed) // 2] ^= 1
+            db.execute(f"UPDATE entries SET {column} = ? WHERE key = ?", (bytes(changed), key))
+    return damage
+
+
+def foreign(db: sqlite3.Connection) -> None:
+    """A pickle of something else, with the sums it would have if stored by the cache."""
+    for key, sums in db.execute("SELECT key, sums FROM entries").fetchall():
+        result = pickle.dumps({"slug": "faux"})
+        db.execute("UPDATE entries SET result = ?, sums = ? WHERE key = ?",
+                   (result, cache._sum(key, "result", result) + sums[16:], key))
+
+
+def whole_file(content: Callable[[bytes], bytes]) -> Callable[[Path], None]:
+    def damage(path: Path) -> None:
+        path.write_bytes(content(path.read_bytes()))
+    return damage
+
+
+def text_edit(root: Path) -> None:
+    """Reads back the edited file's words as the last build had them (search data)."""
+    edit(root / "monographs/pole-lauragais.md", "relie maraîchers", "relie les maraîchers")
+
+
+def title_edit(root: Path) -> None:
+    """Renders every page again, reading every body and every word."""
+    edit(root / "monographs/pole-lauragais.md", "title: ", "title: Le ")
+
+
+Damage = Callable[[sqlite3.Connection], None]
+
+
+def both(first: Damage, second: Damage) -> Damage:
+    def damage(db: sqlite3.Connection) -> None:
+        first(db)
+        second(db)
+    return damage
+
+
+def statement(sql: str) -> Damage:
+    def damage(db: sqlite3.Connection) -> None:
+        db.execute(sql)
+    return damage
+
+DAMAGES: list[tuple[str, Damage | None, Callable[[Path], None] | None,
+                    Callable[[Path], None]]] = [
+    ("results swapped", swap("result"), None, title_edit),
+    ("results and sums swapped", both(swap("result"), swap("sums")), None, title_edit),
+    ("bodies swapped", swap("html"), None, title_edit),
+    ("words swapped", swap("words"), None, text_edit),
+    ("a byte of each result", alter("result"), None, title_edit),
+    ("a byte of each body", alter("html"), None, title_edit),
+    ("a byte of each word list", alter("words"), None, text_edit),
+    ("a byte of each word list, all read", alter("words"), None, title_edit),
+    ("another object with its sums", foreign, None, title_edit),
+    ("bodies gone", statement("UPDATE entries SET html = x''"), None, title_edit),
+    ("the file truncated", None, whole_file(lambda data: data[:100]), title_edit),
+    ("the file garbage", None, whole_file(lambda data: b"not a database" * 1000), title_edit),
+]
+
+
+@pytest.mark.parametrize(("in_database", "on_file", "change"), [d[1:] for d in DAMAGES],
+                         ids=[d[0] for d in DAMAGES])
+def test_a_damaged_cache_never_makes_a_wrong_site(
+    project: Path, in_database: Damage | None, on_file: Callable[[Path], None] | None,
+    change: Callable[[Path], None],
+) -> None:
     build(project)
-    entries = sorted(p for p in (project / ".impact-cache").glob("??/*") if p.is_file())
-    assert len(entries) == 16
-    # Swap two valid entries, truncate one, fill one with garbage.
-    first, second = entries[0].read_bytes(), entries[1].read_bytes()
-    entries[0].write_bytes(second)
-    entries[1].write_bytes(first)
-    entries[2].write_bytes(entries[2].read_bytes()[:100])
-    entries[3].write_bytes(b"not a pickle")
-    entries[4].write_bytes(pickle.dumps({"slug": "faux"}))
+    assert len(keys(project)) == 16
+    if on_file:
+        on_file(project / ".impact-cache" / cache.DATABASE)
+    if in_database:
+        with contextlib.closing(database(project)) as db:
+            in_database(db)
+    change(project)
     assert_same_as_clean(project)
+
+
+def keys(root: Path) -> set[str]:
+    with contextlib.closing(database(root)) as db:
+        return {key for (key,) in db.execute("SELECT key FROM entries")}
 
 
 def test_unused_entries_are_removed(project: Path) -> None:
     build(project)
-    before = {p.name for p in (project / ".impact-cache").glob("??/*") if p.is_file()}
+    before = keys(project)
     edit(project / "monographs/pole-lauragais.md", "relie maraîchers", "relie les maraîchers")
     build(project)
-    after = {p.name for p in (project / ".impact-cache").glob("??/*") if p.is_file()}
+    after = keys(project)
     assert len(after) == len(before) == 16 and after != before
+
+
+def test_entries_of_the_earlier_layout_are_removed(project: Path) -> None:
+    legacy = project / ".impact-cache" / "ab"
+    legacy.mkdir(parents=True)
+    (legacy / ("ab" + "0" * 62)).write_bytes(b"an entry of one file")
+    build(project)
+    assert not legacy.exists()
+    assert (project / ".impact-cache" / cache.DATABASE).is_file()
 
 
 def test_the_key_covers_code_settings_path_and_bytes(monkeypatch: pytest.MonkeyPatch,

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from impact_ssg.config import Config
 from impact_ssg.errors import ContentError
 from impact_ssg.markdown import make_renderer, page_placeholder, render, resolve_pages
-from impact_ssg.model import Monograph
+from impact_ssg.model import Checked
 from impact_ssg.schema import validate
 from impact_ssg.source import SourceFile, read_document
 
@@ -75,10 +75,9 @@ SPLICES = [
 ]
 
 
-def load_one(data: bytes, config: Config = CONFIG) -> Monograph | list[ContentError]:
+def load_one(data: bytes, config: Config = CONFIG) -> Checked | list[ContentError]:
     raw = read_document(SOURCE, data)
-    checked = raw if isinstance(raw, list) else validate(raw, config, PARSERS[config.allow_html])
-    return checked if isinstance(checked, list) else checked.monograph
+    return raw if isinstance(raw, list) else validate(raw, config, PARSERS[config.allow_html])
 
 
 @FUZZ_MORE
@@ -89,7 +88,7 @@ def test_fuzz_the_loader_with_mutated_files(data: bytes) -> None:
         assert result and all(isinstance(e, ContentError) and "\n" not in str(e)
                               for e in result)
     else:
-        assert_safe(result.rendered.html)
+        assert_safe(result.html.decode())
 
 
 MARKDOWN = st.lists(st.sampled_from([
@@ -145,4 +144,4 @@ def test_fuzz_whole_files_with_hostile_bodies(body: str) -> None:
         if isinstance(result, list):
             assert all(isinstance(e, ContentError) for e in result)
         else:
-            assert_safe(result.rendered.html)
+            assert_safe(result.html.decode())
