@@ -46,9 +46,10 @@ T = TypeVar("T")
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "markupsafe", "nh3", "pyyaml")
 # The layout of the database: another number, and a database is started afresh.
 LAYOUT = 1
-_TABLE = ("CREATE TABLE entries (key TEXT PRIMARY KEY, path TEXT NOT NULL, "
-          "result BLOB NOT NULL, html BLOB NOT NULL, words BLOB NOT NULL, "
-          "sums BLOB NOT NULL)")
+PAGE_SIZE = 32768
+_COLUMNS = {"key": "TEXT PRIMARY KEY", "path": "TEXT NOT NULL", "result": "BLOB NOT NULL",
+            "html": "BLOB NOT NULL", "words": "BLOB NOT NULL", "sums": "BLOB NOT NULL"}
+_TABLE = f"CREATE TABLE entries ({', '.join(f'{k} {v}' for k, v in _COLUMNS.items())})"
 # Each part of an entry is checked against its sum when read (``_sum``): 16 bytes each,
 # in this order in ``sums``.
 _PARTS = ("result", "html", "words")
@@ -120,6 +121,12 @@ class BuildCache:
         digest.update(display.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(content.encode())
         return digest.hexdigest()
+
+    def open(self) -> None:
+        """Make or open the database in this process, before workers are forked, so that
+        they do not race to make it; a cache that cannot be opened is only slower."""
+        with contextlib.suppress(*_BROKEN):
+            self._db()
 
     def get(self, wanted: Mapping[str, str]) -> dict[str, Result]:
         """The results stored under the keys of ``wanted`` (key → the display path of the
@@ -247,16 +254,23 @@ def _open(path: Path) -> sqlite3.Connection:
     # is waited for, not failed on.
     connection = sqlite3.connect(path, timeout=60, isolation_level=None)
     try:
-        # Losing the cache to a crash costs a build, never a wrong site: no fsync. Workers
-        # store their entries one by one: a write-ahead log makes each a cheap append.
+        # Losing the cache to a crash costs a build, never a wrong site: no fsync.
         connection.execute("PRAGMA synchronous = OFF")
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(entries)")]
+        if (connection.execute("PRAGMA user_version").fetchone()[0] != LAYOUT
+                or columns != list(_COLUMNS)):
+            # A new database, or one of another layout (whatever its number says): made
+            # anew. Pages large enough for a whole entry: freeing a chain of overflow
+            # pages reads each of them.
+            connection.execute("PRAGMA journal_mode = DELETE")
+            connection.execute("DROP TABLE IF EXISTS entries")
+            connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+            connection.execute("VACUUM")
+            connection.execute(_TABLE)
+            connection.execute(f"PRAGMA user_version = {LAYOUT}")
+        # Workers store their entries one by one: a write-ahead log makes each a cheap
+        # append.
         connection.execute("PRAGMA journal_mode = WAL")
-        layout = connection.execute("PRAGMA user_version").fetchone()[0]
-        if layout != LAYOUT:
-            with connection:
-                connection.execute("DROP TABLE IF EXISTS entries")
-                connection.execute(_TABLE)
-                connection.execute(f"PRAGMA user_version = {LAYOUT}")
     except BaseException:
         connection.close()
         raise

@@ -109,6 +109,7 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
     found = discover(options.source)
     errors: list[ContentError] = list(found.errors)
     build_cache = _cache(options)
+    build_cache.open()
     # Each file's cache key, from its digest just fingerprinted or from its bytes read here.
     keys: dict[str, str] = {}
     read_here: dict[str, bytes] = {}

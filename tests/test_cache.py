@@ -209,6 +209,17 @@ def test_unused_entries_are_removed(project: Path) -> None:
     assert len(after) == len(before) == 16 and after != before
 
 
+@pytest.mark.parametrize("version", [0, cache.LAYOUT])
+def test_a_database_of_another_layout_is_made_anew(project: Path, version: int) -> None:
+    (project / ".impact-cache").mkdir()
+    with contextlib.closing(database(project)) as db:
+        db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, result BLOB)")
+        db.execute(f"PRAGMA user_version = {version}")
+    build(project)
+    assert len(keys(project)) == 16
+    assert_same_as_clean(project)
+
+
 def test_entries_of_the_earlier_layout_are_removed(project: Path) -> None:
     legacy = project / ".impact-cache" / "ab"
     legacy.mkdir(parents=True)
