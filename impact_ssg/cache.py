@@ -34,6 +34,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from . import collector
 from .errors import ContentError, SsgError
 from .model import Monograph
 
@@ -137,16 +138,17 @@ class BuildCache:
         keys = list(wanted)
         try:
             db = self._db()
-            for start in range(0, len(keys), _BATCH):
-                batch = keys[start:start + _BATCH]
-                rows = db.execute("SELECT key, path, result, sums FROM entries WHERE key IN "
-                                  f"({','.join('?' * len(batch))})", batch).fetchall()
-                for key, path, blob, sums in rows:
-                    # An entry must be about this very file: a valid entry of another file
-                    # under this name (copied, swapped) is as wrong as a corrupt one.
-                    if (path == wanted[key] and _checked(key, "result", blob, sums)
-                            and (value := _result(blob, path)) is not None):
-                        found[key] = value
+            with collector.paused():
+                for start in range(0, len(keys), _BATCH):
+                    batch = keys[start:start + _BATCH]
+                    rows = db.execute("SELECT key, path, result, sums FROM entries WHERE key IN "
+                                      f"({','.join('?' * len(batch))})", batch).fetchall()
+                    for key, path, blob, sums in rows:
+                        # An entry must be about this very file: a valid entry of another
+                        # file under this name (copied, swapped) is as wrong as a corrupt one.
+                        if (path == wanted[key] and _checked(key, "result", blob, sums)
+                                and (value := _result(blob, path)) is not None):
+                            found[key] = value
         except _BROKEN as error:
             if _damaged(error):
                 self._start_afresh()

@@ -22,6 +22,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .pickling import by_fields
 from .slug import slugify
 from .typography import french
 
@@ -39,6 +40,8 @@ def make_parser(allow_html: bool = False) -> MarkdownIt:
 @dataclass(frozen=True, slots=True)
 class Reference:
     """A relative link or image in a body that points at a file under the source folder."""
+
+    __reduce__ = by_fields
 
     target: str
     """Path of the target relative to the source folder, normalised (may start with ``../``
@@ -88,6 +91,8 @@ def references(tokens: list[Token], source_rel: str, body_line: int) -> list[Ref
 class Heading:
     """An entry of a body's table of contents."""
 
+    __reduce__ = by_fields
+
     level: int
     """2 or 3 (the page's title is the only ``h1``)."""
     id: str
@@ -123,6 +128,8 @@ class RenderedBody:
 class Outline:
     """What pages and checks read of a body besides its HTML: its table of contents and
     the local files it refers to."""
+
+    __reduce__ = by_fields
 
     toc: tuple[Heading, ...] = ()
     references: tuple[Reference, ...] = ()

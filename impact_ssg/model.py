@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .markdown import Outline
+from .pickling import by_fields
 from .territory import Territory
 
 EMPTY_OUTLINE = Outline()
@@ -19,6 +20,8 @@ EMPTY_OUTLINE = Outline()
 @dataclass(frozen=True, slots=True)
 class Partner:
     """A named organisation taking part in a monograph."""
+
+    __reduce__ = by_fields
 
     name: str
     """As written (NFC); organisations are identified by ``slug.fold(name)``."""
@@ -34,6 +37,8 @@ class Partner:
 @dataclass(frozen=True, slots=True)
 class Monograph:
     """One validated monograph."""
+
+    __reduce__ = by_fields
 
     source: str
     """Path relative to the source folder (``outre-mer/x.md``): its identity for links."""

@@ -25,7 +25,7 @@ from pathlib import Path
 import jinja2
 from markdown_it import MarkdownIt
 
-from . import opendata, reuse, search, uptodate
+from . import collector, opendata, reuse, search, uptodate
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import BuildCache, Entry, Stored
 from .config import Config, load_config
@@ -262,8 +262,9 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
     corpus = load(options, config, prune=False, known={
         path: entry[0] for path, entry in fingerprint.table.files.items()})
     say(f"indexing {len(corpus.monographs)} monographs")
-    site = build_site(corpus.config, corpus.monographs, corpus.assets, corpus.bodies,
-                      drafts=options.drafts)
+    with collector.paused():
+        site = build_site(corpus.config, corpus.monographs, corpus.assets, corpus.bodies,
+                          drafts=options.drafts)
     # With no last build to take files from, the full-text index is made from every
     # body's words at once, while this process goes on.
     index_files = None if last else in_background(

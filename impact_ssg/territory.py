@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from .pickling import by_fields
 from .slug import fold, nfc, slugify
 
 FRANCE = "France"
@@ -58,6 +59,8 @@ class Territory:
     In France ``region``/``department`` hold official names and the region is always
     known when the department is; elsewhere they are the author's text (NFC).
     """
+
+    __reduce__ = by_fields
 
     country: str
     region: str | None = None
