@@ -309,12 +309,14 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
             outputs, jobs, min_items=2))
 
     say(f"writing {len(outputs)} files")
-    written = publish(options.output, [_file(o) for o in outputs], write,
-                      spare_folder(cache_folder, options.output), reuse=not options.clean,
-                      spare_table=last.spare if last else None)
+    published = publish(options.output, [_file(o) for o in outputs], write,
+                        spare_folder(cache_folder, options.output), reuse=not options.clean,
+                        spare_table=last.spare if last else None,
+                        output_table=last.output if last else None)
     # The output folder the swap replaced is the spare now.
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
-                    written, last.output if last else uptodate.Table())
+                    published.output, published.spare or (
+                        last.output if last else uptodate.Table()))
     _cache(options).prune(set(corpus.versions.values()))
     pages = sum(isinstance(o, OutputPage) for o in outputs)
     return BuildReport(

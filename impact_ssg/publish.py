@@ -14,10 +14,14 @@ writes three files and deletes none; unchanged files keep their modification tim
 bytes the last build recorded for it only while its signature (size, times, inode) is
 the recorded one (``uptodate.Table``); any other file is compared byte for byte with
 what replaces it, so a spare, whatever happened to it, can never make a wrong site.
+With no spare yet, the new folder starts as hard links to the output folder's unchanged
+files; as the two sites then share files, a file is always replaced, never written in
+place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -27,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UsageError
@@ -85,17 +90,35 @@ def safe_join(root: Path, route: str) -> Path:
     return root / normal
 
 
+@dataclass(frozen=True, slots=True)
+class Published:
+    """What a publication left: the output folder's table, and the spare's when it is
+    known better than by the output folder's table before the build."""
+
+    output: Table
+    spare: Table | None = None
+
+
 def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | None = None,
-            reuse: bool = True, spare_table: Table | None = None) -> Table:
+            reuse: bool = True, spare_table: Table | None = None,
+            output_table: Table | None = None) -> Published:
     """Call ``write(folder, known)`` on a folder that holds exactly ``files`` or fewer
     (paths relative to it), then swap it into ``output``; return what the output folder
     then holds: each file's ``Entry``. ``write`` writes each file with ``put``, given
     ``known``, the files whose bytes are known without reading them, and returns their
     entries. ``spare`` is where the site replaced is kept for the next build (``None``:
-    deleted); it must be on the output's file system. ``spare_table`` tells what it holds.
-    ``reuse=False`` writes into a new folder even when there is a spare (``--clean``)."""
-    reused = (_reuse(spare, frozenset(files) | {MARKER}, spare_table or Table())
+    deleted); it must be on the output's file system. ``spare_table`` tells what it holds,
+    ``output_table`` what the output folder holds. ``reuse=False`` writes into a new
+    folder even when there is a spare (``--clean``).
+
+    With no spare to write into, the new folder starts as hard links to the files of the
+    output folder that ``output_table`` tells, so that only what changed is written: the
+    two sites then share those files, which is why a file is never written in place
+    (``put``)."""
+    wanted = frozenset(files) | {MARKER}
+    reused = (_reuse(spare, wanted, spare_table or Table())
               if spare and reuse else None)
+    linked: dict[str, Entry] = {}
     if reused is None:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -104,7 +127,9 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
             raise UsageError(f"{output.as_posix()}: cannot write beside it ({error.strerror}); "
                              "pass --output with a folder you can write to") from None
         staging.chmod(0o755)  # mkdtemp makes it private; a published site is readable
-        known: dict[str, Entry] = {}
+        if reuse and output_table:
+            linked = _link(output, staging, wanted - {MARKER}, output_table)
+        known: dict[str, Entry] = dict(linked)
     else:
         staging, known = reused
     swapped = False
@@ -129,13 +154,47 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
             os.rename(staging, spare)
         else:
             _remove(staging)
-    return Table(written, stat.st_ctime_ns)
+    # Linking changed the change time of every file linked: the old site's files that
+    # are still shared have the new site's entries; the others are unknown.
+    shared = {rel: entry for rel, entry in written.items()
+              if rel in linked and entry[4] == linked[rel][4]}
+    return Published(Table(written, stat.st_ctime_ns),
+                     Table(shared, stat.st_ctime_ns) if linked else None)
+
+
+def _link(output: Path, staging: Path, files: frozenset[str], table: Table
+          ) -> dict[str, Entry]:
+    """Hard-link into ``staging`` each of ``files`` that the output folder holds as
+    ``table`` tells (and no other name does): their entries there. Stops at the first
+    link the file system refuses; what is not linked is written."""
+    linked: dict[str, Entry] = {}
+    folders = {""}
+    for rel in sorted(files & table.files.keys()):
+        source = os.path.join(output, rel)
+        try:
+            stat = os.lstat(source)
+        except OSError:
+            continue
+        if stat.st_nlink != 1 or table.settled(rel, signature(stat)) is None:
+            continue
+        target = safe_join(staging, rel)
+        folder = posixpath.dirname(rel)
+        try:
+            if folder not in folders:
+                os.makedirs(target.parent, exist_ok=True)
+                folders.add(folder)
+            os.link(source, target)
+        except OSError:
+            break
+        linked[rel] = (table.files[rel][0], *signature(os.lstat(target)))
+    return linked
 
 
 def put(folder: Path, rel: str, data: bytes, known: Mapping[str, Entry],
         content: str | None = None) -> Entry:
     """Have the file ``rel`` of ``folder`` hold ``data`` (whose digest is ``content``,
-    when already known), writing only when it may not; its entry."""
+    when already known), writing only when it may not; its entry. A file is replaced,
+    never written in place: another site may share it (``publish``)."""
     content = content or digest(data)
     have = known.get(rel)
     if have is not None and have[0] == content:
@@ -145,18 +204,33 @@ def put(folder: Path, rel: str, data: bytes, known: Mapping[str, Entry],
         path.parent.mkdir(parents=True, exist_ok=True)
         write_file(path, data)
     else:
-        path.write_bytes(data)
+        _replace(path, data)
     return (content, *signature(os.lstat(path)))
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` at ``path``, unless the file there already holds exactly that."""
+    """Write ``data`` at ``path``, unless the file there already holds exactly that; a
+    file there is replaced, never written in place."""
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return
     except FileNotFoundError:
-        pass
-    path.write_bytes(data)
+        path.write_bytes(data)
+        return
+    _replace(path, data)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    descriptor, temporary = tempfile.mkstemp(prefix=".impact-ssg-", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; a published site is readable
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _reuse(spare: Path, files: frozenset[str], table: Table
@@ -187,13 +261,15 @@ def _reuse(spare: Path, files: frozenset[str], table: Table
                         shutil.rmtree(entry.path)
                     continue
                 stat = entry.stat(follow_symlinks=False)
-                # A file linked from elsewhere would be written through: never kept.
-                if not (entry.is_file(follow_symlinks=False) and rel in files
-                        and stat.st_nlink == 1):
-                    os.unlink(entry.path)
-                    continue
                 seen = signature(stat)
                 content = table.settled(rel, seen)
+                # A file shared with the output folder (``_link``) is kept while its
+                # entry says so: a link made since, from anywhere, would have changed its
+                # change time. A file linked from elsewhere is never kept.
+                if not (entry.is_file(follow_symlinks=False) and rel in files
+                        and (stat.st_nlink == 1 or content is not None)):
+                    os.unlink(entry.path)
+                    continue
                 if content is not None:
                     known[rel] = (content, *seen)
 

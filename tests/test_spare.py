@@ -45,11 +45,51 @@ def test_a_file_that_did_not_change_is_not_written_again(project: Path) -> None:
     page = project / "site/monographies/guadeloupe-sargasses/index.html"
     edited = project / "site/monographies/pole-lauragais/index.html"
     before = os.stat(page)
-    rebuild_with_an_edit(project, "bien")  # into a new folder: this site becomes the spare
+    # No spare yet: a new folder, where the files that did not change are links to
+    # those of the site it replaces, which becomes the spare.
+    rebuild_with_an_edit(project, "bien")
+    linked = os.stat(page)
+    assert (linked.st_ino, linked.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert os.stat(spare_of(project) / page.relative_to(project / "site")).st_ino == (
+        before.st_ino)
     rebuild_with_an_edit(project, "aussi")  # into the spare, swapped back in
     after = os.stat(page)
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert "Il manquait aussi bien" in edited.read_text("utf-8")
+    build(project, "--clean", "--output", "propre")
+    assert tree(project / "site") == tree(project / "propre")
+
+
+def test_a_file_shared_with_the_last_site_is_replaced_never_written_in_place(
+    project: Path
+) -> None:
+    build(project)
+    rebuild_with_an_edit(project, "bien")  # the pages of both sites are shared now
+    page = "monographies/guadeloupe-sargasses/index.html"
+    shown = (project / "site" / page).read_bytes()
+    assert os.stat(project / "site" / page).st_nlink == 2
+    edit(project / "monographs/outre-mer/guadeloupe-sargasses.md", "## ", "## Enfin, ")
+    build(project)
+    # The new page replaced its shared file in the spare; the site it replaced, now the
+    # spare, still holds the page as it was published.
+    assert (spare_of(project) / page).read_bytes() == shown
+    assert (project / "site" / page).read_bytes() != shown
+    assert os.stat(project / "site" / page).st_nlink == 1
+    build(project, "--clean", "--output", "propre")
+    assert tree(project / "site") == tree(project / "propre")
+
+
+def test_a_page_linked_from_elsewhere_is_not_shared_with_the_next_site(
+    project: Path, tmp_path: Path
+) -> None:
+    build(project)
+    page = project / "site/monographies/guadeloupe-sargasses/index.html"
+    outside = tmp_path / "lien-dur.html"
+    os.link(page, outside)
+    rebuild_with_an_edit(project, "bien")
+    assert os.stat(project / "site/monographies/guadeloupe-sargasses/index.html").st_ino != (
+        os.stat(outside).st_ino)
+    assert os.stat(outside).st_nlink == 2  # with the spare's name, the site it was in
 
 
 def test_a_spare_meddled_with_never_makes_a_wrong_site(project: Path, tmp_path: Path) -> None:
