@@ -38,7 +38,7 @@ def crosscheck(
     """
     files = list(files)
     errors = _slugs(monographs) + _organisations(monographs) + _case_twins(files, source_name)
-    refs_errors, warnings = _references(monographs, set(files), source_name, drafts)
+    refs_errors, warnings = references(monographs, monographs, set(files), source_name, drafts)
     return errors + refs_errors, warnings
 
 
@@ -99,11 +99,13 @@ def _case_twins(files: list[str], source_name: str) -> list[ContentError]:
     return errors
 
 
-def _references(
-    monographs: Sequence[Monograph], files: set[str], source_name: str,
-    drafts: bool,
+def references(
+    monographs: Sequence[Monograph], every: Sequence[Monograph], files: set[str],
+    source_name: str, drafts: bool,
 ) -> tuple[list[ContentError], list[ContentWarning]]:
-    by_source = {m.source: m for m in monographs}
+    """The errors and warnings of what the bodies of ``monographs`` refer to, among
+    ``every`` monograph and the other ``files`` (as for ``crosscheck``)."""
+    by_source = {m.source: m for m in every}
     errors: list[ContentError] = []
     warnings: list[ContentWarning] = []
     for monograph in monographs:

@@ -308,6 +308,10 @@ class _RelatedIndex(Mapping[str, tuple[Related, ...]]):
                     self._postings[(facet, key)].append(i)
         self._found: dict[str, tuple[Related, ...]] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        # What was found is this build's: a snapshot keeps the index, not its answers.
+        return {**self.__dict__, "_found": {}}
+
     def __getitem__(self, slug: str) -> tuple[Related, ...]:
         found = self._found.get(slug)
         if found is None:

@@ -18,18 +18,18 @@ import os
 import pickle
 import posixpath
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
 from markdown_it import MarkdownIt
 
-from . import collector, opendata, reuse, search, uptodate
+from . import collector, opendata, reuse, search, snapshot, uptodate
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import BuildCache, Entry, Stored
 from .config import Config, load_config
-from .crosscheck import crosscheck
+from .crosscheck import crosscheck, references
 from .errors import ContentError, ContentWarning, InvalidContent, SsgError, UsageError
 from .index import Site, build_site
 from .markdown import make_renderer
@@ -163,19 +163,6 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
         build_cache.prune(set(keys.values()) | {e.key for e in made.values()
                                                 if isinstance(e, Entry)})
     read_here.clear()
-    by_source = {s.rel: s for s in found.monographs}
-
-    def remake(rel: str) -> Entry | None:
-        # An entry found damaged after this: made again, if its file is still as it was
-        # (the same key: the same bytes, so a valid monograph again).
-        if not parsers:
-            parsers.append(make_renderer(config.allow_html))
-        entry = _entry(by_source[rel], None, config, parsers[0], build_cache)
-        if not isinstance(entry, Entry) or entry.key != versions.get(rel):
-            return None
-        build_cache.put([entry])
-        return entry
-
     valid = {m.source for m in monographs}
     others = [f.rel for f in (*found.assets, *found.monographs) if f.rel not in valid]
     cross_errors, warnings = crosscheck(
@@ -184,8 +171,95 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
     if errors:
         raise InvalidContent(errors)
     return Corpus(config, tuple(monographs), found.assets, tuple(sorted(warnings)), versions,
-                  Stored(build_cache, "html", versions, held[0], bytes, remake),
-                  Stored(build_cache, "words", versions, held[1], _utf8, remake))
+                  *_stored(build_cache, versions, held, found.monographs, config, parsers))
+
+
+def _stored(build_cache: BuildCache, versions: Mapping[str, str],
+            held: tuple[Mapping[str, bytes], Mapping[str, bytes]],
+            sources: Iterable[SourceFile], config: Config, parsers: list[MarkdownIt]
+            ) -> tuple[Stored[bytes], Stored[str]]:
+    """The bodies and words of the monographs of ``versions``, those of ``held`` in
+    memory, the others in the cache."""
+    by_source = {s.rel: s for s in sources}
+
+    def remake(rel: str) -> Entry | None:
+        # An entry found damaged: made again, if its file is still as it was (the same
+        # key: the same bytes, so a valid monograph again).
+        if not parsers:
+            parsers.append(make_renderer(config.allow_html))
+        entry = _entry(by_source[rel], None, config, parsers[0], build_cache)
+        if not isinstance(entry, Entry) or entry.key != versions.get(rel):
+            return None
+        build_cache.put([entry])
+        return entry
+
+    return (Stored(build_cache, "html", versions, held[0], bytes, remake),
+            Stored(build_cache, "words", versions, held[1], _utf8, remake))
+
+
+# Past this many monographs changed since the kept model, reading them all back costs
+# less than checking them one by one here.
+MAX_CHANGED = 200
+
+
+def _from_snapshot(options: Options, config: Config, fingerprint: uptodate.Inputs,
+                   last: uptodate.Stamp, cache_folder: Path
+                   ) -> tuple[Corpus, Site, tuple[str, dict[str, str]]] | None:
+    """The corpus, site and frame of a build whose frame is the ``last`` one's, from the
+    model kept for it (``snapshot``); ``None`` when there is none, or when anything is
+    not as it was (other files, errors: the whole corpus is then read, and every error
+    reported)."""
+    kept = snapshot.read(cache_folder, options.output, last.frame)
+    if kept is None:
+        return None
+    found = discover(options.source)
+    if (found.errors or [s.rel for s in found.monographs] != list(kept.versions)
+            or [a.rel for a in found.assets] != [a.rel for a in kept.assets]):
+        return None
+    build_cache = _cache(options)
+    build_cache.open()
+    versions: dict[str, str] = {}
+    for source in found.monographs:
+        seen = fingerprint.table.files.get(os.fspath(source.path))
+        if seen is None:
+            return None
+        versions[source.rel] = build_cache.key(source.display, seen[0])
+    changed = [s for s in found.monographs if versions[s.rel] != kept.versions[s.rel]]
+    if len(changed) > MAX_CHANGED:
+        return None
+    cached = build_cache.get({versions[s.rel]: s.display for s in changed})
+    parsers: list[MarkdownIt] = []
+    fresh: dict[str, Monograph] = {}
+    for source in changed:
+        result = cached.get(versions[source.rel])
+        if result is None:
+            if not parsers:
+                parsers.append(make_renderer(config.allow_html))
+            entry = _entry(source, None, config, parsers[0], build_cache)
+            if not isinstance(entry, Entry) or entry.key != versions[source.rel]:
+                return None
+            build_cache.put([entry])
+            result = pickle.loads(entry.result)
+        if isinstance(result, list):
+            return None
+        fresh[source.rel] = result
+    frame = reuse.frame(fingerprint.frame, [fresh.get(m.source, m) for m in kept.monographs],
+                        versions, last.fronts)
+    if frame[0] != last.frame:
+        return None
+    snapshot.with_outlines(kept, {rel: m.rendered for rel, m in fresh.items()})
+    checked = [m for m in kept.monographs if m.source in fresh]
+    errors, warnings = references(checked, kept.monographs, {a.rel for a in found.assets},
+                                  options.source.as_posix().rstrip("/"), options.drafts)
+    if errors:
+        return None
+    paths = {m.path for m in checked}
+    corpus = Corpus(config, kept.monographs, found.assets,
+                    tuple(sorted([*(w for w in kept.warnings if w.path not in paths),
+                                  *warnings])), versions,
+                    *_stored(build_cache, versions, ({}, {}), found.monographs, config,
+                             parsers))
+    return corpus, replace(kept.site, bodies=corpus.bodies), frame
 
 
 def _entry(source: SourceFile, data: bytes | None, config: Config, parser: MarkdownIt,
@@ -259,28 +333,34 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
         return BuildReport(0, 0, 0, 0, time.perf_counter() - started, (),
                            config.base_is_absolute, unchanged=True)
     say("reading and checking the monographs")
-    corpus = load(options, config, prune=False, known={
-        path: entry[0] for path, entry in fingerprint.table.files.items()})
-    say(f"indexing {len(corpus.monographs)} monographs")
-    with collector.paused():
-        site = build_site(corpus.config, corpus.monographs, corpus.assets, corpus.bodies,
-                          drafts=options.drafts)
-    # With no last build to take files from, the full-text index is made from every
-    # body's words at once, while this process goes on.
-    index_files = None if last else in_background(
-        functools.partial(search.index_files, site, corpus.words), options.jobs, MIN_PARALLEL,
-        len(site.monographs))
-    try:
-        frame = reuse.frame(fingerprint.frame, corpus.monographs, corpus.versions,
-                            last.fronts if last else {})
-    finally:
-        index = index_files() if index_files else None
-    # Only bodies changed since the last build: most files are the ones it made, taken
-    # from the spare or the output folder as they are.
+    own_page_only = reuse.bodies_read_on_own_page_only(templates)
+    # Only bodies changed since the last build, the model it kept: most files are the
+    # ones it made, taken from the spare or the output folder as they are.
+    from_snapshot = (_from_snapshot(options, config, fingerprint, last, cache_folder)
+                     if last and own_page_only else None)
+    index: dict[str, bytes] | None = None
+    if from_snapshot:
+        corpus, site, frame = from_snapshot
+    else:
+        corpus = load(options, config, prune=False, known={
+            path: entry[0] for path, entry in fingerprint.table.files.items()})
+        say(f"indexing {len(corpus.monographs)} monographs")
+        with collector.paused():
+            site = build_site(corpus.config, corpus.monographs, corpus.assets, corpus.bodies,
+                              drafts=options.drafts)
+        # With no last build to take files from, the full-text index is made from every
+        # body's words at once, while this process goes on.
+        index_files = None if last else in_background(
+            functools.partial(search.index_files, site, corpus.words), options.jobs,
+            MIN_PARALLEL, len(site.monographs))
+        try:
+            frame = reuse.frame(fingerprint.frame, corpus.monographs, corpus.versions,
+                                last.fronts if last else {})
+        finally:
+            index = index_files() if index_files else None
+    # Only bodies changed since the last build: most files are the ones it made.
     changed = (reuse.changed(corpus.versions, last.versions)
-               if last and last.frame == frame[0]
-               and reuse.bodies_read_on_own_page_only(templates)
-               else None)
+               if last and last.frame == frame[0] and own_page_only else None)
     data: dict[str, Callable[[], bytes]] = {
         "data/monographs.json": lambda: opendata.to_json(site),
         "data/monographs.csv": lambda: opendata.to_csv(site)}
@@ -317,6 +397,12 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     published.output, published.spare or (
                         last.output if last else uptodate.Table()))
+    if changed is not None and not from_snapshot and not snapshot.exists(
+            cache_folder, options.output, frame[0]):
+        # A text edit, the first in this frame: the model is kept for those that follow.
+        snapshot.save(cache_folder, options.output, snapshot.Snapshot(
+            frame[0], dict(corpus.versions), corpus.monographs, corpus.assets,
+            corpus.warnings, site))
     _cache(options).prune(set(corpus.versions.values()))
     pages = sum(isinstance(o, OutputPage) for o in outputs)
     return BuildReport(

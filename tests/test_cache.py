@@ -294,6 +294,8 @@ def settle(root: Path) -> None:
     written: from then on a file's signature (size, times, inode) is trusted to tell its
     bytes, and only a change of signature makes it read."""
     for path in (root / ".impact-cache" / "outputs").iterdir():
+        if path.suffix == ".model":  # the model kept for text edits (snapshot)
+            continue
         stamp = pickle.loads(path.read_bytes())
         later = {name: dataclasses.replace(getattr(stamp, name), settled_before=getattr(
             stamp, name).settled_before + 3600 * 10**9) for name in ("sources", "output",

@@ -4,6 +4,8 @@ have rendered."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from impact_ssg.plan import OutputPage
 from impact_ssg.render import render_page
 from impact_ssg.reuse import bodies_read_on_own_page_only
 
+from .conftest import ROOT
 from .test_cache import build, edit, project, tree
 
 __all__ = ["project"]  # the fixture, shared with the cache tests
@@ -91,6 +94,70 @@ def test_a_body_edit_makes_only_the_search_data_its_words_touch(
                                output=project / "propre", jobs=1, clean=True))
         cleaning[0] = False
         assert tree(project / "site") == tree(project / "propre")
+
+
+def test_text_edits_after_the_first_read_the_kept_model(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered_routes(project, monkeypatch)
+    # The first text edit in this frame reads every monograph and keeps the model.
+    edit(project / LAURAGAIS, "Il manquait un maillon", "Il manquait un maillon solide")
+    rendered_routes(project, monkeypatch)
+    assert list((project / ".impact-cache/outputs").glob("*.model"))
+
+    def no_load(*args: object, **kwargs: object) -> object:
+        raise AssertionError("every monograph read again")
+
+    monkeypatch.setattr(pipeline, "load", no_load)
+    # A new heading: the page's table of contents changes with its body.
+    edit(project / LAURAGAIS, "## ", "## Un titre de plus\n\nDu texte.\n\n## ")
+    assert rendered_routes(project, monkeypatch) == ["monographies/pole-lauragais/"]
+    assert "Un titre de plus</a>" in (
+        project / "site/monographies/pole-lauragais/index.html").read_text("utf-8")
+    # Another monograph's text, the first one's outline as it is now.
+    edit(project / "monographs/outre-mer/guadeloupe-sargasses.md", "## ", "## Enfin\n\n## ")
+    assert rendered_routes(project, monkeypatch) == ["monographies/guadeloupe-sargasses/"]
+    monkeypatch.undo()
+    assert same_as_clean(project)
+
+
+def warnings_of(root: Path, *args: str) -> tuple[int, str]:
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=root,
+                            capture_output=True, text=True, check=False)
+    return result.returncode, result.stderr
+
+
+def test_warnings_and_errors_of_text_edits_are_those_of_a_full_build(project: Path) -> None:
+    build(project)
+    draft_link = "[l’épicerie](epicerie-etudiante-rennes.md)"
+    edit(project / LAURAGAIS, "Il manquait un maillon", f"Il manquait {draft_link}")
+    code, first = warnings_of(project)
+    assert code == 0 and "link to the draft 'epicerie-etudiante-rennes.md'" in first
+    # From the kept model: the warning of the monograph not edited stays.
+    edit(project / "monographs/outre-mer/guadeloupe-sargasses.md", "## ", "## Enfin\n\n## ")
+    code, second = warnings_of(project)
+    assert (code, second) == (0, first)
+    # A link to no file is an error, reported with the others as by a full build.
+    edit(project / LAURAGAIS, draft_link, "[rien](nulle-part.md)")
+    code, errors = warnings_of(project)
+    assert code == 1 and "pole-lauragais.md:" in errors and "nulle-part.md" in errors
+    edit(project / LAURAGAIS, "[rien](nulle-part.md)", f"encore {draft_link}")
+    code, third = warnings_of(project)
+    assert (code, third) == (0, first)
+    assert same_as_clean(project)
+
+
+def test_a_damaged_kept_model_is_not_used(project: Path) -> None:
+    build(project)
+    for words in ("solide", "très solide"):
+        edit(project / LAURAGAIS, "Il manquait un maillon", f"Il manquait un maillon {words}")
+        build(project)
+        edit(project / LAURAGAIS, f"Il manquait un maillon {words}", "Il manquait un maillon")
+    (model,) = (project / ".impact-cache/outputs").glob("*.model")
+    model.write_bytes(model.read_bytes()[:1000])
+    edit(project / LAURAGAIS, "Il manquait un maillon", "Il manquait un maillon encore")
+    build(project)
+    assert same_as_clean(project)
 
 
 @pytest.mark.parametrize(("old", "new"), [
