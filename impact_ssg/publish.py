@@ -33,9 +33,10 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 
 from .errors import UsageError
-from .uptodate import Entry, Table, digest, signature
+from .uptodate import Entry, FolderSignature, Table, digest, folder_signature, signature
 
 Writer = Callable[[Path, Mapping[str, Entry]], Mapping[str, Entry]]
 
@@ -142,6 +143,7 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
         marker.write_bytes(MARKER_TEXT.encode())
         stat = os.lstat(marker)
         written[MARKER] = (digest(MARKER_TEXT.encode()), *signature(stat))
+        folders = _folders(staging, written)
         if output.exists():
             _exchange(staging, output)
         else:
@@ -155,11 +157,26 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
         else:
             _remove(staging)
     # Linking changed the change time of every file linked: the old site's files that
-    # are still shared have the new site's entries; the others are unknown.
+    # are still shared have the new site's entries; the others keep theirs, no longer
+    # settled, so that the table still lists every file of each folder.
     shared = {rel: entry for rel, entry in written.items()
               if rel in linked and entry[4] == linked[rel][4]}
-    return Published(Table(written, stat.st_ctime_ns),
-                     Table(shared, stat.st_ctime_ns) if linked else None)
+    return Published(Table(written, stat.st_ctime_ns, folders),
+                     Table({**output_table.files, **shared}, stat.st_ctime_ns,
+                           output_table.folders)
+                     if linked and output_table else None)
+
+
+def _folders(root: Path, files: Iterable[str]) -> dict[str, FolderSignature]:
+    """The signature of each folder of ``root`` that holds one of ``files``, once they
+    are all written."""
+    folders: dict[str, FolderSignature] = {}
+    for rel in files:
+        folder = posixpath.dirname(rel)
+        while folder and folder not in folders:
+            folders[folder] = folder_signature(os.lstat(os.path.join(root, folder)))
+            folder = posixpath.dirname(folder)
+    return folders
 
 
 def _link(output: Path, staging: Path, files: frozenset[str], table: Table
@@ -237,7 +254,10 @@ def _reuse(spare: Path, files: frozenset[str], table: Table
            ) -> tuple[Path, dict[str, Entry]] | None:
     """The spare, ready to be written into: everything it holds that is not one of
     ``files`` deleted, links included; with the entries of the files whose bytes
-    ``table`` tells. ``None`` when there is no spare to use."""
+    ``table`` tells. ``None`` when there is no spare to use.
+
+    A folder that ``table`` tells is settled holds the names it lists (``Table.folders``)
+    and is not listed again; only its files are looked at, each with one ``lstat``."""
     try:
         if spare.parent.is_symlink() or not spare.is_dir() or spare.is_symlink():
             return None  # never written through a link
@@ -248,32 +268,46 @@ def _reuse(spare: Path, files: frozenset[str], table: Table
         while folder:
             folder = posixpath.dirname(folder)
             folders.add(folder)
+    recorded: dict[str, list[str]] = {}  # folder → the names the table lists in it
+    for rel in (*table.files, *table.folders):
+        parent, _, name = rel.rpartition("/")
+        recorded.setdefault(parent, []).append(name)
     known: dict[str, Entry] = {}
 
-    def prune(directory: str, prefix: str) -> None:
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                rel = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    if rel in folders:
-                        prune(entry.path, rel + "/")
-                    else:
-                        shutil.rmtree(entry.path)
-                    continue
-                stat = entry.stat(follow_symlinks=False)
-                seen = signature(stat)
-                content = table.settled(rel, seen)
-                # A file shared with the output folder (``_link``) is kept while its
-                # entry says so: a link made since, from anywhere, would have changed its
-                # change time. A file linked from elsewhere is never kept.
-                if not (entry.is_file(follow_symlinks=False) and rel in files
-                        and (stat.st_nlink == 1 or content is not None)):
-                    os.unlink(entry.path)
-                    continue
-                if content is not None:
-                    known[rel] = (content, *seen)
+    def keep(rel: str, path: str, stat: os.stat_result) -> None:
+        if S_ISDIR(stat.st_mode):
+            if rel in folders:
+                visit(rel, path, stat)
+            else:
+                shutil.rmtree(path)
+            return
+        seen = signature(stat)
+        content = table.settled(rel, seen)
+        # A file shared with the output folder (``_link``) is kept while its entry says
+        # so: a link made since, from anywhere, would have changed its change time. A
+        # file linked from elsewhere is never kept.
+        if not (S_ISREG(stat.st_mode) and rel in files
+                and (stat.st_nlink == 1 or content is not None)):
+            os.unlink(path)
+            return
+        if content is not None:
+            known[rel] = (content, *seen)
 
-    prune(os.fspath(spare), "")
+    def visit(rel: str, path: str, stat: os.stat_result) -> None:
+        prefix = rel + "/" if rel else ""
+        if rel and table.settled_folder(rel, stat):
+            for name in recorded.get(rel, ()):
+                child = os.path.join(path, name)
+                with contextlib.suppress(FileNotFoundError):
+                    keep(prefix + name, child, os.lstat(child))
+            return
+        with os.scandir(path) as entries:
+            found = [(entry.name, entry.path, entry.stat(follow_symlinks=False))
+                     for entry in entries]
+        for name, child, child_stat in found:
+            keep(prefix + name, child, child_stat)
+
+    visit("", os.fspath(spare), os.lstat(spare))
     return spare, known
 
 

@@ -40,6 +40,8 @@ Signature = tuple[int, int, int, int]
 """``(size, st_mtime_ns, st_ctime_ns, st_ino)``."""
 Entry = tuple[str, int, int, int, int]
 """``(digest, *Signature)``."""
+FolderSignature = tuple[int, int, int]
+"""``(st_mtime_ns, st_ctime_ns, st_ino)``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,15 @@ class Table:
     settled_before: int = 0
     """A change time (ns) the file system's clock had passed when the files were seen:
     an entry changed earlier is settled."""
+    folders: dict[str, FolderSignature] = field(default_factory=dict)
+    """Each folder below the root (path relative to it) → its signature, when known: a
+    folder whose signature is the recorded one, and settled, holds the names the table
+    lists in it and no other, since adding, removing or renaming one changes its times."""
+
+    def settled_folder(self, rel: str, stat: os.stat_result) -> bool:
+        """Whether the folder ``rel``, seen with ``stat``, holds what the table lists."""
+        seen = folder_signature(stat)
+        return self.folders.get(rel) == seen and seen[1] < self.settled_before
 
     def settled(self, rel: str, seen: Signature) -> str | None:
         """The digest of ``rel`` when ``seen`` is its signature in the table and the entry
@@ -67,6 +78,10 @@ def digest(data: bytes) -> str:
 
 def signature(stat: os.stat_result) -> Signature:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def folder_signature(stat: os.stat_result) -> FolderSignature:
+    return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 def walk(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
@@ -176,7 +191,8 @@ def read(cache: Path, output: Path) -> Stamp | None:
         return None
     if not (isinstance(stamp, Stamp) and isinstance(stamp.versions, dict)
             and isinstance(stamp.fronts, dict)
-            and all(isinstance(t, Table) for t in (stamp.sources, stamp.output, stamp.spare))):
+            and all(isinstance(t, Table) and isinstance(getattr(t, "folders", None), dict)
+                    for t in (stamp.sources, stamp.output, stamp.spare))):
         return None
     return stamp
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
-from .test_cache import CHANGES, build, edit, project, tree
+from .test_cache import CHANGES, build, edit, project, settle, tree
 
 __all__ = ["project"]  # the fixture, shared with the cache tests
 
@@ -131,6 +134,30 @@ def test_a_spare_meddled_with_never_makes_a_wrong_site(project: Path, tmp_path: 
     assert hard.read_bytes() == hard_bytes
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dehors.html", "lien-dur.html",
                                                          "projet"]
+
+
+@pytest.mark.parametrize("meddling", ["file added", "file removed", "folder added"])
+def test_a_spare_folder_changed_with_its_times_set_back_is_listed_again(
+    project: Path, meddling: str
+) -> None:
+    build(project)
+    rebuild_with_an_edit(project, "bien")
+    rebuild_with_an_edit(project, "encore")  # the spare's folders are recorded now
+    settle(project)  # every recorded folder is trusted to hold what the stamp lists
+    folder = spare_of(project) / "monographies/guadeloupe-sargasses"
+    before = folder.stat()
+    time.sleep(0.05)  # past the file clock's tick
+    if meddling == "file added":
+        (folder / "en-trop.html").write_text("en trop", "utf-8")
+    elif meddling == "file removed":
+        (folder / "index.html").unlink()
+    else:
+        (folder / "en-trop").mkdir()
+    os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
+    rebuild_with_an_edit(project, "aussi")
+    build(project, "--clean", "--output", "propre")
+    assert tree(project / "site") == tree(project / "propre")
+    assert not (project / "site/monographies/guadeloupe-sargasses/en-trop").exists()
 
 
 def test_a_failed_build_leaves_the_site_and_writes_nothing_beside_it(project: Path) -> None:
