@@ -371,7 +371,8 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
         unchanged |= same
     else:
         data.update(_search_data(site, index, corpus.words))
-    outputs = plan(site, templates / "static", data)
+    with collector.paused():
+        outputs = plan(site, templates / "static", data)
     env = make_environment(templates, site)
     kept: dict[str, str] = {}
     if last and changed is not None:
@@ -383,7 +384,9 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
     def write(folder: Path, known: Mapping[str, uptodate.Entry]) -> dict[str, uptodate.Entry]:
         # Each process writes its share of the pages, reading the site built before the
         # fork; a page's bytes do not depend on which process wrote it.
-        jobs = min(options.jobs or default_jobs(), max(1, len(outputs) // PAGES_PER_JOB))
+        # Taking a kept file costs next to nothing: only the others are worth a process.
+        jobs = min(options.jobs or default_jobs(),
+                   max(1, (len(outputs) - len(kept)) // PAGES_PER_JOB))
         return dict(parallel_map(functools.partial(
             _write, folder, env=env, known=known, kept=kept, keep_from=options.output),
             outputs, jobs, min_items=2))
