@@ -259,7 +259,9 @@ def _from_snapshot(options: Options, config: Config, fingerprint: uptodate.Input
                                   *warnings])), versions,
                     *_stored(build_cache, versions, ({}, {}), found.monographs, config,
                              parsers))
-    return corpus, replace(kept.site, bodies=corpus.bodies), frame
+    # The files beside the monographs as found now: the same ones (the frame says so),
+    # but the source folder may be spelled otherwise than when the model was kept.
+    return corpus, replace(kept.site, bodies=corpus.bodies, assets=found.assets), frame
 
 
 def _entry(source: SourceFile, data: bytes | None, config: Config, parser: MarkdownIt,
