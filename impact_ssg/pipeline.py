@@ -38,7 +38,7 @@ from .plan import Output, OutputPage, plan
 from .publish import check_output, publish, put, safe_join
 from .render import make_environment, render_page
 from .schema import validate
-from .source import SourceFile, discover, read_bytes, read_document
+from .source import Discovery, SourceFile, discover, read_bytes, read_document
 from .urls import output_file
 from .workers import MIN_PARALLEL, default_jobs, in_background, parallel_map
 
@@ -114,7 +114,7 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
     keys: dict[str, str] = {}
     read_here: dict[str, bytes] = {}
     for source in found.monographs:
-        content = known.get(os.fspath(source.path))
+        content = known.get(source.location)
         if content is None:
             data = read_bytes(source)
             if isinstance(data, list):
@@ -209,21 +209,33 @@ def _from_snapshot(options: Options, config: Config, fingerprint: uptodate.Input
     model kept for it (``snapshot``); ``None`` when there is none, or when anything is
     not as it was (other files, errors: the whole corpus is then read, and every error
     reported)."""
-    kept = snapshot.read(cache_folder, options.output, last.frame)
-    if kept is None:
-        return None
     found = discover(options.source)
-    if (found.errors or [s.rel for s in found.monographs] != list(kept.versions)
-            or [a.rel for a in found.assets] != [a.rel for a in kept.assets]):
-        return None
     build_cache = _cache(options)
-    build_cache.open()
     versions: dict[str, str] = {}
     for source in found.monographs:
-        seen = fingerprint.table.files.get(os.fspath(source.path))
+        seen = fingerprint.table.files.get(source.location)
         if seen is None:
             return None
         versions[source.rel] = build_cache.key(source.display, seen[0])
+    if found.errors or sum(last.versions.get(rel) != version
+                           for rel, version in versions.items()) > MAX_CHANGED:
+        return None  # not worth reading the model back
+    with collector.paused():  # the model read back is a million objects, no cycle
+        kept = snapshot.read(cache_folder, options.output, last.frame)
+        if kept is None:
+            return None
+        return _on_snapshot(kept, found, versions, build_cache, options, config,
+                            fingerprint, last)
+
+
+def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, str],
+                 build_cache: BuildCache, options: Options, config: Config,
+                 fingerprint: uptodate.Inputs, last: uptodate.Stamp
+                 ) -> tuple[Corpus, Site, tuple[str, dict[str, str]]] | None:
+    if ([s.rel for s in found.monographs] != list(kept.versions)
+            or [a.rel for a in found.assets] != [a.rel for a in kept.assets]):
+        return None
+    build_cache.open()
     changed = [s for s in found.monographs if versions[s.rel] != kept.versions[s.rel]]
     if len(changed) > MAX_CHANGED:
         return None

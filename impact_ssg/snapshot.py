@@ -76,7 +76,7 @@ def save(cache: Path, output: Path, snapshot: Snapshot) -> None:
 def read(cache: Path, output: Path, frame: str) -> Snapshot | None:
     """The model of ``frame`` kept for ``output``, if there is one that can be read."""
     try:
-        with collector.paused():
+        with collector.paused():  # a million objects, no cycle
             snapshot = pickle.loads(_file(cache, output, frame).read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
             IndexError, TypeError, ValueError, KeyError):

@@ -37,8 +37,14 @@ class SourceFile:
     """Path relative to the source folder, with ``/`` (``outre-mer/x.md``)."""
     display: str
     """Path as messages show it (``monographs/outre-mer/x.md``)."""
-    path: Path
-    """Path to open."""
+    location: str
+    """Path to open, as a string: a base holds tens of thousands of files, and a
+    ``Path`` costs more to make than to use (``path``)."""
+
+    @property
+    def path(self) -> Path:
+        """Path to open."""
+        return Path(self.location)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +100,7 @@ def discover(source_dir: Path) -> Discovery:
     errors: list[ContentError] = []
     display_root = source_dir.as_posix().rstrip("/")
 
-    def walk(folder: Path, rel_folder: str) -> None:
+    def walk(folder: str, rel_folder: str) -> None:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: e.name)
         for entry in entries:
@@ -117,12 +123,12 @@ def discover(source_dir: Path) -> Discovery:
                 errors.append(ContentError(display, 0, "file", "is a symbolic link; impact-ssg "
                               "never follows links: put the file itself here"))
             elif entry.is_dir(follow_symlinks=False):
-                walk(Path(entry.path), rel + "/")
+                walk(entry.path, rel + "/")
             elif entry.is_file(follow_symlinks=False):
                 target = monographs if is_monograph_name(entry.name) else assets
-                target.append(SourceFile(rel, display, Path(entry.path)))
+                target.append(SourceFile(rel, display, entry.path))
 
-    walk(source_dir, "")
+    walk(os.fspath(source_dir), "")
     return Discovery(tuple(monographs), tuple(assets), tuple(errors))
 
 

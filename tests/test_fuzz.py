@@ -9,8 +9,6 @@ inputs. A crash found by either becomes a named regression test in ``test_securi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,7 +25,7 @@ from .conftest import VALID
 FUZZ = settings(max_examples=4000)
 FUZZ_MORE = settings(max_examples=8000)
 
-SOURCE = SourceFile("dossier/x.md", "monographs/dossier/x.md", Path("/nonexistent"))
+SOURCE = SourceFile("dossier/x.md", "monographs/dossier/x.md", "/nonexistent")
 PARSERS = {allow: make_renderer(allow) for allow in (False, True)}
 CONFIG = Config()
 HTML_CONFIG = Config(allow_html=True)

@@ -73,7 +73,7 @@ def test_fold_makes_every_spelling_one_key(text: str) -> None:
 
 _CONFIG = Config()
 _PARSER = make_renderer()
-_SOURCE = SourceFile("x.md", "monographs/x.md", Path("/nonexistent/x.md"))
+_SOURCE = SourceFile("x.md", "monographs/x.md", "/nonexistent/x.md")
 
 
 def load_one(data: bytes) -> Monograph | list[ContentError]:
