@@ -163,8 +163,7 @@ class BuildCache:
             if row is None:
                 return None
             if not _checked(key, name, row[0], row[1]):
-                with db:
-                    db.execute("DELETE FROM entries WHERE key = ?", (key,))
+                db.execute("DELETE FROM entries WHERE key = ?", (key,))
                 return None
         except _BROKEN:
             return None
@@ -180,7 +179,7 @@ class BuildCache:
             return True
         try:
             db = self._db()
-            with db:
+            with _transaction(db):
                 db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", rows)
         except _BROKEN:
             return False
@@ -198,7 +197,7 @@ class BuildCache:
             return
         try:
             db = self._db()
-            with db:
+            with _transaction(db):
                 db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
                 db.execute("DELETE FROM keep")
                 db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
@@ -280,7 +279,22 @@ def _open(path: Path) -> sqlite3.Connection:
 
 
 def _damaged(error: BaseException) -> bool:
-    return getattr(error, "sqlite_errorcode", None) in _DAMAGED
+    # Extended codes (SQLITE_CORRUPT_INDEX…) carry the primary one in their low byte.
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _DAMAGED
+
+
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """All the statements inside, or none: the connection commits each statement on
+    its own otherwise."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _remove(path: Path) -> None:

@@ -204,9 +204,10 @@ MAX_CHANGED = 200
 
 def _from_snapshot(options: Options, config: Config, fingerprint: uptodate.Inputs,
                    last: uptodate.Stamp, cache_folder: Path
-                   ) -> tuple[Corpus, Site, tuple[str, dict[str, str]]] | None:
+                   ) -> tuple[Corpus, Site, tuple[str, dict[str, str]], int] | None:
     """The corpus, site and frame of a build whose frame is the ``last`` one's, from the
-    model kept for it (``snapshot``); ``None`` when there is none, or when anything is
+    model kept for it (``snapshot``), with the number of monographs changed since that
+    model was made; ``None`` when there is none, or when anything is
     not as it was (other files, errors: the whole corpus is then read, and every error
     reported)."""
     found = discover(options.source)
@@ -231,7 +232,7 @@ def _from_snapshot(options: Options, config: Config, fingerprint: uptodate.Input
 def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, str],
                  build_cache: BuildCache, options: Options, config: Config,
                  fingerprint: uptodate.Inputs, last: uptodate.Stamp
-                 ) -> tuple[Corpus, Site, tuple[str, dict[str, str]]] | None:
+                 ) -> tuple[Corpus, Site, tuple[str, dict[str, str]], int] | None:
     if ([s.rel for s in found.monographs] != list(kept.versions)
             or [a.rel for a in found.assets] != [a.rel for a in kept.assets]):
         return None
@@ -242,6 +243,7 @@ def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, 
     cached = build_cache.get({versions[s.rel]: s.display for s in changed})
     parsers: list[MarkdownIt] = []
     fresh: dict[str, Monograph] = {}
+    held: tuple[dict[str, bytes], dict[str, bytes]] = ({}, {})
     for source in changed:
         result = cached.get(versions[source.rel])
         if result is None:
@@ -250,7 +252,8 @@ def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, 
             entry = _entry(source, None, config, parsers[0], build_cache)
             if not isinstance(entry, Entry) or entry.key != versions[source.rel]:
                 return None
-            build_cache.put([entry])
+            if not build_cache.put([entry]):
+                held[0][source.rel], held[1][source.rel] = entry.html, entry.words
             result = pickle.loads(entry.result)
         if isinstance(result, list):
             return None
@@ -269,11 +272,11 @@ def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, 
     corpus = Corpus(config, kept.monographs, found.assets,
                     tuple(sorted([*(w for w in kept.warnings if w.path not in paths),
                                   *warnings])), versions,
-                    *_stored(build_cache, versions, ({}, {}), found.monographs, config,
-                             parsers))
+                    *_stored(build_cache, versions, held, found.monographs, config, parsers))
     # The files beside the monographs as found now: the same ones (the frame says so),
     # but the source folder may be spelled otherwise than when the model was kept.
-    return corpus, replace(kept.site, bodies=corpus.bodies, assets=found.assets), frame
+    return (corpus, replace(kept.site, bodies=corpus.bodies, assets=found.assets), frame,
+            len(changed))
 
 
 def _entry(source: SourceFile, data: bytes | None, config: Config, parser: MarkdownIt,
@@ -353,8 +356,9 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
     from_snapshot = (_from_snapshot(options, config, fingerprint, last, cache_folder)
                      if last and own_page_only else None)
     index: dict[str, bytes] | None = None
+    stale = 0  # monographs changed since the kept model was made
     if from_snapshot:
-        corpus, site, frame = from_snapshot
+        corpus, site, frame, stale = from_snapshot
     else:
         corpus = load(options, config, prune=False, known={
             path: entry[0] for path, entry in fingerprint.table.files.items()})
@@ -414,9 +418,11 @@ def build(options: Options, progress: Callable[[str], None] | None = None) -> Bu
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     published.output, published.spare or (
                         last.output if last else uptodate.Table()))
-    if changed is not None and not from_snapshot and not snapshot.exists(
-            cache_folder, options.output, frame[0]):
-        # A text edit, the first in this frame: the model is kept for those that follow.
+    first_in_frame = not from_snapshot and not snapshot.exists(
+        cache_folder, options.output, frame[0])
+    if changed is not None and (first_in_frame or stale > MAX_CHANGED // 4):
+        # A text edit, the first in this frame, or one after many since the model was
+        # kept (each is read again from the cache): the model is kept for those to come.
         snapshot.save(cache_folder, options.output, snapshot.Snapshot(
             frame[0], dict(corpus.versions), corpus.monographs, corpus.assets,
             corpus.warnings, site))

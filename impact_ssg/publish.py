@@ -128,7 +128,9 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
             raise UsageError(f"{output.as_posix()}: cannot write beside it ({error.strerror}); "
                              "pass --output with a folder you can write to") from None
         staging.chmod(0o755)  # mkdtemp makes it private; a published site is readable
-        if reuse and output_table:
+        # Only when the site replaced is kept as the spare: deleting it would change the
+        # change time of every file linked, and the next build would know none of them.
+        if reuse and output_table and spare is not None:
             linked = _link(output, staging, wanted - {MARKER}, output_table)
         known: dict[str, Entry] = dict(linked)
     else:
@@ -156,15 +158,25 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
             os.rename(staging, spare)
         else:
             _remove(staging)
-    # Linking changed the change time of every file linked: the old site's files that
-    # are still shared have the new site's entries; the others keep theirs, no longer
-    # settled, so that the table still lists every file of each folder.
-    shared = {rel: entry for rel, entry in written.items()
-              if rel in linked and entry[4] == linked[rel][4]}
     return Published(Table(written, stat.st_ctime_ns, folders),
-                     Table({**output_table.files, **shared}, stat.st_ctime_ns,
-                           output_table.folders)
+                     _spare_after_linking(output_table, linked, written, stat.st_ctime_ns)
                      if linked and output_table else None)
+
+
+def _spare_after_linking(before: Table, linked: Mapping[str, Entry],
+                         written: Mapping[str, Entry], settled_before: int) -> Table:
+    """What the site replaced (the spare now) holds after a build that linked its files:
+    those still shared have the new site's entries; the others keep theirs with their
+    change time spoilt, as linking and replacing changed it, so that the table still
+    lists every file of each folder but trusts none of them. Folders keep their entries,
+    but for those not settled before: the new site's later cut-off must not make them
+    trusted."""
+    files = {rel: (*entry[:3], -1, entry[4]) for rel, entry in before.files.items()}
+    files.update((rel, entry) for rel, entry in written.items()
+                 if rel in linked and entry[4] == linked[rel][4])
+    folders = {rel: seen for rel, seen in before.folders.items()
+               if seen[1] < before.settled_before}
+    return Table(files, settled_before, folders)
 
 
 def _folders(root: Path, files: Iterable[str]) -> dict[str, FolderSignature]:

@@ -8,8 +8,9 @@ model of its frame reads it back in one piece, about 0.3 s at 10,000 monographs,
 of reading every monograph back and indexing them again (1.2 s).
 
 The snapshot lives beside the stamp (``.impact-cache/outputs/``), one per output folder,
-named by its frame, and is written by the first build of a text edit in that frame:
-builds that change the frame never pay for it. It is a pickle, like the cache's entries.
+named by its frame, and is written by the first build of a text edit in that frame, and
+again when many monographs have changed since: builds that change the frame never pay
+for it. It is a pickle, like the cache's entries.
 """
 
 from __future__ import annotations
@@ -68,21 +69,27 @@ def save(cache: Path, output: Path, snapshot: Snapshot) -> None:
         for other in path.parent.glob(f"{output_key(output)}.*.model"):
             if other != path:
                 other.unlink(missing_ok=True)
-    except OSError:
+    except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
         with contextlib.suppress(OSError, UnboundLocalError):
             os.unlink(out.name)
 
 
 def read(cache: Path, output: Path, frame: str) -> Snapshot | None:
-    """The model of ``frame`` kept for ``output``, if there is one that can be read."""
+    """The model of ``frame`` kept for ``output``, if there is one that can be read; one
+    that cannot is removed, so that the next text edit keeps a new one."""
+    path = _file(cache, output, frame)
     try:
         with collector.paused():  # a million objects, no cycle
-            snapshot = pickle.loads(_file(cache, output, frame).read_bytes())
+            snapshot = pickle.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
             IndexError, TypeError, ValueError, KeyError):
-        return None
+        snapshot = None
     if not (isinstance(snapshot, Snapshot) and snapshot.frame == frame
             and isinstance(snapshot.site, Site)):
+        with contextlib.suppress(OSError):
+            path.unlink()
         return None
     return snapshot
 

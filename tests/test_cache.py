@@ -15,11 +15,15 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from impact_ssg import cache, uptodate
+from impact_ssg import cache, pickling, uptodate
 from impact_ssg.cache import BuildCache
+from impact_ssg.markdown import Heading, Outline, Reference
+from impact_ssg.model import Monograph, Partner
+from impact_ssg.territory import Territory
 from impact_ssg.uptodate import digest
 
 from .conftest import ROOT
@@ -368,3 +372,11 @@ def test_a_file_is_known_by_its_signature_only_once_it_has_settled(
     entry = table.files[path]
     assert uptodate.Table({path: entry}, entry[3]).settled(path, signature) is None
     assert uptodate.Table({path: entry}, entry[3] + 1).settled(path, signature) == entry[0]
+
+
+@pytest.mark.parametrize("kind", [Monograph, Partner, Territory, Outline, Heading, Reference])
+def test_every_field_of_the_model_is_pickled(kind: Any) -> None:
+    # ``pickling.by_fields`` pickles the ``__init__`` arguments a dataclass matches by
+    # position: a field left out of them would be lost on the way back from the cache.
+    assert kind.__reduce__ is pickling.by_fields
+    assert kind.__match_args__ == tuple(f.name for f in dataclasses.fields(kind))
