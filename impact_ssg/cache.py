@@ -82,8 +82,9 @@ def code_fingerprint() -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
-    """One file's result as stored."""
+class Record:
+    """One file's result as stored: a cache entry (not an ``uptodate.Entry``, a file's
+    digest and signature)."""
 
     key: str
     path: str
@@ -169,7 +170,7 @@ class BuildCache:
             return None
         return bytes(row[0])
 
-    def put(self, entries: Iterable[Entry]) -> bool:
+    def put(self, entries: Iterable[Record]) -> bool:
         """Store ``entries`` in one transaction: all of them, or none (``False``)."""
         rows = [(e.key, e.path, e.result, e.html, e.words,
                  b"".join(_sum(e.key, part, data) for part, data in
@@ -339,7 +340,7 @@ class Stored(Mapping[str, T], Generic[T]):
 
     def __init__(self, cache: BuildCache, column: str, keys: Mapping[str, str],
                  held: Mapping[str, bytes], convert: Callable[[bytes], T],
-                 remake: Callable[[str], Entry | None]) -> None:
+                 remake: Callable[[str], Record | None]) -> None:
         """``keys``: source path → cache key of every valid file; ``held``: source
         path → the bytes of those whose entry could not be stored; ``remake``: source
         path → its entry made again, or ``None`` when the file changed since."""

@@ -27,7 +27,7 @@ from markdown_it import MarkdownIt
 
 from . import collector, opendata, reuse, search, snapshot, uptodate
 from .cache import FOLDER as CACHE_FOLDER
-from .cache import BuildCache, Entry, Stored
+from .cache import BuildCache, Record, Stored
 from .config import Config, load_config
 from .crosscheck import crosscheck, references
 from .errors import ContentError, ContentWarning, InvalidContent, SsgError, UsageError
@@ -127,13 +127,13 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
                               if s.rel in keys})
     parsers: list[MarkdownIt] = []
 
-    def check(source: SourceFile) -> Entry | list[ContentError]:
+    def check(source: SourceFile) -> Record | list[ContentError]:
         # In a worker: the entry is stored from here, so that its body and words need not
         # travel to the parent, unless the cache cannot take it.
         if not parsers:  # one parser per process
             parsers.append(make_renderer(config.allow_html))
         entry = _entry(source, read_here.get(source.rel), config, parsers[0], build_cache)
-        if isinstance(entry, Entry) and build_cache.put([entry]):
+        if isinstance(entry, Record) and build_cache.put([entry]):
             return replace(entry, html=b"", words=b"", stored=True)
         return entry
 
@@ -161,7 +161,7 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
             held[0][result.source], held[1][result.source] = outcome.html, outcome.words
     if prune:
         build_cache.prune(set(keys.values()) | {e.key for e in made.values()
-                                                if isinstance(e, Entry)})
+                                                if isinstance(e, Record)})
     read_here.clear()
     valid = {m.source for m in monographs}
     others = [f.rel for f in (*found.assets, *found.monographs) if f.rel not in valid]
@@ -182,13 +182,13 @@ def _stored(build_cache: BuildCache, versions: Mapping[str, str],
     memory, the others in the cache."""
     by_source = {s.rel: s for s in sources}
 
-    def remake(rel: str) -> Entry | None:
+    def remake(rel: str) -> Record | None:
         # An entry found damaged: made again, if its file is still as it was (the same
         # key: the same bytes, so a valid monograph again).
         if not parsers:
             parsers.append(make_renderer(config.allow_html))
         entry = _entry(by_source[rel], None, config, parsers[0], build_cache)
-        if not isinstance(entry, Entry) or entry.key != versions.get(rel):
+        if not isinstance(entry, Record) or entry.key != versions.get(rel):
             return None
         build_cache.put([entry])
         return entry
@@ -250,7 +250,7 @@ def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, 
             if not parsers:
                 parsers.append(make_renderer(config.allow_html))
             entry = _entry(source, None, config, parsers[0], build_cache)
-            if not isinstance(entry, Entry) or entry.key != versions[source.rel]:
+            if not isinstance(entry, Record) or entry.key != versions[source.rel]:
                 return None
             if not build_cache.put([entry]):
                 held[0][source.rel], held[1][source.rel] = entry.html, entry.words
@@ -280,7 +280,7 @@ def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, 
 
 
 def _entry(source: SourceFile, data: bytes | None, config: Config, parser: MarkdownIt,
-           build_cache: BuildCache) -> Entry | list[ContentError]:
+           build_cache: BuildCache) -> Record | list[ContentError]:
     """Read (unless ``data`` is given), parse and validate one monograph file: its cache
     entry, keyed by the bytes read; or the errors that say why it cannot be read."""
     if data is None:
@@ -292,8 +292,8 @@ def _entry(source: SourceFile, data: bytes | None, config: Config, parser: Markd
     result = raw if isinstance(raw, list) else validate(raw, config, parser)
     key = build_cache.key(source.display, uptodate.digest(data))
     if isinstance(result, list):
-        return Entry(key, source.display, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
-    return Entry(key, source.display, pickle.dumps(result.monograph, pickle.HIGHEST_PROTOCOL),
+        return Record(key, source.display, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+    return Record(key, source.display, pickle.dumps(result.monograph, pickle.HIGHEST_PROTOCOL),
                  result.html, result.words.encode("utf-8"))
 
 
