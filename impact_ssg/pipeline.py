@@ -329,6 +329,12 @@ def templates_dir(options: Options) -> Path:
 def build(options: Options, progress: Callable[[str], None] | None = None) -> BuildReport:
     """Validate, index, plan, render and publish; raises on any error, leaving the output
     folder as it was. ``progress`` is told of each stage as it starts."""
+    # The model each step makes lives as long as the build: out of the collector's way.
+    with collector.frozen():
+        return _build(options, progress)
+
+
+def _build(options: Options, progress: Callable[[str], None] | None) -> BuildReport:
     started = time.perf_counter()
     say = progress or (lambda _: None)
     config = load_settings(options)

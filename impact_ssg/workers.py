@@ -9,12 +9,13 @@ config, or the whole site) without pickling it.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar, cast
+
+from . import collector
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -65,13 +66,11 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
     _task, _items, _taken = task, items, context.Value("l", 0)
     _chunks = [range(start, min(start + size, len(items)))
                for start in range(0, len(items), size)]
-    # Frozen objects are left alone by the collector: a worker's collections then never
-    # write to the pages it shares with its parent, which would copy them (the whole site,
-    # once per worker). Unfrozen afterwards so that a long-lived process (``serve``) can
-    # still free what it no longer needs.
-    gc.freeze()
+    # Frozen: a worker's collections then never copy the pages it shares with its parent
+    # (the whole site, once per worker).
     try:
-        with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
+        with collector.frozen(), ProcessPoolExecutor(max_workers=jobs - 1,
+                                                     mp_context=context) as pool:
             # One claim per chunk, so that a worker's results come back chunk by chunk.
             claims = [pool.submit(_claim) for _ in _chunks]
             done: dict[int, list[object]] = {}
@@ -89,7 +88,6 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
         return cast("list[R]", [result for number in range(len(_chunks))
                                 for result in done[number]])
     finally:
-        gc.unfreeze()
         _task, _items, _chunks, _taken = None, (), (), None
 
 
@@ -114,12 +112,12 @@ def in_background(task: Callable[[], R], jobs: int | None, min_items: int,
         return task
     global _background
     _background = task
-    gc.freeze()  # as in ``parallel_map``: the worker's collections copy nothing
     try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        future = pool.submit(_run_background)  # forks here
+        with collector.frozen():  # as in ``parallel_map``: the worker's collections copy nothing
+            pool = ProcessPoolExecutor(max_workers=1,
+                                       mp_context=multiprocessing.get_context("fork"))
+            future = pool.submit(_run_background)  # forks here
     finally:
-        gc.unfreeze()
         _background = None
 
     def result() -> R:
