@@ -398,12 +398,13 @@ def _build(options: Options, progress: Callable[[str], None] | None) -> BuildRep
     with collector.paused():
         outputs = plan(site, templates / "static", data)
     env = make_environment(templates, site)
+    files = [_file(output) for output in outputs]
     kept: dict[str, str] = {}
     if last and changed is not None:
         made = last.output.files
         routes = reuse.kept(outputs, changed, unchanged)
-        kept = {file: made[file][0] for output in outputs
-                if output.route in routes and (file := _file(output)) in made}
+        kept = {file: made[file][0] for output, file in zip(outputs, files, strict=True)
+                if output.route in routes and file in made}
 
     def write(folder: Path, known: Mapping[str, uptodate.Entry]) -> dict[str, uptodate.Entry]:
         # Each process writes its share of the pages, reading the site built before the
@@ -413,10 +414,10 @@ def _build(options: Options, progress: Callable[[str], None] | None) -> BuildRep
                    max(1, (len(outputs) - len(kept)) // PAGES_PER_JOB))
         return dict(parallel_map(functools.partial(
             _write, folder, env=env, known=known, kept=kept, keep_from=options.output),
-            outputs, jobs, min_items=2))
+            list(zip(outputs, files, strict=True)), jobs, min_items=2))
 
     say(f"writing {len(outputs)} files")
-    published = publish(options.output, [_file(o) for o in outputs], write,
+    published = publish(options.output, files, write,
                         spare_folder(cache_folder, options.output), reuse=not options.clean,
                         spare_table=last.spare if last else None,
                         output_table=last.output if last else None)
@@ -520,13 +521,14 @@ def _file(output: Output) -> str:
     return posixpath.normpath(output_file(output.route))
 
 
-def _write(folder: Path, output: Output, *, env: jinja2.Environment,
+def _write(folder: Path, job: tuple[Output, str], *, env: jinja2.Environment,
            known: Mapping[str, uptodate.Entry], kept: Mapping[str, str],
            keep_from: Path) -> tuple[str, uptodate.Entry]:
-    """Write one output into ``folder`` (``publish.put``): its file and entry. The file
-    of one of ``kept``, whose bytes the last build made with that digest, is taken from
-    ``folder`` as it is or from ``keep_from`` (the output folder), once read to check."""
-    file = _file(output)
+    """Write one output into ``folder`` as its file (``job``: the output and ``_file``
+    of it) with ``publish.put``: the file and its entry. The file of one of ``kept``,
+    whose bytes the last build made with that digest, is taken from ``folder`` as it is
+    or from ``keep_from`` (the output folder), once read to check."""
+    output, file = job
     made = kept.get(file)
     if made is not None:
         have = known.get(file)

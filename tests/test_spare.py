@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from impact_ssg import pipeline
+from impact_ssg.pipeline import Options
+
 from .conftest import ROOT
 from .test_cache import CHANGES, build, edit, project, settle, tree
 
@@ -181,3 +184,33 @@ def test_clean_writes_a_new_folder_and_keeps_the_old_site_as_spare(project: Path
     build(project, "--clean")
     assert os.stat(page).st_ino != before.st_ino
     assert os.stat(spare_of(project) / page.relative_to(project / "site")).st_ino == before.st_ino
+
+
+def test_a_text_edit_into_a_settled_spare_lists_none_of_its_folders_but_the_root(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each build records the folders of the site it publishes, those it changed as they
+    are after its writes: two builds later, that site is the spare again and none of its
+    folders needs listing (only a ``lstat`` each)."""
+    build(project)
+    rebuild_with_an_edit(project, "bien")
+    rebuild_with_an_edit(project, "encore")  # the spare's folders are recorded now
+    listed: list[str] = []
+    scandir = os.scandir
+
+    def listing(path: str) -> object:
+        listed.append(os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", listing)
+    for words in ("aussi", "enfin", "toujours"):  # each site is the spare in turn
+        settle(project)  # no folder changed in the very tick of the build's last write
+        edit(project / LAURAGAIS, "Il manquait ", f"Il manquait {words} ")
+        spare = spare_of(project)
+        listed.clear()
+        pipeline.build(Options(config=project / "impact.yaml", source=project / "monographs",
+                               output=project / "site", jobs=1))
+        assert [path for path in listed if path.startswith(os.fspath(spare))] == [
+            os.fspath(spare)], words
+    build(project, "--clean", "--output", "propre")
+    assert tree(project / "site") == tree(project / "propre")
