@@ -6,9 +6,7 @@ console script; ``impact-ssg`` is the same program.
 
 from __future__ import annotations
 
-import sys
-
-from impact_ssg.cli import main
+from impact_ssg.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -232,6 +232,12 @@ class BuildCache:
             self._connection.close()
         self._connection = None
 
+    def __del__(self) -> None:
+        # A connection is in a reference cycle of its own (its statements' cache): it would
+        # stay open, the write-ahead log unmerged, until the collector finds it.
+        with contextlib.suppress(Exception):
+            self.close()
+
     def _start_afresh(self) -> None:
         """Forget a database found unreadable while in use, for the next build."""
         self.close()
@@ -243,12 +249,14 @@ class BuildCache:
 _OPEN: weakref.WeakSet[BuildCache] = weakref.WeakSet()
 
 
-def _close_before_fork() -> None:
+def close_all() -> None:
+    """Close every cache of this process: before a fork, and before the process ends
+    without tearing its objects down (``cli.run``)."""
     for build_cache in list(_OPEN):
         build_cache.close()
 
 
-os.register_at_fork(before=_close_before_fork)
+os.register_at_fork(before=close_all)
 
 
 def _open(path: Path) -> sqlite3.Connection:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from . import __version__
+from .cache import close_all
 from .errors import ConfigError, InvalidContent, SsgError
 from .pipeline import BuildReport, Options, build, load, load_settings
 from .scaffold import create
@@ -64,6 +66,18 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
+
+
+def run() -> NoReturn:
+    """The program (``build.py``, ``impact-ssg``): ``main``, then the process ends at once.
+    Its objects are not torn down one by one: after a build of 10,000 monographs, that
+    took half a second, a third of a rebuild's time. An error that is a bug still ends
+    it the usual way, with its traceback."""
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    close_all()
+    os._exit(status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

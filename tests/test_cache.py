@@ -213,6 +213,16 @@ def test_unused_entries_are_removed(project: Path) -> None:
     assert len(after) == len(before) == 16 and after != before
 
 
+def test_a_build_leaves_the_database_whole(project: Path) -> None:
+    """Every connection is closed when the program ends (it ends without tearing its
+    objects down): the last one merges the write-ahead log into the database."""
+    build(project)
+    edit(project / "monographs/pole-lauragais.md", "relie maraîchers", "relie les maraîchers")
+    build(project)
+    assert sorted(p.name for p in (project / ".impact-cache").iterdir()) == [
+        cache.DATABASE, "outputs", "spare"]
+
+
 @pytest.mark.parametrize("version", [0, cache.LAYOUT])
 def test_a_database_of_another_layout_is_made_anew(project: Path, version: int) -> None:
     (project / ".impact-cache").mkdir()
