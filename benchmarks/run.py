@@ -6,11 +6,11 @@ For each size: generates the base (seed 1) if missing, then times, as medians of
 ``--runs`` runs, a cold build (the first one: no cache, no site), a no-op rebuild, the
 first rebuild after editing one monograph (once: it has no spare site yet, and keeps the
 model for the text edits that follow), the rebuilds after it (a new sentence each
-time), and the floor
-(``floor.py``) measured in the same run, and prints a Markdown table. Memory is the peak
-of the summed proportional set sizes (PSS) of the build and its worker processes,
-sampled every 20 ms from /proc: pages shared between a parent and its forked workers
-count once.
+time), and the floor (``floor.py``) measured in the same run, and prints a Markdown
+table. Memory is the peak of the summed proportional set sizes (PSS) of the build and
+its worker processes, sampled every 20 ms from /proc: pages shared between a parent and
+its forked workers count once. Sampling costs about 3 ms of kernel time per sample on a
+large process, so memory comes from runs of their own, never from the timed runs.
 """
 
 from __future__ import annotations
@@ -49,14 +49,17 @@ def _tree_pss_kib(pid: int) -> int:
     return total
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak MiB (all processes) of one run."""
+def measure(command: list[str], sample: bool) -> tuple[float, float]:
+    """Wall seconds and, when ``sample``, peak MiB (all processes) of one run."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
-    while process.poll() is None:
-        peak = max(peak, _tree_pss_kib(process.pid))
-        time.sleep(0.02)
+    if sample:
+        while process.poll() is None:
+            peak = max(peak, _tree_pss_kib(process.pid))
+            time.sleep(0.02)
+    else:
+        process.wait()
     seconds = time.perf_counter() - started
     if process.returncode:
         assert process.stderr is not None
@@ -64,18 +67,21 @@ def measure(command: list[str]) -> tuple[float, float]:
     return seconds, peak / 1024
 
 
-def measure_after(command: list[str], before: Callable[[], object]) -> tuple[float, float]:
-    before()
-    return measure(command)
-
-
-def median_of(runs: int, command: list[str], before: object = None) -> tuple[float, float]:
+def timed(runs: int, command: list[str], before: Callable[[], object] | None = None) -> float:
+    """Median wall seconds of ``runs`` runs, each after ``before()``."""
     results = []
     for _ in range(runs):
-        if callable(before):
+        if before:
             before()
-        results.append(measure(command))
-    return (statistics.median(r[0] for r in results), statistics.median(r[1] for r in results))
+        results.append(measure(command, sample=False)[0])
+    return statistics.median(results)
+
+
+def peak(command: list[str], before: Callable[[], object] | None = None) -> float:
+    """Peak MiB of all processes of one run after ``before()``."""
+    if before:
+        before()
+    return measure(command, sample=True)[1]
 
 
 def main() -> None:
@@ -109,11 +115,12 @@ def row(count: int, runs: int, work: Path) -> str:
         shutil.rmtree(corpus / ".impact-cache", ignore_errors=True)
         shutil.rmtree(site, ignore_errors=True)
 
-    cold, memory = median_of(runs, build, first_build)
-    noop, _ = median_of(runs, build)
+    cold = timed(runs, build, first_build)
+    memory = peak(build, first_build)
+    noop = timed(runs, build)
     edited = next(iter(sorted((corpus / "monographs").rglob("*.md"))))
     original = edited.read_text("utf-8")
-    edits = iter(range(runs + 1))
+    edits = iter(range(2 * runs + 4))
 
     def edit() -> None:
         # A new sentence each time: the same bytes again would be a no-op rebuild.
@@ -122,16 +129,21 @@ def row(count: int, runs: int, work: Path) -> str:
 
     # The first edit after a cold build has no spare site yet and keeps the model for
     # the text edits that follow: timed on its own, then the edits after it.
-    first, first_memory = measure_after(build, edit)
-    one, edit_memory = median_of(runs, build, edit)
+    first = timed(1, build, edit)
+    one = timed(runs, build, edit)
+    edit_memory = peak(build, edit)
+    first_build()
+    measure(build, sample=False)
+    first_memory = peak(build, edit)
     edited.write_text(original, "utf-8")
     floor_out = corpus / "floor"
-    floor, _ = median_of(runs, [sys.executable, str(HERE / "floor.py"),
-                                str(corpus / "monographs"), str(floor_out)],
-                         functools.partial(shutil.rmtree, floor_out, ignore_errors=True))
+    floor = timed(runs, [sys.executable, str(HERE / "floor.py"), str(corpus / "monographs"),
+                         str(floor_out)],
+                  functools.partial(shutil.rmtree, floor_out, ignore_errors=True))
     return (f"| {count:,} | {cold:.1f} s | {noop:.1f} s | {first:.1f} s | {one:.1f} s | "
             f"{floor:.1f} s | {cold / floor:.2f} | "
             f"{max(memory, first_memory, edit_memory):.0f} MiB |")
+
 
 if __name__ == "__main__":
     main()
