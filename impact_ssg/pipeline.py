@@ -28,6 +28,8 @@ from markdown_it import MarkdownIt
 from . import collector, opendata, reuse, search, snapshot, uptodate
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import BuildCache, Record, Stored
+from .compiled import FOLDER as COMPILED_FOLDER
+from .compiled import CompiledTemplates
 from .config import Config, load_config
 from .crosscheck import crosscheck, references
 from .errors import ContentError, ContentWarning, InvalidContent, SsgError, UsageError
@@ -397,7 +399,8 @@ def _build(options: Options, progress: Callable[[str], None] | None) -> BuildRep
         data.update(_search_data(site, index, corpus.words))
     with collector.paused():
         outputs = plan(site, templates / "static", data)
-    env = make_environment(templates, site)
+    env = make_environment(templates, site, CompiledTemplates(
+        cache_folder / COMPILED_FOLDER, read=not options.clean))
     files = [_file(output) for output in outputs]
     kept: dict[str, str] = {}
     if last and changed is not None:

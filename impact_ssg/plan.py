@@ -8,6 +8,7 @@ at once, before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,12 +49,21 @@ class Pagination:
 
 
 @dataclass(frozen=True, slots=True)
+class Deferred:
+    """A page's context value made only when the page is rendered (``render_page``): a
+    page taken as the last build made it never pays for it."""
+
+    make: Callable[[], object]
+
+
+@dataclass(frozen=True, slots=True)
 class OutputPage:
     """A page rendered from a template."""
 
     route: str
     template: str
     context: dict[str, object] = field(hash=False)
+    """What the template reads; a ``Deferred`` value is made when it is rendered."""
     origin: str = ""
     """What asked for this route, for collision messages."""
 
@@ -94,7 +104,8 @@ def plan(site: Site, static_dir: Path | None, data: dict[str, Callable[[], bytes
         OutputPage("", "home.html", {}),
         OutputPage(urls.MONOGRAPHS + "/", "catalogue.html", {"monographs": site.monographs}),
         OutputPage(urls.TERRITORIES + "/", "territories.html", {}),
-        OutputPage(urls.PANORAMA + "/", "panorama.html", {"panorama": panorama(site)}),
+        OutputPage(urls.PANORAMA + "/", "panorama.html",
+                   {"panorama": Deferred(functools.partial(panorama, site))}),
         OutputPage("404.html", "404.html", {}),
         OutputPage("feed.xml", "feed.xml", {"monographs": site.monographs[:FEED_SIZE],
                                             "updated": newest_date(site.monographs)}),

@@ -22,10 +22,11 @@ import jinja2
 from markupsafe import Markup
 
 from . import structured, urls
+from .compiled import CompiledTemplates
 from .errors import SsgError
 from .index import Site
 from .model import Monograph
-from .plan import OutputPage
+from .plan import Deferred, OutputPage
 from .typography import french
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -52,10 +53,12 @@ def to_json_script(value: object) -> Markup:
     return Markup(text)
 
 
-def make_environment(templates: Path, site: Site) -> jinja2.Environment:
-    """The Jinja environment for one site."""
+def make_environment(templates: Path, site: Site,
+                     compiled: CompiledTemplates | None = None) -> jinja2.Environment:
+    """The Jinja environment for one site; ``compiled`` keeps its compiled templates."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
+        bytecode_cache=compiled,
         # HTML and XML are escaped; plain text (robots.txt) is not HTML.
         autoescape=jinja2.select_autoescape(disabled_extensions=("txt",), default=True),
         undefined=jinja2.StrictUndefined,
@@ -96,7 +99,9 @@ def render_page(env: jinja2.Environment, page: OutputPage) -> bytes:
     """The bytes of one page; raises ``TemplateProblem`` naming the template and line."""
     try:
         template = env.get_template(page.template)
-        return template.render(route=page.route, **page.context).encode("utf-8")
+        context = {name: value.make() if isinstance(value, Deferred) else value
+                   for name, value in page.context.items()}
+        return template.render(route=page.route, **context).encode("utf-8")
     except jinja2.TemplateSyntaxError as error:
         where = f"{_shown_path(error.filename)}:{error.lineno}"
         raise TemplateProblem(f"{where}: {error.message}") from error

@@ -62,6 +62,8 @@ def output_file(route: str) -> str:
 def same_file_key(path: str) -> str:
     """Paths with one key are one file on a case-insensitive or normalising file system
     (macOS, Windows) or web server: compared after NFC and case folding."""
+    if path.isascii():  # as NFC and casefold would make it, much sooner
+        return path.lower()
     return unicodedata.normalize("NFC", path).casefold()
 
 

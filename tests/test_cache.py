@@ -50,6 +50,9 @@ def tree(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+LAURAGAIS = "monographs/pole-lauragais.md"
+
+
 def assert_same_as_clean(root: Path) -> None:
     build(root)
     build(root, "--clean", "--output", "propre")
@@ -220,7 +223,24 @@ def test_a_build_leaves_the_database_whole(project: Path) -> None:
     edit(project / "monographs/pole-lauragais.md", "relie maraîchers", "relie les maraîchers")
     build(project)
     assert sorted(p.name for p in (project / ".impact-cache").iterdir()) == [
-        cache.DATABASE, "outputs", "spare"]
+        "compiled", cache.DATABASE, "outputs", "spare"]
+
+
+def test_a_damaged_compiled_template_is_compiled_again(project: Path) -> None:
+    """A compiled template is code that builds run: one that is not as it was written,
+    even one that still loads (a text changed in its constants), is never run."""
+    build(project)
+    edit(project / LAURAGAIS, "relie maraîchers", "relie les maraîchers")
+    build(project)  # a text edit: its page rendered with the compiled templates
+    damaged = 0
+    for path in (project / ".impact-cache" / "compiled").iterdir():
+        data = path.read_bytes()
+        if b"Accueil" in data:  # the breadcrumbs of every page
+            path.write_bytes(data.replace(b"Accueil", b"Accueix"))
+            damaged += 1
+    assert damaged
+    edit(project / LAURAGAIS, "relie les maraîchers", "relie des maraîchers")
+    assert_same_as_clean(project)
 
 
 @pytest.mark.parametrize("version", [0, cache.LAYOUT])
