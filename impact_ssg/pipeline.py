@@ -204,12 +204,14 @@ def _stored(build_cache: BuildCache, versions: Mapping[str, str],
 MAX_CHANGED = 200
 
 
+_FromSnapshot = tuple[Corpus, Site, tuple[str, dict[str, str]], int, snapshot.Snapshot]
+
+
 def _from_snapshot(options: Options, config: Config, fingerprint: uptodate.Inputs,
-                   last: uptodate.Stamp, cache_folder: Path
-                   ) -> tuple[Corpus, Site, tuple[str, dict[str, str]], int] | None:
+                   last: uptodate.Stamp, cache_folder: Path) -> _FromSnapshot | None:
     """The corpus, site and frame of a build whose frame is the ``last`` one's, from the
     model kept for it (``snapshot``), with the number of monographs changed since that
-    model was made; ``None`` when there is none, or when anything is
+    model was made and the model itself; ``None`` when there is none, or when anything is
     not as it was (other files, errors: the whole corpus is then read, and every error
     reported)."""
     found = discover(options.source)
@@ -234,7 +236,7 @@ def _from_snapshot(options: Options, config: Config, fingerprint: uptodate.Input
 def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, str],
                  build_cache: BuildCache, options: Options, config: Config,
                  fingerprint: uptodate.Inputs, last: uptodate.Stamp
-                 ) -> tuple[Corpus, Site, tuple[str, dict[str, str]], int] | None:
+                 ) -> _FromSnapshot | None:
     if ([s.rel for s in found.monographs] != list(kept.versions)
             or [a.rel for a in found.assets] != [a.rel for a in kept.assets]):
         return None
@@ -278,7 +280,19 @@ def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, 
     # The files beside the monographs as found now: the same ones (the frame says so),
     # but the source folder may be spelled otherwise than when the model was kept.
     return (corpus, replace(kept.site, bodies=corpus.bodies, assets=found.assets), frame,
-            len(changed))
+            len(changed), kept)
+
+
+def _nothing(page: OutputPage) -> None:
+    pass
+
+
+def _restore_outlines(kept: snapshot.Snapshot, page: OutputPage) -> None:
+    """Before ``page`` is rendered: if it shows a monograph whose outline was left out of
+    the ``kept`` model (a page the last build made, gone since), every outline is read."""
+    monograph = page.context.get("monograph")
+    if isinstance(monograph, Monograph) and monograph.rendered is snapshot.LEFT_OUT:
+        snapshot.restore_outlines(kept)
 
 
 def _entry(source: SourceFile, data: bytes | None, config: Config, parser: MarkdownIt,
@@ -365,8 +379,10 @@ def _build(options: Options, progress: Callable[[str], None] | None) -> BuildRep
                      if last and own_page_only else None)
     index: dict[str, bytes] | None = None
     stale = 0  # monographs changed since the kept model was made
+    restore: Callable[[OutputPage], None] = _nothing
     if from_snapshot:
-        corpus, site, frame, stale = from_snapshot
+        corpus, site, frame, stale, kept_model = from_snapshot
+        restore = functools.partial(_restore_outlines, kept_model)
     else:
         corpus = load(options, config, prune=False, known={
             path: entry[0] for path, entry in fingerprint.table.files.items()})
@@ -416,7 +432,8 @@ def _build(options: Options, progress: Callable[[str], None] | None) -> BuildRep
         jobs = min(options.jobs or default_jobs(),
                    max(1, (len(outputs) - len(kept)) // PAGES_PER_JOB))
         return dict(parallel_map(functools.partial(
-            _write, folder, env=env, known=known, kept=kept, keep_from=options.output),
+            _write, folder, env=env, known=known, kept=kept, keep_from=options.output,
+            restore=restore),
             list(zip(outputs, files, strict=True)), jobs, min_items=2))
 
     say(f"writing {len(outputs)} files")
@@ -435,7 +452,7 @@ def _build(options: Options, progress: Callable[[str], None] | None) -> BuildRep
         # kept (each is read again from the cache): the model is kept for those to come.
         snapshot.save(cache_folder, options.output, snapshot.Snapshot(
             frame[0], dict(corpus.versions), corpus.monographs, corpus.assets,
-            corpus.warnings, site))
+            corpus.warnings, site, kept_model.outlines if from_snapshot else b""))
     _cache(options).prune(set(corpus.versions.values()))
     pages = sum(isinstance(o, OutputPage) for o in outputs)
     return BuildReport(
@@ -526,11 +543,13 @@ def _file(output: Output) -> str:
 
 def _write(folder: Path, job: tuple[Output, str], *, env: jinja2.Environment,
            known: Mapping[str, uptodate.Entry], kept: Mapping[str, str],
-           keep_from: Path) -> tuple[str, uptodate.Entry]:
+           keep_from: Path, restore: Callable[[OutputPage], None] = _nothing
+           ) -> tuple[str, uptodate.Entry]:
     """Write one output into ``folder`` as its file (``job``: the output and ``_file``
     of it) with ``publish.put``: the file and its entry. The file of one of ``kept``,
     whose bytes the last build made with that digest, is taken from ``folder`` as it is
-    or from ``keep_from`` (the output folder), once read to check."""
+    or from ``keep_from`` (the output folder), once read to check. ``restore(page)`` is
+    called before a page is rendered."""
     output, file = job
     made = kept.get(file)
     if made is not None:
@@ -542,6 +561,7 @@ def _write(folder: Path, job: tuple[Output, str], *, env: jinja2.Environment,
             return file, put(folder, file, before, known, made)
         # Changed or gone since the last build: made again below.
     if isinstance(output, OutputPage):
+        restore(output)
         data = render_page(env, output)
     elif output.copy_from is not None:
         try:

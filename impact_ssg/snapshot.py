@@ -10,7 +10,10 @@ of reading every monograph back and indexing them again (1.2 s).
 The snapshot lives beside the stamp (``.impact-cache/outputs/``), one per output folder,
 named by its frame, and is written by the first build of a text edit in that frame, and
 again when many monographs have changed since: builds that change the frame never pay
-for it. It is a pickle, like the cache's entries.
+for it. It is a pickle, like the cache's entries. The monographs' outlines are kept apart
+in it, and read back only when a page that shows one must be rendered again (one gone
+from the site and the spare): a text edit renders only the edited monographs' pages,
+whose outlines are new anyway.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from . import collector
 from .errors import ContentWarning
@@ -31,10 +35,19 @@ from .model import Monograph
 from .source import SourceFile
 from .uptodate import output_key
 
+LEFT_OUT = Outline()
+"""The outline of a monograph read back from a snapshot: left out, as only the pages
+rendered again read outlines (``restore_outlines``)."""
+
+
+def _left_out() -> Outline:
+    return LEFT_OUT
+
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """A build's model, as its frame made it."""
+    """A build's model, as its frame made it; its monographs' outlines are kept apart,
+    in ``outlines``, and read only when asked for (``restore_outlines``)."""
 
     frame: str
     """``reuse.frame`` of the build."""
@@ -46,6 +59,24 @@ class Snapshot:
     warnings: tuple[ContentWarning, ...]
     site: Site
     """The site, without its bodies (``Site.bodies`` is empty)."""
+    outlines: bytes = b""
+    """Each monograph's outline by source path, pickled: read back only when a page
+    that shows one is rendered again."""
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles monographs with their outline left out (``LEFT_OUT``, one object)."""
+
+    def reducer_override(self, obj: object) -> Any:
+        if type(obj) is Monograph:
+            return Monograph, (*[getattr(obj, name) for name in _BUT_OUTLINE], LEFT_OUT)
+        if obj is LEFT_OUT:
+            return _left_out, ()
+        return NotImplemented
+
+
+_BUT_OUTLINE = Monograph.__match_args__[:-1]
+assert Monograph.__match_args__[-1] == "rendered"
 
 
 def _file(cache: Path, output: Path, frame: str) -> Path:
@@ -59,17 +90,21 @@ def exists(cache: Path, output: Path, frame: str) -> bool:
 
 def save(cache: Path, output: Path, snapshot: Snapshot) -> None:
     """Keep ``snapshot`` for the builds into ``output`` (the model of another frame
-    goes); a failure only costs those builds time."""
+    goes); a failure only costs those builds time. Outlines left out of its monographs
+    are taken from its ``outlines``, those of the snapshot they were read from."""
     path = _file(cache, output, snapshot.frame)
-    kept = replace(snapshot, site=replace(snapshot.site, bodies={}))
     try:
+        restore_outlines(snapshot)
+        kept = replace(snapshot, site=replace(snapshot.site, bodies={}), outlines=pickle.dumps(
+            {m.source: m.rendered for m in snapshot.monographs}, pickle.HIGHEST_PROTOCOL))
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:
-            pickle.dump(kept, out, protocol=pickle.HIGHEST_PROTOCOL)
+            _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(kept)
         os.replace(out.name, path)
         for other in path.parent.glob(f"{output_key(output)}.*.model"):
             if other != path:
                 other.unlink(missing_ok=True)
-    except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
+    except (OSError, pickle.PicklingError, pickle.UnpicklingError, EOFError, KeyError,
+            RecursionError, TypeError, AttributeError):
         with contextlib.suppress(OSError, UnboundLocalError):
             os.unlink(out.name)
 
@@ -92,6 +127,14 @@ def read(cache: Path, output: Path, frame: str) -> Snapshot | None:
             path.unlink()
         return None
     return snapshot
+
+
+def restore_outlines(snapshot: Snapshot) -> None:
+    """Give each monograph of ``snapshot`` whose outline was left out its own, as kept."""
+    if any(m.rendered is LEFT_OUT for m in snapshot.monographs):
+        outlines: dict[str, Outline] = pickle.loads(snapshot.outlines)
+        with_outlines(snapshot, {m.source: outlines[m.source] for m in snapshot.monographs
+                                 if m.rendered is LEFT_OUT})
 
 
 def with_outlines(snapshot: Snapshot, outlines: Mapping[str, Outline]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from impact_ssg import pipeline, search
+from impact_ssg import pipeline, search, snapshot
 from impact_ssg.model import Monograph
 from impact_ssg.pipeline import Options
 from impact_ssg.plan import OutputPage
@@ -121,6 +121,58 @@ def test_text_edits_after_the_first_read_the_kept_model(
     assert rendered_routes(project, monkeypatch) == ["monographies/guadeloupe-sargasses/"]
     monkeypatch.undo()
     assert same_as_clean(project)
+
+
+def test_a_page_gone_from_both_sites_is_made_again_with_its_outline(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept model leaves the outlines out (a text edit renders only the edited
+    monographs' pages): another monograph's page, gone from the site and from the spare,
+    is rendered again all the same, with its table of contents."""
+    rendered_routes(project, monkeypatch)
+    for words in ("solide", "très solide"):  # the model kept, then read back
+        edit(project / LAURAGAIS, "Il manquait un maillon", f"Il manquait un maillon {words}")
+        rendered_routes(project, monkeypatch)
+    page = "monographies/guadeloupe-sargasses/index.html"
+    assert 'class="toc"' in (project / "site" / page).read_text("utf-8")
+    for site in (project / "site", *(project / ".impact-cache/spare").iterdir()):
+        (site / page).unlink()
+    edit(project / LAURAGAIS, "maillon très solide", "maillon vraiment solide")
+
+    def no_load(*args: object, **kwargs: object) -> object:
+        raise AssertionError("every monograph read again")
+
+    monkeypatch.setattr(pipeline, "load", no_load)
+    assert sorted(rendered_routes(project, monkeypatch)) == [
+        "monographies/guadeloupe-sargasses/", "monographies/pole-lauragais/"]
+    monkeypatch.undo()
+    assert same_as_clean(project)
+
+
+def test_a_model_kept_again_from_a_kept_model_keeps_every_outline(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once many monographs changed since the model was kept, a text edit keeps it anew,
+    from the model it read: the outlines it left out are those of the model before."""
+    monkeypatch.setattr(pipeline, "MAX_CHANGED", 4)  # kept anew past one change
+    rendered_routes(project, monkeypatch)
+    edit(project / LAURAGAIS, "Il manquait un maillon", "Il manquait un maillon solide")
+    rendered_routes(project, monkeypatch)  # keeps the model
+    models = list((project / ".impact-cache/outputs").glob("*.model"))
+    before = models[0].stat().st_mtime_ns
+    edit(project / "monographs/outre-mer/guadeloupe-sargasses.md", "## ", "## Enfin\n\n## ")
+    edit(project / "monographs/agadir-cooperatives-argan.md", "## ", "## Aussi\n\n## ")
+    rendered_routes(project, monkeypatch)  # two changed since: kept anew
+    assert models[0].stat().st_mtime_ns != before
+    frame = models[0].name.split(".")[1]
+    kept = snapshot.read(project / ".impact-cache", project / "site", frame)
+    assert kept is not None
+    snapshot.restore_outlines(kept)
+    corpus = pipeline.load(Options(config=project / "impact.yaml",
+                                   source=project / "monographs"))
+    assert {m.source: m.rendered for m in kept.monographs} == {
+        m.source: m.rendered for m in corpus.monographs}
+    assert any(h.text == "Enfin" for m in kept.monographs for h in m.rendered.toc)
 
 
 def warnings_of(root: Path, *args: str) -> tuple[int, str]:
