@@ -186,9 +186,11 @@ class BuildCache:
             return False
         return True
 
-    def prune(self, keep: set[str]) -> None:
-        """Remove every entry not in ``keep``, and the entries of earlier versions (one
-        file each, in folders named by their first two hex digits)."""
+    def prune(self, keep: set[str], among: set[str] | None = None) -> None:
+        """Remove every entry not in ``keep`` (only those ``among`` these keys, when given:
+        a build that knows what it replaced spares the whole table a look), and the
+        entries of earlier versions (one file each, in folders named by their first two
+        hex digits)."""
         if not self.folder.is_dir():
             return
         for sub in self.folder.iterdir():
@@ -198,6 +200,11 @@ class BuildCache:
             return
         try:
             db = self._db()
+            if among is not None:
+                with _transaction(db):
+                    db.executemany("DELETE FROM entries WHERE key = ?",
+                                   ((key,) for key in sorted(among - keep)))
+                return
             with _transaction(db):
                 db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
                 db.execute("DELETE FROM keep")

@@ -453,7 +453,10 @@ def _build(options: Options, progress: Callable[[str], None] | None) -> BuildRep
         snapshot.save(cache_folder, options.output, snapshot.Snapshot(
             frame[0], dict(corpus.versions), corpus.monographs, corpus.assets,
             corpus.warnings, site, kept_model.outlines if from_snapshot else b""))
-    _cache(options).prune(set(corpus.versions.values()))
+    used = set(corpus.versions.values())
+    # A text edit replaced the entries of the monographs it changed, and no other.
+    _cache(options).prune(used, among=set(last.versions.values()) - used
+                          if last and changed is not None else None)
     pages = sum(isinstance(o, OutputPage) for o in outputs)
     return BuildReport(
         monographs=len(site.monographs),

@@ -214,6 +214,11 @@ def test_unused_entries_are_removed(project: Path) -> None:
     build(project)
     after = keys(project)
     assert len(after) == len(before) == 16 and after != before
+    # A text edit removes only the entry it replaced, without a look at the others.
+    edit(project / LAURAGAIS, "Il manquait un maillon", "Il manquait encore un maillon")
+    build(project)
+    last = keys(project)
+    assert len(last) == 16 and len(last - after) == 1
 
 
 def test_a_build_leaves_the_database_whole(project: Path) -> None:
