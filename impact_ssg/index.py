@@ -300,17 +300,25 @@ class _RelatedIndex(Mapping[str, tuple[Related, ...]]):
     def __init__(self, shown: tuple[Monograph, ...]) -> None:
         self._shown = shown
         self._number = {m.slug: i for i, m in enumerate(shown)}
-        self._facets = [_facets(m) for m in shown]
+        self._facets = {i: _facets(m) for i, m in enumerate(shown)}
         self._postings: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for i, mine in enumerate(self._facets):
+        for i, mine in self._facets.items():
             for facet, keys in mine.items():
                 for key in keys:
                     self._postings[(facet, key)].append(i)
         self._found: dict[str, tuple[Related, ...]] = {}
 
     def __getstate__(self) -> dict[str, object]:
-        # What was found is this build's: a snapshot keeps the index, not its answers.
-        return {**self.__dict__, "_found": {}}
+        # What was found is this build's: a snapshot keeps the index, not its answers;
+        # nor the facets, 70,000 sets at 10,000 monographs, made again for the few
+        # monographs a text edit asks about (``_facets_of``).
+        return {**self.__dict__, "_found": {}, "_facets": {}}
+
+    def _facets_of(self, i: int) -> dict[str, set[str]]:
+        found = self._facets.get(i)
+        if found is None:
+            found = self._facets[i] = _facets(self._shown[i])
+        return found
 
     def __getitem__(self, slug: str) -> tuple[Related, ...]:
         found = self._found.get(slug)
@@ -325,8 +333,8 @@ class _RelatedIndex(Mapping[str, tuple[Related, ...]]):
         return len(self._number)
 
     def _compute(self, i: int) -> tuple[Related, ...]:
-        shown, facets = self._shown, self._facets
-        mine = facets[i]
+        shown = self._shown
+        mine = self._facets_of(i)
         weights: dict[int, float] = defaultdict(float)
         for facet in _CANDIDATE_FACETS:
             for key in mine[facet]:
@@ -340,7 +348,7 @@ class _RelatedIndex(Mapping[str, tuple[Related, ...]]):
         shortlist = heapq.nlargest(SHORTLIST, weights, key=lambda j: (weights[j], -j))
         scored = []
         for j in shortlist:
-            shared = _shared(mine, facets[j])
+            shared = _shared(mine, self._facets_of(j))
             score = sum(_WEIGHTS[f] * len(keys) for f, keys in shared.items())
             if score >= _MIN_SCORE:
                 scored.append((-score, j, shared))
