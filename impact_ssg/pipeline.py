@@ -14,11 +14,12 @@ output folder is replaced only once every page is written (``publish``).
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import pickle
 import posixpath
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -95,6 +96,11 @@ def load_settings(options: Options) -> Config:
     return config.with_base_url(options.base_url) if options.base_url else config
 
 
+# Files validated and stored per cache transaction: a commit costs about as much as
+# storing an entry.
+FILES_PER_PUT = 32
+
+
 def load(options: Options, config: Config | None = None, prune: bool = True,
          known: Mapping[str, str] | None = None) -> Corpus:
     """discover → parse → validate → crosscheck; raises ``InvalidContent`` with all errors.
@@ -129,19 +135,23 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
                               if s.rel in keys})
     parsers: list[MarkdownIt] = []
 
-    def check(source: SourceFile) -> Record | list[ContentError]:
-        # In a worker: the entry is stored from here, so that its body and words need not
-        # travel to the parent, unless the cache cannot take it.
+    def check(sources: Sequence[SourceFile]) -> list[Record | list[ContentError]]:
+        # In a worker: the entries are stored from here, in one transaction, so that
+        # bodies and words need not travel to the parent, unless the cache cannot take them.
         if not parsers:  # one parser per process
             parsers.append(make_renderer(config.allow_html))
-        entry = _entry(source, read_here.get(source.rel), config, parsers[0], build_cache)
-        if isinstance(entry, Record) and build_cache.put([entry]):
-            return replace(entry, html=b"", words=b"", stored=True)
-        return entry
+        entries = [_entry(source, read_here.get(source.rel), config, parsers[0], build_cache)
+                   for source in sources]
+        if not build_cache.put([e for e in entries if isinstance(e, Record)]):
+            return entries
+        return [replace(e, html=b"", words=b"", stored=True) if isinstance(e, Record) else e
+                for e in entries]
 
     missing = [s for s in found.monographs if s.rel in keys and keys[s.rel] not in cached]
-    made = dict(zip((s.rel for s in missing), parallel_map(check, missing, options.jobs),
-                    strict=True))
+    batches = [missing[i:i + FILES_PER_PUT] for i in range(0, len(missing), FILES_PER_PUT)]
+    made = dict(zip((s.rel for s in missing), itertools.chain.from_iterable(parallel_map(
+        check, batches, options.jobs, min_items=-(-MIN_PARALLEL // FILES_PER_PUT))),
+        strict=True))
     monographs: list[Monograph] = []
     versions: dict[str, str] = {}
     held: tuple[dict[str, bytes], dict[str, bytes]] = ({}, {})
