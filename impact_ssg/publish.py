@@ -84,11 +84,16 @@ def check_output(output: Path, protected: Iterable[Path], inputs: Iterable[Path]
 
 def safe_join(root: Path, route: str) -> Path:
     """``root / route``, refusing any route that would leave ``root``."""
+    return root / _inside(route)
+
+
+def _inside(route: str) -> str:
+    """``route`` normalised, refusing any route that would leave the folder it is in."""
     normal = posixpath.normpath(route) if route else "."
     if (normal.startswith(("/", "../")) or normal == ".." or "\x00" in route
             or "\\" in route or ":" in normal.split("/")[0]):
         raise ValueError(f"output path escapes the output folder: {route!r}")
-    return root / normal
+    return normal
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,26 +223,36 @@ def _link(output: Path, staging: Path, files: frozenset[str], table: Table
     ``table`` tells (and no other name does): their entries there. Stops at the first
     link the file system refuses; what is not linked is written."""
     linked: dict[str, Entry] = {}
-    folders = {""}
+    root, into = os.fspath(output), os.fspath(staging)
+    made = {""}  # folders of ``staging`` made so far
+    # Strings, not paths, and one mkdir a folder: 40,000 calls at 10,000 monographs.
     for rel in sorted(files & table.files.keys()):
-        source = os.path.join(output, rel)
+        source = root + "/" + rel
         try:
             stat = os.lstat(source)
         except OSError:
             continue
         if stat.st_nlink != 1 or table.settled(rel, signature(stat)) is None:
             continue
-        target = safe_join(staging, rel)
-        folder = posixpath.dirname(rel)
+        normal = _inside(rel)
+        target = into + "/" + normal
         try:
-            if folder not in folders:
-                os.makedirs(target.parent, exist_ok=True)
-                folders.add(folder)
+            _make_folder(into, _parent(normal), made)
             os.link(source, target)
         except OSError:
             break
         linked[rel] = (table.files[rel][0], *signature(os.lstat(target)))
     return linked
+
+
+def _make_folder(root: str, rel: str, made: set[str]) -> None:
+    """Make the folder ``rel`` of ``root`` and those above it, unless in ``made``."""
+    if rel in made:
+        return
+    _make_folder(root, _parent(rel), made)
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(root + "/" + rel)
+    made.add(rel)
 
 
 def put(folder: Path, rel: str, data: bytes, known: Mapping[str, Entry],
