@@ -360,9 +360,10 @@ class _RelatedIndex(Mapping[str, tuple[Related, ...]]):
 def _shared(mine: dict[str, set[str]], theirs: dict[str, set[str]]) -> dict[str, set[str]]:
     shared = {f: mine[f] & theirs[f] for f in _WEIGHTS}
     # A shared commune implies a shared department and region: count the closest.
-    for finer, coarser in (("commune", "department"), ("department", "region")):
-        if shared[finer]:
-            shared[coarser] = set()
+    if shared["commune"]:
+        shared["department"] = shared["region"] = set()
+    elif shared["department"]:
+        shared["region"] = set()
     return shared
 
 

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from impact_ssg.index import _shared
 from impact_ssg.model import Monograph
 from impact_ssg.pipeline import Corpus
 from impact_ssg.slug import slugify
@@ -255,3 +256,20 @@ def test_monograph_pages_carry_json_ld_and_open_graph(site: Path, corpus: Corpus
     assert og["og:type"] == "article" and og["og:title"] == m.title
     assert og["og:description"] == m.summary and og["og:locale"] == "fr_FR"
     assert og["article:published_time"] == m.date.isoformat()
+
+
+@pytest.mark.parametrize("closest", ["commune", "department", "region"])
+def test_related_monographs_count_a_shared_place_once_at_its_closest_level(
+    closest: str
+) -> None:
+    """Two monographs in one commune share its department and region too: relatedness
+    counts the commune alone (as its reasons say « même commune »), not all three."""
+    levels = ["commune", "department", "region"]
+    place = {"commune": {"france/occitanie/aude/castelnaudary"},
+             "department": {"france/occitanie/aude"}, "region": {"france/occitanie"}}
+    facets = {f: set() for f in ("organisation", "theme", "alliance", "network")}
+    mine = {**facets, **place}
+    theirs = {**facets, **{level: place[level] if levels.index(level) >= levels.index(closest)
+                           else {f"ailleurs-{level}"} for level in levels}}
+    shared = _shared(mine, theirs)
+    assert {level for level in levels if shared[level]} == {closest}
