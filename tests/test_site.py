@@ -267,7 +267,8 @@ def test_related_monographs_count_a_shared_place_once_at_its_closest_level(
     levels = ["commune", "department", "region"]
     place = {"commune": {"france/occitanie/aude/castelnaudary"},
              "department": {"france/occitanie/aude"}, "region": {"france/occitanie"}}
-    facets = {f: set() for f in ("organisation", "theme", "alliance", "network")}
+    facets: dict[str, set[str]] = {f: set() for f in ("organisation", "theme", "alliance",
+                                                     "network")}
     mine = {**facets, **place}
     theirs = {**facets, **{level: place[level] if levels.index(level) >= levels.index(closest)
                            else {f"ailleurs-{level}"} for level in levels}}
