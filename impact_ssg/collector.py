@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _depth = 0  # frozen scopes entered and not left
+_ended = False  # whether an outermost scope ended in this process
 
 
 @contextmanager
@@ -22,8 +23,15 @@ def frozen() -> Iterator[None]:
     """The objects alive on entry, and those frozen inside, are left alone by the
     collector until the outermost ``frozen`` scope ends. Also what a forked worker
     needs: its collections then never write to the pages it shares with its parent,
-    which would copy them."""
-    global _depth
+    which would copy them.
+
+    The model a scope froze is garbage in reference cycles once it ends (Jinja's
+    environment holds the site), which only a full collection frees: an outermost scope
+    that follows another (``serve``, tests) makes one first, rather than freeze the last
+    model again for its whole length."""
+    global _depth, _ended
+    if _depth == 0 and _ended:
+        gc.collect()
     gc.freeze()
     _depth += 1
     try:
@@ -32,6 +40,7 @@ def frozen() -> Iterator[None]:
         _depth -= 1
         if _depth == 0:
             gc.unfreeze()  # a long-lived process (``serve``) can free them once unused
+            _ended = True
 
 
 @contextmanager

@@ -11,6 +11,7 @@ the browser reloads either way.
 
 from __future__ import annotations
 
+import gc
 import html
 import sys
 import time
@@ -87,6 +88,9 @@ code {{ white-space: pre-wrap; background: #fdf0e6; padding: .15rem .35rem; }}
 
 def _rebuild(options: Options) -> None:
     started = time.perf_counter()
+    # The last build's model is freed while the server waits, once the browsers are told
+    # to reload, rather than at the start of the next build (``collector.frozen``).
+    IOLoop.current().add_callback(gc.collect)
     try:
         report = build(options)
     except (InvalidContent, ConfigError) as error:
