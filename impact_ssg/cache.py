@@ -204,7 +204,11 @@ class BuildCache:
                 with _transaction(db):
                     db.executemany("DELETE FROM entries WHERE key = ?",
                                    ((key,) for key in sorted(among - keep)))
-                return
+                    (count,) = db.execute("SELECT COUNT(*) FROM entries").fetchone()
+                if count <= len(keep):
+                    return
+                # Entries that no build recorded (stored by one that failed or was
+                # stopped): every entry is looked at.
             with _transaction(db):
                 db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
                 db.execute("DELETE FROM keep")

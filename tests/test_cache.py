@@ -219,6 +219,16 @@ def test_unused_entries_are_removed(project: Path) -> None:
     build(project)
     last = keys(project)
     assert len(last) == 16 and len(last - after) == 1
+    # A failed build stored the entry of the file it found wrong; the next text edit
+    # removes it too, though no build recorded it.
+    edit(project / LAURAGAIS, "(mobilite-solidaire-toulouse.md)", "(nulle-part.md)")
+    assert subprocess.run([sys.executable, str(ROOT / "build.py"), "--quiet"], cwd=project,
+                          capture_output=True, check=False).returncode == 1
+    assert len(keys(project)) == 17
+    edit(project / LAURAGAIS, "(nulle-part.md)", "(mobilite-solidaire-toulouse.md)")
+    edit(project / LAURAGAIS, "encore un maillon", "toujours un maillon")
+    build(project)
+    assert len(keys(project)) == 16
 
 
 def test_a_build_leaves_the_database_whole(project: Path) -> None:
