@@ -31,7 +31,8 @@ _BODY_NAMES = re.compile(r"\b(rendered|words|body\s*\()")
 # How the monograph page may read its own monograph's body, as long as no tag of its own
 # gives the name ``monograph`` to another.
 _OWN_BODY = re.compile(r"(?<![\w.])(monograph\.rendered\b|site\.body\(\s*monograph\s*\))")
-_REBOUND = re.compile(r"\{%-?\s*(set\s+monograph\s*=|for\s+[\w\s,]*\bmonograph\b[\w\s,]*\bin\b"
+_REBOUND = re.compile(r"\{%-?\s*(set\s+[\w\s,]*\bmonograph\b"
+                      r"|for\s+[\w\s,]*\bmonograph\b[\w\s,]*\bin\b"
                       r"|with\b[^%]*\bmonograph\s*=|(macro\s+\w+|call)\s*\([^)]*\bmonograph\b)")
 
 

@@ -255,6 +255,12 @@ def test_a_template_reading_bodies_elsewhere_renders_every_page(
                        "{% endfor %}", False),
     ("monograph.html", "{% set monograph = site.monographs[0] %}{{ site.body(monograph) }}",
      False),
+    ("monograph.html", "{% set first, monograph = site.monographs[:2] %}"
+                       "{{ monograph.rendered.toc }}", False),
+    ("monograph.html", "{% set monograph %}x{% endset %}{{ site.body(monograph) }}", False),
+    ("monograph.html", "{% set title = monograph.title %}{{ monograph.rendered.toc }}", True),
+    ("monograph.html", "{% set monographs = site.monographs %}{{ monograph.rendered }}",
+     True),
 ])
 def test_which_templates_read_bodies_beyond_their_own_page(
     tmp_path: Path, name: str, text: str, own_only: bool
