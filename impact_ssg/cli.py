@@ -73,10 +73,14 @@ def run() -> NoReturn:
     Its objects are not torn down one by one: after a build of 10,000 monographs, that
     took half a second, a third of a rebuild's time. An error that is a bug still ends
     it the usual way, with its traceback."""
-    status = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    close_all()
+    try:
+        status = main()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader is gone (``| head``): what was left unsaid is lost
+        status = 1
+    finally:
+        close_all()
     os._exit(status)
 
 

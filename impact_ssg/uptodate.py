@@ -19,6 +19,7 @@ digest differs from what the spare site holds.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -233,5 +234,7 @@ def record(cache: Path, output: Path, inputs: Inputs, frame: tuple[str, dict[str
             pickler.fast = True
             pickler.dump(stamp)
         os.replace(out.name, path)  # whole stamps only, even if interrupted
-    except OSError:
-        pass
+    except (OSError, ValueError, RecursionError, pickle.PicklingError):
+        # ValueError, RecursionError: a cycle, which fast pickling cannot follow.
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(out.name)

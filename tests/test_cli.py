@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -180,3 +181,17 @@ def test_a_build_on_a_terminal_shows_its_stages(project: Callable[[Files], Path]
     assert "Built 1 monograph: " in result.stdout
     piped = impact(root)
     assert "impact-ssg: reading" not in piped.stderr  # not when stderr is a file or pipe
+
+
+def test_a_reader_gone_ends_the_program_quietly(tmp_path: Path) -> None:
+    """Output piped into a reader that stops (``| head``): exit 1, no traceback."""
+    read, write = os.pipe()
+    os.close(read)  # nobody will read what the build says
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--config",
+                             str(ROOT / "impact.yaml"), "--source", str(ROOT / "monographs"),
+                             "--output", str(tmp_path / "site")],
+                            stdout=write, stderr=subprocess.PIPE, text=True, check=False)
+    os.close(write)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "site" / "index.html").is_file()  # the build itself was done
