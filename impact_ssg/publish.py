@@ -332,7 +332,7 @@ def _reuse(spare: Path, files: frozenset[str], table: Table) -> _Reused | None:
     for rel in (*table.files, *table.folders):
         parent, _, name = rel.rpartition("/")
         recorded.setdefault(parent, []).append(name)
-    entries, settled_before = table.files, table.settled_before
+    entries, folders_seen, settled_before = table.files, table.folders, table.settled_before
     reused = _Reused(spare, {}, {}, set())
     known, seen_folders = reused.known, reused.seen
 
@@ -368,13 +368,17 @@ def _reuse(spare: Path, files: frozenset[str], table: Table) -> _Reused | None:
     def visit(rel: str, path: str, stat: os.stat_result) -> None:
         prefix = rel + "/" if rel else ""
         if rel:
-            seen_folders[rel] = folder_signature(stat)
-        if rel and table.settled_folder(rel, stat):
-            for name in recorded.get(rel, ()):
-                child = path + "/" + name
-                with contextlib.suppress(FileNotFoundError):
-                    keep(prefix + name, child, os.lstat(child))
-            return
+            seen = seen_folders[rel] = folder_signature(stat)
+            # Settled (``Table.folders``): only the names recorded, one lstat each.
+            if folders_seen.get(rel) == seen and seen[1] < settled_before:
+                for name in recorded.get(rel, ()):
+                    child = path + "/" + name
+                    try:
+                        child_stat = os.lstat(child)
+                    except FileNotFoundError:
+                        continue
+                    keep(prefix + name, child, child_stat)
+                return
         with os.scandir(path) as scan:
             found = [(entry.name, entry.path, entry.stat(follow_symlinks=False))
                      for entry in scan]

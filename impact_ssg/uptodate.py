@@ -58,11 +58,6 @@ class Table:
     folder whose signature is the recorded one, and settled, holds the names the table
     lists in it and no other, since adding, removing or renaming one changes its times."""
 
-    def settled_folder(self, rel: str, stat: os.stat_result) -> bool:
-        """Whether the folder ``rel``, seen with ``stat``, holds what the table lists."""
-        seen = folder_signature(stat)
-        return self.folders.get(rel) == seen and seen[1] < self.settled_before
-
     def settled(self, rel: str, seen: Signature) -> str | None:
         """The digest of ``rel`` when ``seen`` is its signature in the table and the entry
         is settled; ``None`` when the file must be read to be known."""
