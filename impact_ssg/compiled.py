@@ -10,16 +10,14 @@ code that a build runs: the cache folder is the project's own.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 import jinja2
 from jinja2.bccache import Bucket
 
 from .cache import code_fingerprint
+from .wholefile import write_whole
 
 FOLDER = "compiled"
 """Its folder in the build cache."""
@@ -52,11 +50,4 @@ class CompiledTemplates(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         # Best effort, whole files only: workers may write the same template at once.
         payload = bucket.bytecode_to_string()
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=self.folder, delete=False) as out:
-                out.write(self._sum(payload) + payload)
-            os.replace(out.name, self.folder / bucket.key)
-        except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(out.name)
+        write_whole(self.folder / bucket.key, lambda out: out.write(self._sum(payload) + payload))

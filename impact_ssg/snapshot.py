@@ -19,9 +19,7 @@ whose outlines are new anyway.
 from __future__ import annotations
 
 import contextlib
-import os
 import pickle
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +32,7 @@ from .markdown import Outline
 from .model import Monograph
 from .source import SourceFile
 from .uptodate import output_key
+from .wholefile import write_whole
 
 LEFT_OUT = Outline()
 """The outline of a monograph read back from a snapshot: left out, as only the pages
@@ -93,20 +92,19 @@ def save(cache: Path, output: Path, snapshot: Snapshot) -> None:
     goes); a failure only costs those builds time. Outlines left out of its monographs
     are taken from its ``outlines``, those of the snapshot they were read from."""
     path = _file(cache, output, snapshot.frame)
+    unpicklable = (pickle.PicklingError, RecursionError, TypeError, AttributeError)
     try:
         restore_outlines(snapshot)
         kept = replace(snapshot, site=replace(snapshot.site, bodies={}), outlines=pickle.dumps(
             {m.source: m.rendered for m in snapshot.monographs}, pickle.HIGHEST_PROTOCOL))
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:
-            _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(kept)
-        os.replace(out.name, path)
-        for other in path.parent.glob(f"{output_key(output)}.*.model"):
-            if other != path:
-                other.unlink(missing_ok=True)
-    except (OSError, pickle.PicklingError, pickle.UnpicklingError, EOFError, KeyError,
-            RecursionError, TypeError, AttributeError):
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(out.name)
+    except (pickle.UnpicklingError, EOFError, KeyError, *unpicklable):
+        return
+    if write_whole(path, lambda out: _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(kept),
+                   unpicklable):
+        with contextlib.suppress(OSError):
+            for other in path.parent.glob(f"{output_key(output)}.*.model"):
+                if other != path:
+                    other.unlink(missing_ok=True)
 
 
 def read(cache: Path, output: Path, frame: str) -> Snapshot | None:

@@ -19,18 +19,19 @@ digest differs from what the spare site holds.
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import hashlib
 import os
 import pickle
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from .cache import code_fingerprint
 from .source import is_monograph_name
+from .wholefile import write_whole
 
 # File times come from a clock that ticks every few milliseconds (a jiffy, 1 to 10 ms)
 # and may lag this process's clock by that much: a file whose change time is older than
@@ -218,18 +219,15 @@ def record(cache: Path, output: Path, inputs: Inputs, frame: tuple[str, dict[str
     """Remember what the build just made (``frame`` and its parts, ``written``, the
     output folder's table, and ``spare``, what the spare site holds now); a failure only
     costs the next build time. Stamps are pickles, like the cache's entries."""
-    path = _stamp_file(cache, output)
     stamp = Stamp(inputs.everything, frame[0], versions, frame[1], inputs.table, written, spare)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:
-            pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-            # No memo: a stamp is a tree of tables (no object in it twice that matters,
-            # no cycle), and remembering its 200,000 objects took most of the time.
-            pickler.fast = True
-            pickler.dump(stamp)
-        os.replace(out.name, path)  # whole stamps only, even if interrupted
-    except (OSError, ValueError, RecursionError, pickle.PicklingError):
-        # ValueError, RecursionError: a cycle, which fast pickling cannot follow.
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(out.name)
+    # ValueError, RecursionError: a cycle, which fast pickling cannot follow.
+    write_whole(_stamp_file(cache, output), functools.partial(_dump_fast, stamp),
+                (ValueError, RecursionError, pickle.PicklingError))
+
+
+def _dump_fast(stamp: Stamp, out: IO[bytes]) -> None:
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    # No memo: a stamp is a tree of tables (no object in it twice that matters, no
+    # cycle), and remembering its 200,000 objects took most of the time.
+    pickler.fast = True
+    pickler.dump(stamp)

@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
@@ -25,6 +25,7 @@ from impact_ssg.markdown import Heading, Outline, Reference
 from impact_ssg.model import Monograph, Partner
 from impact_ssg.territory import Territory
 from impact_ssg.uptodate import digest
+from impact_ssg.wholefile import write_whole
 
 from .conftest import ROOT
 
@@ -425,3 +426,20 @@ def test_every_field_of_the_model_is_pickled(kind: Any) -> None:
     # position: a field left out of them would be lost on the way back from the cache.
     assert kind.__reduce__ is pickling.by_fields
     assert kind.__match_args__ == tuple(f.name for f in dataclasses.fields(kind))
+
+
+def test_a_cache_file_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    """Stamps, kept models and compiled templates: a write that fails leaves the file
+    as it was and nothing beside it."""
+    path = tmp_path / "outputs" / "stamp"
+    assert write_whole(path, lambda out: out.write(b"before"))
+
+    def fails(out: IO[bytes]) -> None:
+        out.write(b"half")
+        raise ValueError("a cycle")
+
+    assert not write_whole(path, fails, (ValueError,))
+    with pytest.raises(ValueError):  # not one of the failures it was told of: a bug
+        write_whole(path, fails)
+    assert path.read_bytes() == b"before"
+    assert [p.name for p in path.parent.iterdir()] == ["stamp"]
