@@ -138,9 +138,8 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
     def check(sources: Sequence[SourceFile]) -> list[Record | list[ContentError]]:
         # In a worker: the entries are stored from here, in one transaction, so that
         # bodies and words need not travel to the parent, unless the cache cannot take them.
-        if not parsers:  # one parser per process
-            parsers.append(make_renderer(config.allow_html))
-        entries = [_entry(source, read_here.get(source.rel), config, parsers[0], build_cache)
+        parser = _parser(parsers, config)
+        entries = [_entry(source, read_here.get(source.rel), config, parser, build_cache)
                    for source in sources]
         if not build_cache.put([e for e in entries if isinstance(e, Record)]):
             return entries
@@ -195,15 +194,9 @@ def _stored(build_cache: BuildCache, versions: Mapping[str, str],
     by_source = {s.rel: s for s in sources}
 
     def remake(rel: str) -> Record | None:
-        # An entry found damaged: made again, if its file is still as it was (the same
-        # key: the same bytes, so a valid monograph again).
-        if not parsers:
-            parsers.append(make_renderer(config.allow_html))
-        entry = _entry(by_source[rel], None, config, parsers[0], build_cache)
-        if not isinstance(entry, Record) or entry.key != versions.get(rel):
-            return None
-        build_cache.put([entry])
-        return entry
+        # An entry found damaged: made again, if its file is still as it was.
+        again = _again(by_source[rel], versions.get(rel), config, parsers, build_cache)
+        return again[0] if again else None
 
     return (Stored(build_cache, "html", versions, held[0], bytes, remake),
             Stored(build_cache, "words", versions, held[1], _utf8, remake))
@@ -261,12 +254,11 @@ def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, 
     for source in changed:
         result = cached.get(versions[source.rel])
         if result is None:
-            if not parsers:
-                parsers.append(make_renderer(config.allow_html))
-            entry = _entry(source, None, config, parsers[0], build_cache)
-            if not isinstance(entry, Record) or entry.key != versions[source.rel]:
+            again = _again(source, versions[source.rel], config, parsers, build_cache)
+            if again is None:
                 return None
-            if not build_cache.put([entry]):
+            entry, stored = again
+            if not stored:
                 held[0][source.rel], held[1][source.rel] = entry.html, entry.words
             result = pickle.loads(entry.result)
         if isinstance(result, list):
@@ -303,6 +295,24 @@ def _restore_outlines(kept: snapshot.Snapshot, page: OutputPage) -> None:
     monograph = page.context.get("monograph")
     if isinstance(monograph, Monograph) and monograph.rendered is snapshot.LEFT_OUT:
         snapshot.restore_outlines(kept)
+
+
+def _parser(parsers: list[MarkdownIt], config: Config) -> MarkdownIt:
+    """This process's Markdown parser, made on first use and kept in ``parsers``."""
+    if not parsers:
+        parsers.append(make_renderer(config.allow_html))
+    return parsers[0]
+
+
+def _again(source: SourceFile, key: str | None, config: Config, parsers: list[MarkdownIt],
+           build_cache: BuildCache) -> tuple[Record, bool] | None:
+    """``source`` read and validated again, when its bytes are still those of the entry
+    ``key`` (so a valid monograph again): its entry, stored, and whether the cache took
+    it; ``None`` when the file changed since."""
+    entry = _entry(source, None, config, _parser(parsers, config), build_cache)
+    if not isinstance(entry, Record) or entry.key != key:
+        return None
+    return entry, build_cache.put([entry])
 
 
 def _entry(source: SourceFile, data: bytes | None, config: Config, parser: MarkdownIt,
