@@ -38,7 +38,7 @@ from .index import Site, build_site
 from .markdown import make_renderer
 from .model import Monograph
 from .plan import Output, OutputPage, plan
-from .publish import check_output, publish, put, safe_join
+from .publish import Twin, check_output, publish, put, safe_join
 from .render import make_environment, render_page
 from .schema import validate
 from .source import Discovery, SourceFile, discover, read_bytes, read_document
@@ -445,7 +445,8 @@ def _build(options: Options, progress: Callable[[str], None] | None) -> BuildRep
         kept = {file: made[file][0] for output, file in zip(outputs, files, strict=True)
                 if output.route in routes and file in made}
 
-    def write(folder: Path, known: Mapping[str, uptodate.Entry]) -> dict[str, uptodate.Entry]:
+    def write(folder: Path, known: Mapping[str, uptodate.Entry], twin: Twin | None
+              ) -> dict[str, uptodate.Entry]:
         # Each process writes its share of the pages, reading the site built before the
         # fork; a page's bytes do not depend on which process wrote it.
         # Taking a kept file costs next to nothing: only the others are worth a process.
@@ -453,14 +454,13 @@ def _build(options: Options, progress: Callable[[str], None] | None) -> BuildRep
                    max(1, (len(outputs) - len(kept)) // PAGES_PER_JOB))
         return dict(parallel_map(functools.partial(
             _write, folder, env=env, known=known, kept=kept, keep_from=options.output,
-            restore=restore),
+            restore=restore, twin=twin),
             list(zip(outputs, files, strict=True)), jobs, min_items=2))
 
     say(f"writing {len(outputs)} files")
     published = publish(options.output, files, write,
                         spare_folder(cache_folder, options.output), reuse=not options.clean,
-                        spare_table=last.spare if last else None,
-                        output_table=last.output if last else None)
+                        spare_table=last.spare if last else None)
     # The output folder the swap replaced is the spare now.
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     published.output, published.spare or (
@@ -566,13 +566,13 @@ def _file(output: Output) -> str:
 
 def _write(folder: Path, job: tuple[Output, str], *, env: jinja2.Environment,
            known: Mapping[str, uptodate.Entry], kept: Mapping[str, str],
-           keep_from: Path, restore: Callable[[OutputPage], None] = _nothing
-           ) -> tuple[str, uptodate.Entry]:
+           keep_from: Path, restore: Callable[[OutputPage], None] = _nothing,
+           twin: Twin | None = None) -> tuple[str, uptodate.Entry]:
     """Write one output into ``folder`` as its file (``job``: the output and ``_file``
-    of it) with ``publish.put``: the file and its entry. The file of one of ``kept``,
-    whose bytes the last build made with that digest, is taken from ``folder`` as it is
-    or from ``keep_from`` (the output folder), once read to check. ``restore(page)`` is
-    called before a page is rendered."""
+    of it) with ``publish.put``, linked into ``twin`` if any: the file and its entry. The
+    file of one of ``kept``, whose bytes the last build made with that digest, is taken
+    from ``folder`` as it is or from ``keep_from`` (the output folder), once read to
+    check. ``restore(page)`` is called before a page is rendered."""
     output, file = job
     made = kept.get(file)
     if made is not None:
@@ -581,7 +581,7 @@ def _write(folder: Path, job: tuple[Output, str], *, env: jinja2.Environment,
             return file, have
         before = _made_before(keep_from, file, made)
         if before is not None:
-            return file, put(folder, file, before, known, made)
+            return file, put(folder, file, before, known, made, twin)
         # Changed or gone since the last build: made again below.
     if isinstance(output, OutputPage):
         restore(output)
@@ -597,4 +597,4 @@ def _write(folder: Path, job: tuple[Output, str], *, env: jinja2.Environment,
     else:
         assert output.make is not None
         data = output.make()
-    return file, put(folder, file, data, known)
+    return file, put(folder, file, data, known, twin=twin)

@@ -5,6 +5,7 @@ write through a link, and never touch the site on a failed build."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -29,6 +30,25 @@ def spare_of(root: Path) -> Path:
     return spares[0]
 
 
+def build_here(root: Path) -> None:
+    """Build in this process (what it patches applies), on one core."""
+    pipeline.build(Options(config=root / "impact.yaml", source=root / "monographs",
+                           output=root / "site", jobs=1, quiet=True))
+
+
+def folders_listed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The folders listed from now on, in this process."""
+    listed: list[str] = []
+    scandir = os.scandir
+
+    def listing(path: str) -> object:
+        listed.append(os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", listing)
+    return listed
+
+
 def rebuild_with_an_edit(root: Path, words: str) -> None:
     """Build again after a change to one body: one page and some search data change."""
     edit(root / LAURAGAIS, "Il manquait ", f"Il manquait {words} ")
@@ -51,11 +71,11 @@ def test_a_file_that_did_not_change_is_not_written_again(project: Path) -> None:
     page = project / "site/monographies/guadeloupe-sargasses/index.html"
     edited = project / "site/monographies/pole-lauragais/index.html"
     before = os.stat(page)
-    # No spare yet: a new folder, where the files that did not change are links to
-    # those of the site it replaces, which becomes the spare.
+    # The first build left a twin of the site as the spare, sharing its files: the
+    # edit is written into it, which is swapped in; the site replaced is the spare.
     rebuild_with_an_edit(project, "bien")
-    linked = os.stat(page)
-    assert (linked.st_ino, linked.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    kept = os.stat(page)
+    assert (kept.st_ino, kept.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert os.stat(spare_of(project) / page.relative_to(project / "site")).st_ino == (
         before.st_ino)
     rebuild_with_an_edit(project, "aussi")  # into the spare, swapped back in
@@ -176,14 +196,92 @@ def test_a_failed_build_leaves_the_site_and_writes_nothing_beside_it(project: Pa
         ".impact-cache", "impact.yaml", "monographs", "site", "templates"]
 
 
-def test_clean_writes_a_new_folder_and_keeps_the_old_site_as_spare(project: Path) -> None:
+def test_with_its_spare_gone_a_build_writes_the_site_and_its_twin_again(
+    project: Path
+) -> None:
+    build(project)
+    rebuild_with_an_edit(project, "bien")
+    shutil.rmtree(spare_of(project))
+    rebuild_with_an_edit(project, "aussi")
+    page = project / "site/monographies/guadeloupe-sargasses/index.html"
+    assert os.stat(spare_of(project) / page.relative_to(project / "site")).st_ino == (
+        os.stat(page).st_ino)
+    build(project, "--clean", "--output", "propre")
+    assert tree(project / "site") == tree(project / "propre")
+    rebuild_with_an_edit(project, "enfin")
+    build(project, "--clean", "--output", "propre")
+    assert tree(project / "site") == tree(project / "propre")
+
+
+def test_clean_writes_a_new_site_and_its_twin_as_spare(project: Path) -> None:
     build(project)
     rebuild_with_an_edit(project, "bien")
     page = project / "site/monographies/guadeloupe-sargasses/index.html"
     before = os.stat(page)
     build(project, "--clean")
-    assert os.stat(page).st_ino != before.st_ino
-    assert os.stat(spare_of(project) / page.relative_to(project / "site")).st_ino == before.st_ino
+    after = os.stat(page)
+    assert after.st_ino != before.st_ino
+    # The spare shares the new site's files; the site replaced is gone.
+    assert os.stat(spare_of(project) / page.relative_to(project / "site")).st_ino == (
+        after.st_ino)
+    assert after.st_nlink == 2
+    assert sorted(p.name for p in project.iterdir()) == [
+        ".impact-cache", "impact.yaml", "monographs", "site", "templates"]
+    rebuild_with_an_edit(project, "aussi")
+    assert os.stat(page).st_ino == after.st_ino
+    build(project, "--clean", "--output", "propre")
+    assert tree(project / "site") == tree(project / "propre")
+
+
+def test_a_first_build_leaves_a_spare_that_the_first_edit_lists_no_folder_of(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that writes the whole site links each file into a twin folder, which
+    becomes the spare, with its folders recorded: the first text edit writes into it as
+    every later one does, without listing its folders."""
+    build(project)
+    site = tree(project / "site")
+    spare = spare_of(project)
+    assert tree(spare) == site
+    for path in (project / "site").rglob("*"):
+        if path.is_file():
+            twin = spare / path.relative_to(project / "site")
+            assert os.stat(twin).st_ino == os.stat(path).st_ino, path
+    listed = folders_listed(monkeypatch)
+    settle(project)  # no folder changed in the very tick of the build's last write
+    edit(project / LAURAGAIS, "Il manquait ", "Il manquait bien ")
+    build_here(project)
+    assert [path for path in listed if path.startswith(os.fspath(spare))] == [
+        os.fspath(spare)]
+    build(project, "--clean", "--output", "propre")
+    assert tree(project / "site") == tree(project / "propre")
+
+
+@pytest.mark.parametrize("links", [0, 25])
+def test_a_file_system_that_refuses_links_still_gives_the_right_sites(
+    project: Path, monkeypatch: pytest.MonkeyPatch, links: int
+) -> None:
+    """Where links are refused (from the first, or after some), the twin is left partial
+    or empty: the next builds write what it misses, and every site is the right one."""
+    made = 0
+    link = os.link
+
+    def refusing(source: str, target: str) -> None:
+        nonlocal made
+        if made >= links:
+            raise PermissionError(1, "Operation not permitted")
+        made += 1
+        link(source, target)
+
+    monkeypatch.setattr(os, "link", refusing)
+    build_here(project)
+    assert made == links
+    assert len([p for p in spare_of(project).rglob("*") if p.is_file()]) == links
+    for words in ("bien", "aussi"):
+        edit(project / LAURAGAIS, "Il manquait ", f"Il manquait {words} ")
+        build_here(project)
+        build(project, "--clean", "--output", "propre")
+        assert tree(project / "site") == tree(project / "propre"), words
 
 
 def test_a_text_edit_into_a_settled_spare_lists_none_of_its_folders_but_the_root(
@@ -195,21 +293,13 @@ def test_a_text_edit_into_a_settled_spare_lists_none_of_its_folders_but_the_root
     build(project)
     rebuild_with_an_edit(project, "bien")
     rebuild_with_an_edit(project, "encore")  # the spare's folders are recorded now
-    listed: list[str] = []
-    scandir = os.scandir
-
-    def listing(path: str) -> object:
-        listed.append(os.fspath(path))
-        return scandir(path)
-
-    monkeypatch.setattr(os, "scandir", listing)
+    listed = folders_listed(monkeypatch)
     for words in ("aussi", "enfin", "toujours"):  # each site is the spare in turn
         settle(project)  # no folder changed in the very tick of the build's last write
         edit(project / LAURAGAIS, "Il manquait ", f"Il manquait {words} ")
         spare = spare_of(project)
         listed.clear()
-        pipeline.build(Options(config=project / "impact.yaml", source=project / "monographs",
-                               output=project / "site", jobs=1))
+        build_here(project)
         assert [path for path in listed if path.startswith(os.fspath(spare))] == [
             os.fspath(spare)], words
     build(project, "--clean", "--output", "propre")
