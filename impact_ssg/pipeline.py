@@ -465,11 +465,11 @@ def _build(options: Options, progress: Callable[[str], None] | None) -> BuildRep
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     published.output, published.spare or (
                         last.output if last else uptodate.Table()))
-    first_in_frame = not from_snapshot and not snapshot.exists(
-        cache_folder, options.output, frame[0])
-    if changed is not None and (first_in_frame or stale > MAX_CHANGED // 4):
-        # A text edit, the first in this frame, or one after many since the model was
-        # kept (each is read again from the cache): the model is kept for those to come.
+    if own_page_only and (not from_snapshot or stale > MAX_CHANGED // 4):
+        # A build that read every monograph (the first in this frame, the very first,
+        # or one after too many text edits for the model kept), or a text edit after many
+        # since the model was kept (each is read again from the cache): the model is kept
+        # for the text edits to come, so that the very first is as quick as the others.
         snapshot.save(cache_folder, options.output, snapshot.Snapshot(
             frame[0], dict(corpus.versions), corpus.monographs, corpus.assets,
             corpus.warnings, site, kept_model.outlines if from_snapshot else b""))

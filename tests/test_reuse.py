@@ -98,27 +98,53 @@ def test_a_body_edit_makes_only_the_search_data_its_words_touch(
         assert tree(project / "site") == tree(project / "propre")
 
 
-def test_text_edits_after_the_first_read_the_kept_model(
+def test_text_edits_read_the_model_the_first_build_in_their_frame_kept(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rendered_routes(project, monkeypatch)
-    # The first text edit in this frame reads every monograph and keeps the model.
-    edit(project / LAURAGAIS, "Il manquait un maillon", "Il manquait un maillon solide")
-    rendered_routes(project, monkeypatch)
-    assert list((project / ".impact-cache/outputs").glob("*.model"))
-
     def no_load(*args: object, **kwargs: object) -> object:
         raise AssertionError("every monograph read again")
 
+    rendered_routes(project, monkeypatch)  # the first build keeps the model
+    (first,) = (project / ".impact-cache/outputs").glob("*.model")
     monkeypatch.setattr(pipeline, "load", no_load)
+    edit(project / LAURAGAIS, "Il manquait un maillon", "Il manquait un maillon solide")
+    assert rendered_routes(project, monkeypatch) == ["monographies/pole-lauragais/"]
     # A new heading: the page's table of contents changes with its body.
     edit(project / LAURAGAIS, "## ", "## Un titre de plus\n\nDu texte.\n\n## ")
     assert rendered_routes(project, monkeypatch) == ["monographies/pole-lauragais/"]
     assert "Un titre de plus</a>" in (
         project / "site/monographies/pole-lauragais/index.html").read_text("utf-8")
+    # Front matter changed: a new frame, every monograph read, its model kept in turn.
+    monkeypatch.undo()
+    edit(project / LAURAGAIS, 'title: "Dans le Lauragais', 'title: "Dans tout le Lauragais')
+    rendered_routes(project, monkeypatch)
+    (second,) = (project / ".impact-cache/outputs").glob("*.model")
+    assert second != first
+    monkeypatch.setattr(pipeline, "load", no_load)
     # Another monograph's text, the first one's outline as it is now.
     edit(project / "monographs/outre-mer/guadeloupe-sargasses.md", "## ", "## Enfin\n\n## ")
     assert rendered_routes(project, monkeypatch) == ["monographies/guadeloupe-sargasses/"]
+    monkeypatch.undo()
+    assert same_as_clean(project)
+
+
+def test_a_build_past_the_kept_model_keeps_it_anew(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Too many text edits since the model was kept: every monograph is read, and the
+    model kept anew, so that the text edits after it read that one."""
+    monkeypatch.setattr(pipeline, "MAX_CHANGED", 1)
+    rendered_routes(project, monkeypatch)
+    for path in (LAURAGAIS, "monographs/outre-mer/guadeloupe-sargasses.md"):
+        edit(project / path, "## ", "## Enfin\n\n## ")
+    rendered_routes(project, monkeypatch)
+
+    def no_load(*args: object, **kwargs: object) -> object:
+        raise AssertionError("every monograph read again")
+
+    monkeypatch.setattr(pipeline, "load", no_load)
+    edit(project / LAURAGAIS, "## Enfin", "## Enfin, un titre")
+    assert rendered_routes(project, monkeypatch) == ["monographies/pole-lauragais/"]
     monkeypatch.undo()
     assert same_as_clean(project)
 
