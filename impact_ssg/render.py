@@ -65,6 +65,8 @@ def make_environment(templates: Path, site: Site,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # One build, one version of each template: not checked again at each page.
+        auto_reload=False,
     )
     link = urls.Urls(site.config.base_url)
     env.globals.update(site=site, url=link, full_url=link.full, urls=urls,

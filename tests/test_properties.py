@@ -8,6 +8,7 @@ explicit ``@example`` or a regression test in ``test_security``.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from pathlib import Path, PureWindowsPath
 from urllib.parse import unquote, urljoin, urlsplit
@@ -22,9 +23,10 @@ from impact_ssg.markdown import make_renderer
 from impact_ssg.model import Monograph
 from impact_ssg.publish import safe_join
 from impact_ssg.schema import validate
-from impact_ssg.slug import fold, is_slug, slugify
+from impact_ssg.slug import fold, is_slug, slugify, strip_accents
 from impact_ssg.source import SourceFile, read_document
 from impact_ssg.territory import FRANCE, Territory, TerritoryError, regions, resolve
+from impact_ssg.words import STOPWORDS, tokens
 
 from .conftest import VALID
 
@@ -57,6 +59,18 @@ def test_slugify_is_a_slug_or_empty_idempotent_and_spelling_stable(text: str) ->
     assert {slugify(t) for t in forms(text)} == {slug}
     # A long text (not cached) gives what the same name gives.
     assert slugify(text + " " * 200 + "x") == (f"{slug}-x" if slug else "x")
+
+
+@PROPERTY
+@given(st.lists(st.one_of(NAMES, st.sampled_from([" ", "\u2028", "\u3000", "\x1c", "\x85",
+                                                  "\u2019", "l’entreprise,"])),
+                max_size=30).map("".join))
+def test_search_tokens_are_those_of_each_word_of_the_text(text: str) -> None:
+    expected: set[str] = set()
+    for word in re.findall(r"\w+", text.lower()):
+        expected.update(w for w in re.findall("[a-z0-9]+", strip_accents(word))
+                        if len(w) > 1 and w not in STOPWORDS)
+    assert tokens(text) == expected
 
 
 @PROPERTY
