@@ -4,14 +4,14 @@
 
 For each size: generates the base (seed 1) if missing, then times, as medians of
 ``--runs`` runs, a cold build (the first one: no cache, no site), a no-op rebuild, the
-first rebuild after editing one monograph (once: it has no spare site yet, and keeps the
-model for the text edits that follow), the rebuilds after it (a new sentence each
-time), and the floor (``floor.py``) measured in the same run, and prints a Markdown
-table. Memory is the peak of the summed proportional set sizes (PSS) of the build and
-its worker processes, sampled every 20 ms from /proc: pages shared between a parent and
-its forked workers count once. Sampling costs about 3 ms of kernel time per sample on a
-large process, so memory comes from runs of their own, never from the timed runs. The
-package is compiled first, as an install compiles it.
+first rebuild after editing one monograph (once, as the first build of the authoring
+loop), the rebuilds after it (a new sentence each time), and the floor (``floor.py``)
+measured in the same run, and prints a Markdown table. Memory is the peak of the summed
+proportional set sizes (PSS) of the build and its worker processes, sampled every 20 ms
+from /proc: pages shared between a parent and its forked workers count once. Sampling
+costs about 3 ms of kernel time per sample on a large process, so memory comes from runs
+of their own, never from the timed runs. The package is compiled first, as an install
+compiles it.
 """
 
 from __future__ import annotations
@@ -132,8 +132,8 @@ def row(count: int, runs: int, work: Path) -> str:
         sentence = f"Une phrase de plus, la numéro {next(edits) + 1}.\n\n## "
         edited.write_text(original.replace("\n## ", "\n" + sentence, 1), "utf-8")
 
-    # The first edit after a cold build has no spare site yet and keeps the model for
-    # the text edits that follow: timed on its own, then the edits after it.
+    # The first edit after a cold build: timed on its own (it was once slower than the
+    # others, with no spare site and no kept model yet), then the edits after it.
     first = timed(1, build, edit)
     one = timed(runs, build, edit)
     edit_memory = peak(build, edit)

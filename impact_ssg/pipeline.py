@@ -461,7 +461,7 @@ def _build(options: Options, progress: Callable[[str], None] | None) -> BuildRep
     published = publish(options.output, files, write,
                         spare_folder(cache_folder, options.output), reuse=not options.clean,
                         spare_table=last.spare if last else None)
-    # The output folder the swap replaced is the spare now.
+    # The spare now: the new site's twin, or the output folder the swap replaced.
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     published.output, published.spare or (
                         last.output if last else uptodate.Table()))
@@ -487,10 +487,12 @@ def _build(options: Options, progress: Callable[[str], None] | None) -> BuildRep
 
 
 def spare_folder(cache_folder: Path, output: Path) -> Path | None:
-    """Where the site an output folder's last swap replaced is kept (``publish``): in the
-    cache, one per output folder, when the cache is on the output's file system."""
+    """Where an output folder's spare site is kept (``publish``): in the cache, one per
+    output folder, when the cache is on the output's file system (the cache folder
+    itself, which may be a link to another disk, or where it will be made)."""
+    cache = cache_folder if cache_folder.exists() else cache_folder.parent
     try:
-        if os.stat(cache_folder.parent).st_dev != os.stat(output.absolute().parent).st_dev:
+        if os.stat(cache).st_dev != os.stat(output.absolute().parent).st_dev:
             return None
     except OSError:
         return None

@@ -168,10 +168,8 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
                 _remove(Path(twin.root))
         if staging == spare:
             pass  # after a swap, the old site; after a failure, a spare half updated
-        elif (swapped and spare and not twin_kept and staging.exists()
-              and _make_room(spare)):
-            os.rename(staging, spare)
-        else:
+        elif not (swapped and spare and not twin_kept and staging.exists()
+                  and _make_room(spare) and _rename(staging, spare)):
             _remove(staging)
     # The twin's files are the new site's: the same entries, in folders of its own.
     return Published(Table(written, stat.st_ctime_ns, folders),

@@ -10,10 +10,12 @@ of reading every monograph back and indexing them again (1.2 s).
 The snapshot lives beside the stamp (``.impact-cache/outputs/``), one per output folder,
 named by its frame. Every build that reads all monographs writes it (about 0.4 s at
 10,000, so that the first text edit after it is as quick as the others), and so does a
-text edit when many monographs have changed since. It is a pickle, like the cache's
-entries. The monographs' outlines are kept apart in it, and read back only when a page
-that shows one must be rendered again (one gone from the site and the spare): a text
-edit renders only the edited monographs' pages, whose outlines are new anyway.
+text edit when many monographs have changed since; unless templates read bodies beyond
+their own page (``reuse``), when text edits render every page anyway. It is a pickle,
+like the cache's entries. The monographs' outlines are kept apart in it, and read back
+only when a page that shows one must be rendered again (one gone from the site and the
+spare): a text edit renders only the edited monographs' pages, whose outlines are new
+anyway.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -282,6 +283,25 @@ def test_a_file_system_that_refuses_links_still_gives_the_right_sites(
         build_here(project)
         build(project, "--clean", "--output", "propre")
         assert tree(project / "site") == tree(project / "propre"), words
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="no second file system here")
+def test_a_cache_on_another_disk_keeps_no_spare(project: Path) -> None:
+    """The cache folder is a link to another file system: the site replaced cannot be
+    moved there, so it is deleted, and builds go on as if there were no spare."""
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as elsewhere:
+        if os.stat(elsewhere).st_dev == os.stat(project).st_dev:
+            pytest.skip("/dev/shm is on the same file system here")
+        (project / ".impact-cache").symlink_to(elsewhere, target_is_directory=True)
+        build(project)
+        for words in ("bien", "aussi"):
+            rebuild_with_an_edit(project, words)
+            assert not (Path(elsewhere) / "spare").exists()
+            assert sorted(p.name for p in project.iterdir()) == [
+                ".impact-cache", "impact.yaml", "monographs", "site", "templates"]
+            build(project, "--clean", "--output", "propre")
+            assert tree(project / "site") == tree(project / "propre")
+            shutil.rmtree(project / "propre")
 
 
 def test_a_text_edit_into_a_settled_spare_lists_none_of_its_folders_but_the_root(
