@@ -18,7 +18,7 @@ from typing import NoReturn, TextIO
 from . import __version__
 from .cache import close_all
 from .errors import ConfigError, InvalidContent, SsgError
-from .pipeline import BuildReport, Options, build, load, load_settings
+from .pipeline import BuildReport, Options, build, check, load_settings
 from .scaffold import create
 
 COMMANDS = ("build", "check", "serve", "new")
@@ -117,8 +117,9 @@ def _options(args: argparse.Namespace) -> Options:
 
 def _run(args: argparse.Namespace) -> int:
     options = _options(args)
+    waiting = None if options.quiet else _waiting
     if args.command == "check":
-        corpus = load(options)
+        corpus = check(options, waiting)
         if not options.quiet:
             for warning in corpus.warnings:
                 print(warning, file=sys.stderr)
@@ -129,7 +130,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
         live = sys.stderr.isatty() and not options.quiet
         try:
-            report = build(options, _progress if live else None)
+            report = build(options, _progress if live else None, waiting)
         finally:
             if live:
                 print("\r\x1b[K", end="", file=sys.stderr, flush=True)
@@ -168,6 +169,11 @@ def _summary(report: BuildReport, options: Options) -> None:
 def _progress(stage: str) -> None:
     """One line on a terminal, rewritten at each stage of a build."""
     print(f"\r\x1b[Kimpact-ssg: {stage}…", end="", file=sys.stderr, flush=True)
+
+
+def _waiting(message: str) -> None:
+    print(f"\r\x1b[Kimpact-ssg: {message}…" if sys.stderr.isatty() else
+          f"impact-ssg: {message}…", file=sys.stderr, flush=True)
 
 
 def _count(number: int, noun: str) -> str:

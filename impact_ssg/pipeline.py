@@ -4,6 +4,7 @@
 
 ``load`` runs the stages up to the finished, checked corpus and raises
 ``InvalidContent`` with every error found in every file; ``check`` is ``load`` alone.
+``build`` and ``check`` hold the build cache's lock: one at a time per project (``lock``).
 Each file's result comes from the build cache when its inputs are unchanged (``cache``),
 and files are read over ``--jobs`` processes (``workers``).
 ``build`` runs them all, unless nothing changed since the last build (``uptodate``); when
@@ -26,7 +27,7 @@ from pathlib import Path
 import jinja2
 from markdown_it import MarkdownIt
 
-from . import collector, opendata, reuse, search, snapshot, uptodate
+from . import collector, lock, opendata, reuse, search, snapshot, uptodate
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import BuildCache, Record, Stored
 from .compiled import FOLDER as COMPILED_FOLDER
@@ -362,17 +363,20 @@ def templates_dir(options: Options) -> Path:
     return options.config.parent / "templates"
 
 
-def build(options: Options, progress: Callable[[str], None] | None = None) -> BuildReport:
+def check(options: Options, waiting: Callable[[str], None] | None = None) -> Corpus:
+    """``load``, alone with the build cache (``lock``: ``waiting`` is told when another
+    build or check holds it)."""
+    config = load_settings(options)
+    with lock.exclusive(options.config.parent / CACHE_FOLDER, waiting):
+        return load(options, config)
+
+
+def build(options: Options, progress: Callable[[str], None] | None = None,
+          waiting: Callable[[str], None] | None = None) -> BuildReport:
     """Validate, index, plan, render and publish; raises on any error, leaving the output
-    folder as it was. ``progress`` is told of each stage as it starts."""
-    # The model each step makes lives as long as the build: out of the collector's way.
-    with collector.frozen():
-        return _build(options, progress)
-
-
-def _build(options: Options, progress: Callable[[str], None] | None) -> BuildReport:
+    folder as it was. ``progress`` is told of each stage as it starts; ``waiting``, when
+    another build or check of the project must end first (``lock``)."""
     started = time.perf_counter()
-    say = progress or (lambda _: None)
     config = load_settings(options)
     templates = templates_dir(options)
     cache_folder = options.config.parent / CACHE_FOLDER
@@ -382,6 +386,14 @@ def _build(options: Options, progress: Callable[[str], None] | None) -> BuildRep
     if not templates.is_dir():
         raise UsageError(f"{templates.as_posix()}: no such folder; the site's templates live "
                          "in templates/ beside the config file")
+    # The model each step makes lives as long as the build: out of the collector's way.
+    with lock.exclusive(cache_folder, waiting), collector.frozen():
+        return _build(options, progress or (lambda _: None), started, config, templates,
+                      cache_folder)
+
+
+def _build(options: Options, say: Callable[[str], None], started: float, config: Config,
+           templates: Path, cache_folder: Path) -> BuildReport:
     say("looking for changes")
     last = None if options.clean else uptodate.read(cache_folder, options.output)
     fingerprint = uptodate.inputs(options.config, templates, options.source,

@@ -27,6 +27,7 @@ import ctypes
 import ctypes.util
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -121,7 +122,11 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
     With no spare to write into, the whole site is written into a new folder, and each
     file linked as it is written into a ``Twin``, which becomes the spare; the site
     replaced, if any, is deleted. As the two sites then share their files, a file is
-    never written in place (``put``)."""
+    never written in place (``put``).
+
+    Only one build publishes into ``output`` at a time (``lock``): the folders that a
+    build killed before it could clean up left beside it are deleted first."""
+    _remove_leftovers(output)
     wanted = frozenset(files) | {MARKER}
     reused = (_reuse(spare, wanted, spare_table or Table())
               if spare and reuse else None)
@@ -174,6 +179,25 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
     # The twin's files are the new site's: the same entries, in folders of its own.
     return Published(Table(written, stat.st_ctime_ns, folders),
                      Table(written, stat.st_ctime_ns, twin_folders) if twin_kept else None)
+
+
+# The folders made beside the output: ``_beside``, ``_exchange``.
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?:new|twin|old)-[a-z0-9_]{8}")
+
+
+def _remove_leftovers(output: Path) -> None:
+    """Delete the folders beside ``output`` that builds into it made and did not remove
+    (a build killed while writing)."""
+    try:
+        names = os.listdir(output.parent)
+    except OSError:
+        return
+    for name in names:
+        found = _LEFTOVER.fullmatch(name)
+        if found and found["name"] == output.name:
+            folder = output.parent / name
+            if folder.is_dir() and not folder.is_symlink():
+                _remove(folder)
 
 
 def _beside(output: Path, role: str) -> Path:

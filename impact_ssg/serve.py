@@ -92,7 +92,7 @@ def _rebuild(options: Options) -> None:
     # to reload, rather than at the start of the next build (``collector.frozen``).
     IOLoop.current().add_callback(gc.collect)
     try:
-        report = build(options)
+        report = build(options, waiting=None if options.quiet else _waiting)
     except (InvalidContent, ConfigError) as error:
         _SiteHandler.errors = [str(e) for e in error.errors]
     except SsgError as error:
@@ -107,6 +107,10 @@ def _rebuild(options: Options) -> None:
         print(line, file=sys.stderr)
     print(f"{len(_SiteHandler.errors)} error(s); serving the last good site until they are "
           "fixed.", file=sys.stderr, flush=True)
+
+
+def _waiting(message: str) -> None:
+    print(f"impact-ssg: {message}…", file=sys.stderr, flush=True)
 
 
 def serve(options: Options, host: str, port: int) -> None:

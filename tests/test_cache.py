@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import pytest
 
-from impact_ssg import cache, pickling, uptodate
+from impact_ssg import cache, lock, pickling, uptodate
 from impact_ssg.cache import BuildCache
 from impact_ssg.markdown import Heading, Outline, Reference
 from impact_ssg.model import Monograph, Partner
@@ -239,7 +239,7 @@ def test_a_build_leaves_the_database_whole(project: Path) -> None:
     edit(project / "monographs/pole-lauragais.md", "relie maraîchers", "relie les maraîchers")
     build(project)
     assert sorted(p.name for p in (project / ".impact-cache").iterdir()) == [
-        "compiled", cache.DATABASE, "outputs", "spare"]
+        "compiled", cache.DATABASE, lock.FILE, "outputs", "spare"]
 
 
 def test_a_damaged_compiled_template_is_compiled_again(project: Path) -> None:

@@ -5,6 +5,7 @@ write through a link, and never touch the site on a failed build."""
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from impact_ssg import pipeline
+from impact_ssg import lock, pipeline
 from impact_ssg.pipeline import Options
 
 from .conftest import ROOT
@@ -302,6 +303,58 @@ def test_a_cache_on_another_disk_keeps_no_spare(project: Path) -> None:
             build(project, "--clean", "--output", "propre")
             assert tree(project / "site") == tree(project / "propre")
             shutil.rmtree(project / "propre")
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_build_or_check_waits_for_the_one_running(project: Path, command: str) -> None:
+    """Builds share the spare: one waits, and says so, while another holds the cache."""
+    build(project)
+    rebuild_with_an_edit(project, "bien")
+    before = tree(project / "site")
+    edit(project / LAURAGAIS, "Il manquait ", "Il manquait aussi ")
+    with lock.exclusive(project / ".impact-cache"):
+        waiting = subprocess.Popen([sys.executable, str(ROOT / "build.py"), command],
+                                   cwd=project, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        assert waiting.stderr is not None
+        if not select.select([waiting.stderr], [], [], 60)[0]:
+            waiting.kill()
+            pytest.fail(f"{command} neither waited nor said so")
+        line = waiting.stderr.readline()
+        assert "waiting for another build using" in line, line
+        assert ".impact-cache/" in line
+        time.sleep(0.3)
+        assert waiting.poll() is None  # still waiting, nothing written
+        assert tree(project / "site") == before
+        assert sorted(p.name for p in project.iterdir()) == [
+            ".impact-cache", "impact.yaml", "monographs", "site", "templates"]
+    _, err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, err
+    if command == "build":
+        assert tree(project / "site") != before
+        build(project, "--clean", "--output", "propre")
+        assert tree(project / "site") == tree(project / "propre")
+
+
+def test_what_a_killed_build_left_beside_the_site_is_removed(project: Path) -> None:
+    build(project)
+    left = [project / ".site.new-k1ll3d_x", project / ".site.twin-abcdefgh",
+            project / ".site.old-0123_xyz"]
+    for folder in left:
+        (folder / "monographies").mkdir(parents=True)
+        (folder / "monographies/index.html").write_text("à moitié", "utf-8")
+    # Not ours: another output's, a file, other names, a link.
+    others = [project / ".propre.new-abcdefgh", project / ".site.new-abcdefghi",
+              project / ".site.neuf-abcdefgh", project / "site.new-abcdefgh"]
+    for folder in others:
+        folder.mkdir()
+    (project / ".site.twin-fichier1").write_text("un fichier", "utf-8")
+    (project / ".site.new-unlien00").symlink_to(project / "monographs")
+    rebuild_with_an_edit(project, "bien")
+    assert not any(folder.exists() for folder in left)
+    assert all(folder.is_dir() for folder in others)
+    assert (project / ".site.twin-fichier1").is_file()
+    assert (project / "monographs/pole-lauragais.md").is_file()
 
 
 def test_a_text_edit_into_a_settled_spare_lists_none_of_its_folders_but_the_root(
