@@ -376,7 +376,6 @@ def build(options: Options, progress: Callable[[str], None] | None = None,
     """Validate, index, plan, render and publish; raises on any error, leaving the output
     folder as it was. ``progress`` is told of each stage as it starts; ``waiting``, when
     another build or check of the project must end first (``lock``)."""
-    started = time.perf_counter()
     config = load_settings(options)
     templates = templates_dir(options)
     cache_folder = options.config.parent / CACHE_FOLDER
@@ -388,8 +387,9 @@ def build(options: Options, progress: Callable[[str], None] | None = None,
                          "in templates/ beside the config file")
     # The model each step makes lives as long as the build: out of the collector's way.
     with lock.exclusive(cache_folder, waiting), collector.frozen():
-        return _build(options, progress or (lambda _: None), started, config, templates,
-                      cache_folder)
+        # Timed from here: the summary's seconds are the build's, not the wait's.
+        return _build(options, progress or (lambda _: None), time.perf_counter(), config,
+                      templates, cache_folder)
 
 
 def _build(options: Options, say: Callable[[str], None], started: float, config: Config,
