@@ -288,9 +288,10 @@ _MIN_SCORE = 2.0
 
 
 class _RelatedIndex(Mapping[str, tuple[Related, ...]]):
-    """Slug → the most related monographs, with reasons; each computed when first asked
-    for, so that a build that renders a few monograph pages computes a few, and workers
-    share the rest.
+    """Slug → the most related monographs, with reasons; each computed when asked for, so
+    that a build that renders a few monograph pages computes a few, and workers share the
+    rest. Only the last answer is kept: each is asked for by one page, and keeping them
+    all would hold some 60,000 reasons in each process that writes pages.
 
     Candidates come from an inverted index over the selective facet values (organisations,
     places, themes shared by at most ``SELECTIVE`` monographs), their weights summed; the
@@ -306,13 +307,12 @@ class _RelatedIndex(Mapping[str, tuple[Related, ...]]):
             for facet, keys in mine.items():
                 for key in keys:
                     self._postings[(facet, key)].append(i)
-        self._found: dict[str, tuple[Related, ...]] = {}
+        self._last: tuple[str, tuple[Related, ...]] = ("", ())
 
     def __getstate__(self) -> dict[str, object]:
-        # What was found is this build's: a snapshot keeps the index, not its answers;
-        # nor the facets, 70,000 sets at 10,000 monographs, made again for the few
-        # monographs a text edit asks about (``_facets_of``).
-        return {**self.__dict__, "_found": {}, "_facets": {}}
+        # The facets, 70,000 sets at 10,000 monographs, are left out: made again for the
+        # few monographs a text edit asks about (``_facets_of``).
+        return {**self.__dict__, "_last": ("", ()), "_facets": {}}
 
     def _facets_of(self, i: int) -> dict[str, set[str]]:
         found = self._facets.get(i)
@@ -321,10 +321,9 @@ class _RelatedIndex(Mapping[str, tuple[Related, ...]]):
         return found
 
     def __getitem__(self, slug: str) -> tuple[Related, ...]:
-        found = self._found.get(slug)
-        if found is None:
-            found = self._found[slug] = self._compute(self._number[slug])
-        return found
+        if self._last[0] != slug:
+            self._last = (slug, self._compute(self._number[slug]))
+        return self._last[1]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._number)
