@@ -4,9 +4,10 @@
 
 For each size: generates the base (seed 1) if missing, then times, as medians of
 ``--runs`` runs, a cold build (the first one: no cache, no site), a no-op rebuild, the
-first rebuild after editing one monograph (once, as the first build of the authoring
-loop), the rebuilds after it (a new sentence each time), and the floor (``floor.py``)
-measured in the same run, and prints a Markdown table. Memory is the peak of the summed
+first rebuild after editing one monograph (each after a cold build of its own), the
+rebuilds after it (a new sentence each time), and the floor (``floor.py``) measured in
+the same run, and prints a Markdown table. Each timed run starts on a settled disk
+(``os.sync`` first, untimed). Memory is the peak of the summed
 proportional set sizes (PSS) of the build and its worker processes, sampled every 20 ms
 from /proc: pages shared between a parent and its forked workers count once. Sampling
 costs about 3 ms of kernel time per sample on a large process, so memory comes from runs
@@ -69,11 +70,14 @@ def measure(command: list[str], sample: bool) -> tuple[float, float]:
 
 
 def timed(runs: int, command: list[str], before: Callable[[], object] | None = None) -> float:
-    """Median wall seconds of ``runs`` runs, each after ``before()``."""
+    """Median wall seconds of ``runs`` runs, each after ``before()`` and on a settled disk:
+    what the runs before wrote (a cold build leaves hundreds of MB to write back, which
+    the kernel does while the next run starts) is written out first, untimed."""
     results = []
     for _ in range(runs):
         if before:
             before()
+        os.sync()
         results.append(measure(command, sample=False)[0])
     return statistics.median(results)
 
@@ -132,9 +136,14 @@ def row(count: int, runs: int, work: Path) -> str:
         sentence = f"Une phrase de plus, la numéro {next(edits) + 1}.\n\n## "
         edited.write_text(original.replace("\n## ", "\n" + sentence, 1), "utf-8")
 
-    # The first edit after a cold build: timed on its own (it was once slower than the
-    # others, with no spare site and no kept model yet), then the edits after it.
-    first = timed(1, build, edit)
+    def cold_then_edit() -> None:
+        first_build()
+        measure(build, sample=False)
+        edit()
+
+    # The first edit after a cold build, on its own (it was once slower than the others,
+    # with no spare site and no kept model yet), then the edits after it.
+    first = timed(runs, build, cold_then_edit)
     one = timed(runs, build, edit)
     edit_memory = peak(build, edit)
     first_build()
