@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import os
 import posixpath
 import re
@@ -463,10 +462,12 @@ _AT_FDCWD = -100
 
 
 def _renameat2(a: Path, b: Path) -> bool:
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
+    # The C library as this process already has it: ``ctypes.util.find_library`` would run
+    # ``ldconfig -p`` in a child process at every build.
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
         return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
     function = getattr(libc, "renameat2", None)
     if function is None:
         return False

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from impact_ssg import lock, pipeline
+from impact_ssg import lock, pipeline, publish
 from impact_ssg.pipeline import Options
 
 from .conftest import ROOT
@@ -355,6 +355,37 @@ def test_what_a_killed_build_left_beside_the_site_is_removed(project: Path) -> N
     assert all(folder.is_dir() for folder in others)
     assert (project / ".site.twin-fichier1").is_file()
     assert (project / "monographs/pole-lauragais.md").is_file()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="renameat2 is Linux's")
+def test_the_swap_is_one_exchange_of_names_and_a_text_edit_starts_no_process(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Linux the new site and the old swap names in one call; and a text edit, in a
+    process that holds the whole model, starts no other (a child shares its memory while
+    it starts, and costs its start: ``ctypes.util.find_library`` ran ``ldconfig``)."""
+    (project / "a").mkdir()
+    (project / "b").mkdir()
+    (project / "a/un").touch()
+    assert publish._renameat2(project / "a", project / "b")
+    assert [p.name for p in (project / "b").iterdir()] == ["un"]
+    assert not any((project / "a").iterdir())
+    build(project)
+    rebuild_with_an_edit(project, "bien")
+    started: list[object] = []
+
+    def starting(*args: object, **kwargs: object) -> None:
+        started.append(args)
+        raise AssertionError("a process was started")
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", starting)
+    monkeypatch.setattr(os, "fork", starting)
+    edit(project / LAURAGAIS, "Il manquait ", "Il manquait aussi ")
+    build_here(project)
+    assert started == []
+    monkeypatch.undo()
+    build(project, "--clean", "--output", "propre")
+    assert tree(project / "site") == tree(project / "propre")
 
 
 def test_a_text_edit_into_a_settled_spare_lists_none_of_its_folders_but_the_root(
