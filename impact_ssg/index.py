@@ -97,7 +97,7 @@ class Site:
     territories: tuple[TerritoryNode, ...]
     """The countries, France first."""
     related: Mapping[str, tuple[Related, ...]]
-    """Slug → related monographs, most related first (each found when first read)."""
+    """Slug → related monographs, most related first (each found when read)."""
     page_urls: Mapping[str, str]
     """Source path → URL of the monograph's page, for links between bodies."""
     assets: tuple[SourceFile, ...]

@@ -386,14 +386,14 @@ def build(options: Options, progress: Callable[[str], None] | None = None,
         raise UsageError(f"{templates.as_posix()}: no such folder; the site's templates live "
                          "in templates/ beside the config file")
     # The model each step makes lives as long as the build: out of the collector's way.
-    with lock.exclusive(cache_folder, waiting), collector.frozen():
+    with lock.exclusive(cache_folder, waiting) as alone, collector.frozen():
         # Timed from here: the summary's seconds are the build's, not the wait's.
         return _build(options, progress or (lambda _: None), time.perf_counter(), config,
-                      templates, cache_folder)
+                      templates, cache_folder, alone)
 
 
 def _build(options: Options, say: Callable[[str], None], started: float, config: Config,
-           templates: Path, cache_folder: Path) -> BuildReport:
+           templates: Path, cache_folder: Path, alone: bool) -> BuildReport:
     say("looking for changes")
     last = None if options.clean else uptodate.read(cache_folder, options.output)
     fingerprint = uptodate.inputs(options.config, templates, options.source,
@@ -472,7 +472,7 @@ def _build(options: Options, say: Callable[[str], None], started: float, config:
     say(f"writing {len(outputs)} files")
     published = publish(options.output, files, write,
                         spare_folder(cache_folder, options.output), reuse=not options.clean,
-                        spare_table=last.spare if last else None)
+                        spare_table=last.spare if last else None, alone=alone)
     # The spare now: the new site's twin, or the output folder the swap replaced.
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     published.output, published.spare or (

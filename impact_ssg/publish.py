@@ -108,7 +108,8 @@ class Published:
 
 
 def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | None = None,
-            reuse: bool = True, spare_table: Table | None = None) -> Published:
+            reuse: bool = True, spare_table: Table | None = None,
+            alone: bool = False) -> Published:
     """Call ``write(folder, known, twin)`` on a folder that holds exactly ``files`` or
     fewer (paths relative to it), then swap it into ``output``; return what the output
     folder then holds: each file's ``Entry``. ``write`` writes each file with ``put``,
@@ -123,9 +124,10 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
     replaced, if any, is deleted. As the two sites then share their files, a file is
     never written in place (``put``).
 
-    Only one build publishes into ``output`` at a time (``lock``): the folders that a
-    build killed before it could clean up left beside it are deleted first."""
-    _remove_leftovers(output)
+    ``alone``: no other build can be publishing into ``output`` (``lock``), so that the
+    folders a build killed before it could clean up left beside it are deleted first."""
+    if alone:
+        _remove_leftovers(output)
     wanted = frozenset(files) | {MARKER}
     reused = (_reuse(spare, wanted, spare_table or Table())
               if spare and reuse else None)
@@ -180,8 +182,16 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
                      Table(written, stat.st_ctime_ns, twin_folders) if twin_kept else None)
 
 
-# The folders made beside the output: ``_beside``, ``_exchange``.
-_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?:new|twin|old)-[a-z0-9_]{8}")
+# What each folder made beside the output is for (``_beside``, ``_exchange``), and the
+# eight characters ``tempfile.mkdtemp`` puts after the prefix.
+_ROLES = ("new", "twin", "old")
+_RANDOM = re.compile(r"[a-z0-9_]{8}")
+
+
+def _prefix(output: Path, role: str) -> str:
+    """The start of the name of a folder made beside ``output``: named for impact-ssg,
+    so that no folder of anyone else's is taken for a leftover."""
+    return f".{output.name}.impact-ssg-{role}-"
 
 
 def _remove_leftovers(output: Path) -> None:
@@ -191,9 +201,9 @@ def _remove_leftovers(output: Path) -> None:
         names = os.listdir(output.parent)
     except OSError:
         return
+    prefixes = [_prefix(output, role) for role in _ROLES]
     for name in names:
-        found = _LEFTOVER.fullmatch(name)
-        if found and found["name"] == output.name:
+        if any(name.startswith(p) and _RANDOM.fullmatch(name[len(p):]) for p in prefixes):
             folder = output.parent / name
             if folder.is_dir() and not folder.is_symlink():
                 _remove(folder)
@@ -203,7 +213,7 @@ def _beside(output: Path, role: str) -> Path:
     """A new, empty folder beside ``output``, readable by all as a published site is."""
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=f".{output.name}.{role}-", dir=output.parent))
+        folder = Path(tempfile.mkdtemp(prefix=_prefix(output, role), dir=output.parent))
     except OSError as error:
         raise UsageError(f"{output.as_posix()}: cannot write beside it ({error.strerror}); "
                          "pass --output with a folder you can write to") from None
@@ -450,7 +460,7 @@ def _exchange(new: Path, current: Path) -> None:
     """Swap two folders' names, atomically where the system allows."""
     if sys.platform == "linux" and _renameat2(new, current):
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{current.name}.old-", dir=current.parent))
+    old = Path(tempfile.mkdtemp(prefix=_prefix(current, "old"), dir=current.parent))
     old.rmdir()
     os.rename(current, old)
     os.rename(new, current)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import gc
 import html
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -87,7 +86,6 @@ code {{ white-space: pre-wrap; background: #fdf0e6; padding: .15rem .35rem; }}
 
 
 def _rebuild(options: Options) -> None:
-    started = time.perf_counter()
     # The last build's model is freed while the server waits, once the browsers are told
     # to reload, rather than at the start of the next build (``collector.frozen``).
     IOLoop.current().add_callback(gc.collect)
@@ -100,8 +98,8 @@ def _rebuild(options: Options) -> None:
     else:
         _SiteHandler.errors = []
         if not options.quiet and not report.unchanged:
-            print(f"Rebuilt {report.monographs} monographs in "
-                  f"{time.perf_counter() - started:.2f} s.", file=sys.stderr, flush=True)
+            print(f"Rebuilt {report.monographs} monographs in {report.seconds:.2f} s.",
+                  file=sys.stderr, flush=True)
         return
     for line in _SiteHandler.errors:
         print(line, file=sys.stderr)

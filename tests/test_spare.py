@@ -305,6 +305,7 @@ def test_a_cache_on_another_disk_keeps_no_spare(project: Path) -> None:
             shutil.rmtree(project / "propre")
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="no flock: builds are not kept apart")
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_a_build_or_check_waits_for_the_one_running(project: Path, command: str) -> None:
     """Builds share the spare: one waits, and says so, while another holds the cache."""
@@ -312,22 +313,27 @@ def test_a_build_or_check_waits_for_the_one_running(project: Path, command: str)
     rebuild_with_an_edit(project, "bien")
     before = tree(project / "site")
     edit(project / LAURAGAIS, "Il manquait ", "Il manquait aussi ")
-    with lock.exclusive(project / ".impact-cache"):
+    with lock.exclusive(project / ".impact-cache") as alone:
+        assert alone
         waiting = subprocess.Popen([sys.executable, str(ROOT / "build.py"), command],
                                    cwd=project, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
-        assert waiting.stderr is not None
-        if not select.select([waiting.stderr], [], [], 60)[0]:
+        try:
+            assert waiting.stderr is not None
+            if not select.select([waiting.stderr], [], [], 60)[0]:
+                pytest.fail(f"{command} neither waited nor said so")
+            line = waiting.stderr.readline()
+            assert "waiting for another build using" in line, line
+            assert ".impact-cache/" in line
+            time.sleep(0.3)
+            assert waiting.poll() is None  # still waiting, nothing written
+            assert tree(project / "site") == before
+            assert sorted(p.name for p in project.iterdir()) == [
+                ".impact-cache", "impact.yaml", "monographs", "site", "templates"]
+        except BaseException:
             waiting.kill()
-            pytest.fail(f"{command} neither waited nor said so")
-        line = waiting.stderr.readline()
-        assert "waiting for another build using" in line, line
-        assert ".impact-cache/" in line
-        time.sleep(0.3)
-        assert waiting.poll() is None  # still waiting, nothing written
-        assert tree(project / "site") == before
-        assert sorted(p.name for p in project.iterdir()) == [
-            ".impact-cache", "impact.yaml", "monographs", "site", "templates"]
+            waiting.wait()
+            raise
     _, err = waiting.communicate(timeout=60)
     assert waiting.returncode == 0, err
     if command == "build":
@@ -336,24 +342,61 @@ def test_a_build_or_check_waits_for_the_one_running(project: Path, command: str)
         assert tree(project / "site") == tree(project / "propre")
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="no flock: builds are not kept apart")
+def test_a_worker_left_behind_by_a_killed_build_holds_no_lock(project: Path) -> None:
+    """A build's workers are forked while it holds the lock; killed, it leaves them
+    running a moment (they wait for work): they must not keep the project locked."""
+    script = (
+        "import os, sys, time\n"
+        "from pathlib import Path\n"
+        "from impact_ssg import lock\n"
+        "with lock.exclusive(Path(sys.argv[1])):\n"
+        "    child = os.fork()\n"
+        "    if child == 0:\n"
+        "        null = os.open(os.devnull, os.O_RDWR)\n"
+        "        os.dup2(null, 1)\n"
+        "        os.dup2(null, 2)\n"
+        "        time.sleep(60)\n"
+        "        os._exit(0)\n"
+        "    print(child, flush=True)\n"
+        "    os.kill(os.getpid(), 9)\n")
+    killed = subprocess.run([sys.executable, "-c", script, str(project / ".impact-cache")],
+                            capture_output=True, text=True, check=False, cwd=ROOT)
+    assert killed.returncode == -9, killed.stderr
+    worker = int(killed.stdout)
+    try:
+        os.kill(worker, 0)  # still running
+        taken = subprocess.run(
+            [sys.executable, "-c", "import fcntl, sys\n"
+             "f = open(sys.argv[1], 'rb')\n"
+             "fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)\n",
+             str(project / ".impact-cache" / lock.FILE)],
+            capture_output=True, text=True, check=False)
+        assert taken.returncode == 0, taken.stderr
+    finally:
+        os.kill(worker, 9)
+
+
 def test_what_a_killed_build_left_beside_the_site_is_removed(project: Path) -> None:
     build(project)
-    left = [project / ".site.new-k1ll3d_x", project / ".site.twin-abcdefgh",
-            project / ".site.old-0123_xyz"]
+    left = [project / ".site.impact-ssg-new-k1ll3d_x",
+            project / ".site.impact-ssg-twin-abcdefgh",
+            project / ".site.impact-ssg-old-0123_xyz"]
     for folder in left:
         (folder / "monographies").mkdir(parents=True)
         (folder / "monographies/index.html").write_text("à moitié", "utf-8")
-    # Not ours: another output's, a file, other names, a link.
-    others = [project / ".propre.new-abcdefgh", project / ".site.new-abcdefghi",
-              project / ".site.neuf-abcdefgh", project / "site.new-abcdefgh"]
+    # Not ours: another output's, a file, other names (a dated copy of one's own), a link.
+    others = [project / ".propre.impact-ssg-new-abcdefgh",
+              project / ".site.impact-ssg-new-abcdefghi", project / ".site.new-abcdefgh",
+              project / ".site.old-20261127", project / "site.impact-ssg-new-abcdefgh"]
     for folder in others:
         folder.mkdir()
-    (project / ".site.twin-fichier1").write_text("un fichier", "utf-8")
-    (project / ".site.new-unlien00").symlink_to(project / "monographs")
+    (project / ".site.impact-ssg-twin-fichier1").write_text("un fichier", "utf-8")
+    (project / ".site.impact-ssg-new-unlien00").symlink_to(project / "monographs")
     rebuild_with_an_edit(project, "bien")
     assert not any(folder.exists() for folder in left)
     assert all(folder.is_dir() for folder in others)
-    assert (project / ".site.twin-fichier1").is_file()
+    assert (project / ".site.impact-ssg-twin-fichier1").is_file()
     assert (project / "monographs/pole-lauragais.md").is_file()
 
 
