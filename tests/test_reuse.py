@@ -40,6 +40,11 @@ def rendered_routes(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> 
     return routes
 
 
+def no_load(*args: object, **kwargs: object) -> object:
+    """Stands for ``pipeline.load`` where a build must read the kept model instead."""
+    raise AssertionError("every monograph read again")
+
+
 def same_as_clean(root: Path) -> bool:
     build(root, "--clean", "--output", "propre")
     return tree(root / "site") == tree(root / "propre")
@@ -101,9 +106,6 @@ def test_a_body_edit_makes_only_the_search_data_its_words_touch(
 def test_text_edits_read_the_model_the_first_build_in_their_frame_kept(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_load(*args: object, **kwargs: object) -> object:
-        raise AssertionError("every monograph read again")
-
     rendered_routes(project, monkeypatch)  # the first build keeps the model
     (first,) = (project / ".impact-cache/outputs").glob("*.model")
     monkeypatch.setattr(pipeline, "load", no_load)
@@ -139,9 +141,6 @@ def test_a_build_past_the_kept_model_keeps_it_anew(
         edit(project / path, "## ", "## Enfin\n\n## ")
     rendered_routes(project, monkeypatch)
 
-    def no_load(*args: object, **kwargs: object) -> object:
-        raise AssertionError("every monograph read again")
-
     monkeypatch.setattr(pipeline, "load", no_load)
     edit(project / LAURAGAIS, "## Enfin", "## Enfin, un titre")
     assert rendered_routes(project, monkeypatch) == ["monographies/pole-lauragais/"]
@@ -164,9 +163,6 @@ def test_a_page_gone_from_both_sites_is_made_again_with_its_outline(
     for site in (project / "site", *(project / ".impact-cache/spare").iterdir()):
         (site / page).unlink()
     edit(project / LAURAGAIS, "maillon très solide", "maillon vraiment solide")
-
-    def no_load(*args: object, **kwargs: object) -> object:
-        raise AssertionError("every monograph read again")
 
     monkeypatch.setattr(pipeline, "load", no_load)
     assert sorted(rendered_routes(project, monkeypatch)) == [
