@@ -140,7 +140,6 @@ def test_a_build_past_the_kept_model_keeps_it_anew(
     for path in (LAURAGAIS, "monographs/outre-mer/guadeloupe-sargasses.md"):
         edit(project / path, "## ", "## Enfin\n\n## ")
     rendered_routes(project, monkeypatch)
-
     monkeypatch.setattr(pipeline, "load", no_load)
     edit(project / LAURAGAIS, "## Enfin", "## Enfin, un titre")
     assert rendered_routes(project, monkeypatch) == ["monographies/pole-lauragais/"]
