@@ -14,6 +14,7 @@ output folder is replaced only once every page is written (``publish``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import os
@@ -39,7 +40,7 @@ from .index import Site, build_site
 from .markdown import make_renderer
 from .model import Monograph
 from .plan import Output, OutputPage, plan
-from .publish import Twin, check_output, publish, put, safe_join
+from .publish import SpareCheck, Twin, check_output, check_spare, publish, put, safe_join
 from .render import make_environment, render_page
 from .schema import validate
 from .source import Discovery, SourceFile, discover, read_bytes, read_document
@@ -403,6 +404,35 @@ def _build(options: Options, say: Callable[[str], None], started: float, config:
             last, options.output):
         return BuildReport(0, 0, 0, 0, time.perf_counter() - started, (),
                            config.base_is_absolute, unchanged=True)
+    spare = spare_folder(cache_folder, options.output)
+    checked = _check_spare(spare, last.spare if last else uptodate.Table(), options)
+    try:
+        return _rebuild(options, say, started, config, templates, cache_folder, alone, last,
+                        fingerprint, spare, checked)
+    finally:
+        # Ended before the spare is deleted from, or built anew, by the next build.
+        if checked is not None:
+            with contextlib.suppress(Exception):  # the build's own error is the one told
+                checked()
+
+
+def _check_spare(spare: Path | None, table: uptodate.Table, options: Options
+                 ) -> Callable[[], SpareCheck | None] | None:
+    """``publish.check_spare`` started in another process, while this one reads and
+    renders (it needs nothing of the new site), when the spare is large enough to repay
+    a process: a function that waits for its result. ``None``: ``publish`` checks it."""
+    if spare is None or options.clean or not spare.is_dir():
+        return None
+    task = functools.partial(check_spare, spare, table)
+    waiting = in_background(task, options.jobs, MIN_PARALLEL, len(table.files))
+    return None if waiting is task else waiting
+
+
+def _rebuild(options: Options, say: Callable[[str], None], started: float, config: Config,
+             templates: Path, cache_folder: Path, alone: bool, last: uptodate.Stamp | None,
+             fingerprint: uptodate.Inputs, spare: Path | None,
+             checked: Callable[[], SpareCheck | None] | None) -> BuildReport:
+    """The build once its inputs are known to have changed since the ``last``."""
     say("reading and checking the monographs")
     own_page_only = reuse.bodies_read_on_own_page_only(templates)
     # Only bodies changed since the last build, the model it kept: most files are the
@@ -470,9 +500,9 @@ def _build(options: Options, say: Callable[[str], None], started: float, config:
             list(zip(outputs, files, strict=True)), jobs, min_items=2))
 
     say(f"writing {len(outputs)} files")
-    published = publish(options.output, files, write,
-                        spare_folder(cache_folder, options.output), reuse=not options.clean,
-                        spare_table=last.spare if last else None, alone=alone)
+    published = publish(options.output, files, write, spare, reuse=not options.clean,
+                        spare_table=last.spare if last else None, alone=alone,
+                        checked=checked)
     # The spare now: the new site's twin, or the output folder the swap replaced.
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     published.output, published.spare or (

@@ -109,7 +109,8 @@ class Published:
 
 def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | None = None,
             reuse: bool = True, spare_table: Table | None = None,
-            alone: bool = False) -> Published:
+            alone: bool = False,
+            checked: Callable[[], SpareCheck | None] | None = None) -> Published:
     """Call ``write(folder, known, twin)`` on a folder that holds exactly ``files`` or
     fewer (paths relative to it), then swap it into ``output``; return what the output
     folder then holds: each file's ``Entry``. ``write`` writes each file with ``put``,
@@ -125,12 +126,18 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
     never written in place (``put``).
 
     ``alone``: no other build can be publishing into ``output`` (``lock``), so that the
-    folders a build killed before it could clean up left beside it are deleted first."""
+    folders a build killed before it could clean up left beside it are deleted first.
+
+    ``checked``: what ``check_spare(spare, spare_table)`` returned, when the caller had it
+    run beside its own work (it is run here otherwise)."""
     if alone:
         _remove_leftovers(output)
     wanted = frozenset(files) | {MARKER}
-    reused = (_reuse(spare, wanted, spare_table or Table())
-              if spare and reuse else None)
+    table = spare_table or Table()
+    reused: _Reused | None = None
+    if spare and reuse:
+        check = checked() if checked else check_spare(spare, table)
+        reused = _reused(spare, wanted, table, check) if check else None
     seen: dict[str, FolderSignature] = {}
     changed: set[str] = set()  # folders whose names changed since they were seen
     twin: Twin | None = None
@@ -354,6 +361,85 @@ class _Reused:
     changed: set[str]
 
 
+@dataclass(frozen=True, slots=True)
+class SpareCheck:
+    """What ``check_spare`` found, told against the spare's table: only what differs from
+    it, so that it is quick to pass from the process that looked."""
+
+    unknown: frozenset[str]
+    """The table's files whose bytes are not known: changed, gone or deleted."""
+    folders: dict[str, FolderSignature]
+    """The signature of each folder seen that the table does not tell, or tells another."""
+    unseen: frozenset[str]
+    """The folders of the table's files that are not there."""
+    changed: frozenset[str]
+    """The folders something was deleted from."""
+
+
+def check_spare(spare: Path, table: Table) -> SpareCheck | None:
+    """Make ``spare`` hold only what its ``table`` lists (the site it was): anything else
+    is deleted, links included; and tell which of the files listed hold the bytes the
+    table tells. ``None`` when there is no spare to use.
+
+    It needs nothing of the new site, so that a build can have it done at its start, in
+    another process, while it reads its sources (``pipeline``); ``publish`` then deletes
+    what the new site does not have (``_reused``)."""
+    files = frozenset(table.files)
+    reused = _reuse(spare, files, table)
+    if reused is None:
+        return None
+    return SpareCheck(
+        unknown=frozenset(files - reused.known.keys()),
+        folders={rel: seen for rel, seen in reused.seen.items()
+                 if table.folders.get(rel) != seen},
+        unseen=frozenset(_folders_of(files) - reused.seen.keys()),
+        changed=frozenset(reused.changed))
+
+
+def _reused(spare: Path, files: frozenset[str], table: Table, check: SpareCheck) -> _Reused:
+    """The spare, as ``check_spare`` left it, ready to be written into: what its table
+    lists that is not one of ``files`` deleted; with the entries of the files whose bytes
+    are known."""
+    folders = _folders_of(files)
+    there = _folders_of(table.files) - check.unseen  # all the spare holds (``_reuse``)
+    reused = _Reused(spare, {}, {}, set(check.changed))
+    root = os.fspath(spare)
+    # A folder the new site has not is deleted whole; sorted, each comes before those
+    # under it, which go with it.
+    removed: set[str] = set()
+    for folder in sorted(there - folders):
+        if _parent(folder) in removed:
+            removed.add(folder)
+            continue
+        shutil.rmtree(root + "/" + folder)
+        removed.add(folder)
+        reused.changed.add(_parent(folder))
+    known = reused.known
+    for rel, entry in table.files.items():
+        folder = _parent(rel)
+        if rel in files:
+            if rel not in check.unknown:
+                known[rel] = entry
+        elif not folder or folder in folders:  # its folder stays: the file goes
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(root + "/" + rel)
+            reused.changed.add(folder)
+    for folder in there & folders:
+        reused.seen[folder] = check.folders.get(folder) or table.folders[folder]
+    return reused
+
+
+def _folders_of(files: Iterable[str]) -> set[str]:
+    """The folders that hold ``files``, and those above them (the root excepted)."""
+    folders: set[str] = set()
+    for rel in files:
+        folder = _parent(rel)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = _parent(folder)
+    return folders
+
+
 def _reuse(spare: Path, files: frozenset[str], table: Table) -> _Reused | None:
     """The spare, ready to be written into: everything it holds that is not one of
     ``files`` deleted, links included; with the entries of the files whose bytes
@@ -366,12 +452,7 @@ def _reuse(spare: Path, files: frozenset[str], table: Table) -> _Reused | None:
             return None  # never written through a link
     except OSError:
         return None
-    folders: set[str] = set()  # those of the new site
-    for rel in files:
-        folder = _parent(rel)
-        while folder and folder not in folders:
-            folders.add(folder)
-            folder = _parent(folder)
+    folders = _folders_of(files)  # those of the new site
     recorded: dict[str, list[str]] = {}  # folder → the names the table lists in it
     for rel in (*table.files, *table.folders):
         parent, _, name = rel.rpartition("/")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from impact_ssg import lock, pipeline, publish
+from impact_ssg import lock, pipeline, publish, uptodate
 from impact_ssg.pipeline import Options
 
 from .conftest import ROOT
@@ -66,6 +66,42 @@ def test_every_change_in_turn_gives_the_clean_site(project: Path) -> None:
         build(project)
         build(project, "--clean", "--output", "propre")
         assert tree(project / "site") == tree(project / "propre")
+
+
+def test_a_spare_checked_in_another_process_gives_the_clean_sites(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large spare is checked in another process while the build reads its sources
+    (here every spare is large): each change in turn, into a spare that holds a file too
+    many and misses one, still gives the clean site."""
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL", 0)
+    checkers = tmp_path / "checkers"
+    check = publish.check_spare
+
+    def checking(spare: Path, table: uptodate.Table) -> publish.SpareCheck | None:
+        with checkers.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return check(spare, table)
+
+    monkeypatch.setattr(pipeline, "check_spare", checking)
+
+    def build_in_two() -> None:
+        pipeline.build(Options(config=project / "impact.yaml", source=project / "monographs",
+                               output=project / "site", jobs=2, quiet=True))
+
+    build_in_two()
+    spare = pipeline.spare_folder(project / ".impact-cache", project / "site")
+    assert spare is not None
+    for name, change in CHANGES:
+        (spare / "en-trop.html").write_text("en trop", "utf-8")
+        (spare / "feed.xml").unlink()
+        change(project)
+        build_in_two()
+        build(project, "--clean", "--output", "propre")
+        assert tree(project / "site") == tree(project / "propre"), name
+    checked_in = set(checkers.read_text().split())
+    assert len(checked_in) == len(CHANGES)
+    assert str(os.getpid()) not in checked_in
 
 
 def test_a_file_that_did_not_change_is_not_written_again(project: Path) -> None:
