@@ -22,6 +22,7 @@ import pickle
 import posixpath
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -45,7 +46,7 @@ from .render import make_environment, render_page
 from .schema import validate
 from .source import Discovery, SourceFile, discover, read_bytes, read_document
 from .urls import output_file
-from .workers import MIN_PARALLEL, default_jobs, in_background, parallel_map
+from .workers import MIN_PARALLEL, default_jobs, end_with_parent, in_background, parallel_map
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,13 +420,34 @@ def _build(options: Options, say: Callable[[str], None], started: float, config:
 def _check_spare(spare: Path | None, table: uptodate.Table, options: Options
                  ) -> Callable[[], SpareCheck | None] | None:
     """``publish.check_spare`` started in another process, while this one reads and
-    renders (it needs nothing of the new site), when the spare is large enough to repay
-    a process: a function that waits for its result. ``None``: ``publish`` checks it."""
-    if spare is None or options.clean or not spare.is_dir():
+    plans (it needs nothing of the new site), when the spare is large enough to repay a
+    process: a function that waits for its result, the same at every call. ``None``:
+    ``publish`` checks the spare itself."""
+    try:
+        if spare is None or options.clean or not spare.is_dir():
+            return None
+    except OSError:
         return None
-    task = functools.partial(check_spare, spare, table)
+    task = functools.partial(_check_in_child, os.getpid(), spare, table)
     waiting = in_background(task, options.jobs, MIN_PARALLEL, len(table.files))
-    return None if waiting is task else waiting
+    if waiting is task:
+        return None
+
+    @functools.cache
+    def result() -> SpareCheck | None:
+        try:
+            return waiting()
+        except BrokenProcessPool:  # the process was killed (out of memory, say)
+            return check_spare(spare, table)
+
+    return result
+
+
+def _check_in_child(parent: int, spare: Path, table: uptodate.Table) -> SpareCheck | None:
+    # The check deletes from the spare, which only the build holding the lock may do:
+    # it must not go on once a killed build's lock is free.
+    end_with_parent(parent)
+    return check_spare(spare, table)
 
 
 def _rebuild(options: Options, say: Callable[[str], None], started: float, config: Config,

@@ -128,16 +128,21 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
     ``alone``: no other build can be publishing into ``output`` (``lock``), so that the
     folders a build killed before it could clean up left beside it are deleted first.
 
-    ``checked``: what ``check_spare(spare, spare_table)`` returned, when the caller had it
-    run beside its own work (it is run here otherwise)."""
+    ``checked``: a function that returns what ``check_spare(spare, spare_table)`` did,
+    when the caller had it run beside its own work; otherwise the spare is checked here,
+    in one pass with the new site's files."""
     if alone:
         _remove_leftovers(output)
     wanted = frozenset(files) | {MARKER}
     table = spare_table or Table()
     reused: _Reused | None = None
     if spare and reuse:
-        check = checked() if checked else check_spare(spare, table)
-        reused = _reused(spare, wanted, table, check) if check else None
+        if checked is None:
+            reused = _reuse(spare, wanted, table)
+        elif (check := checked()) is not None:  # ``None``: no spare to use
+            # A check told against another table means nothing for this one.
+            reused = (_reused(spare, wanted, table, check)
+                      if check.table == _identity(table) else _reuse(spare, wanted, table))
     seen: dict[str, FolderSignature] = {}
     changed: set[str] = set()  # folders whose names changed since they were seen
     twin: Twin | None = None
@@ -374,6 +379,12 @@ class SpareCheck:
     """The folders of the table's files that are not there."""
     changed: frozenset[str]
     """The folders something was deleted from."""
+    table: tuple[int, int]
+    """The table it was told against (``_identity``): with any other, it means nothing."""
+
+
+def _identity(table: Table) -> tuple[int, int]:
+    return table.settled_before, len(table.files)
 
 
 def check_spare(spare: Path, table: Table) -> SpareCheck | None:
@@ -382,8 +393,8 @@ def check_spare(spare: Path, table: Table) -> SpareCheck | None:
     table tells. ``None`` when there is no spare to use.
 
     It needs nothing of the new site, so that a build can have it done at its start, in
-    another process, while it reads its sources (``pipeline``); ``publish`` then deletes
-    what the new site does not have (``_reused``)."""
+    another process, while it reads its sources and plans (``pipeline``); ``publish``
+    then deletes what the new site does not have (``_reused``)."""
     files = frozenset(table.files)
     reused = _reuse(spare, files, table)
     if reused is None:
@@ -393,7 +404,8 @@ def check_spare(spare: Path, table: Table) -> SpareCheck | None:
         folders={rel: seen for rel, seen in reused.seen.items()
                  if table.folders.get(rel) != seen},
         unseen=frozenset(_folders_of(files) - reused.seen.keys()),
-        changed=frozenset(reused.changed))
+        changed=frozenset(reused.changed),
+        table=_identity(table))
 
 
 def _reused(spare: Path, files: frozenset[str], table: Table, check: SpareCheck) -> _Reused:
@@ -420,7 +432,7 @@ def _reused(spare: Path, files: frozenset[str], table: Table, check: SpareCheck)
         if rel in files:
             if rel not in check.unknown:
                 known[rel] = entry
-        elif not folder or folder in folders:  # its folder stays: the file goes
+        elif not folder or (folder in folders and folder in there):  # its folder stays
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(root + "/" + rel)
             reused.changed.add(folder)
@@ -452,7 +464,7 @@ def _reuse(spare: Path, files: frozenset[str], table: Table) -> _Reused | None:
             return None  # never written through a link
     except OSError:
         return None
-    folders = _folders_of(files)  # those of the new site
+    folders = _folders_of(files)  # those kept
     recorded: dict[str, list[str]] = {}  # folder → the names the table lists in it
     for rel in (*table.files, *table.folders):
         parent, _, name = rel.rpartition("/")

@@ -9,8 +9,12 @@ config, or the whole site) without pickling it.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar, cast
@@ -127,3 +131,19 @@ def in_background(task: Callable[[], R], jobs: int | None, min_items: int,
             pool.shutdown()
 
     return result
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def end_with_parent(parent: int) -> None:
+    """In a process forked by ``parent``: be killed as soon as ``parent`` ends (Linux),
+    and end at once if it already has. A task whose work only its parent's lock allows
+    calls it first, so that it never goes on after a killed build. Elsewhere, it only
+    ends if the parent has already."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            # The C library as this process already has it (``publish._renameat2``).
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)

@@ -72,35 +72,43 @@ def test_a_spare_checked_in_another_process_gives_the_clean_sites(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A large spare is checked in another process while the build reads its sources
-    (here every spare is large): each change in turn, into a spare that holds a file too
-    many and misses one, still gives the clean site."""
+    (here every spare is large), and only there: each change in turn, into a spare that
+    holds a file too many and misses one, at its root and in a folder listed as settled,
+    still gives the clean site."""
     monkeypatch.setattr(pipeline, "MIN_PARALLEL", 0)
     checkers = tmp_path / "checkers"
-    check = publish.check_spare
+    check = publish._reuse
 
-    def checking(spare: Path, table: uptodate.Table) -> publish.SpareCheck | None:
+    def checking(spare: Path, files: frozenset[str], table: uptodate.Table) -> object:
         with checkers.open("a") as out:
             out.write(f"{os.getpid()}\n")
-        return check(spare, table)
+        return check(spare, files, table)
 
-    monkeypatch.setattr(pipeline, "check_spare", checking)
+    monkeypatch.setattr(publish, "_reuse", checking)
 
     def build_in_two() -> None:
         pipeline.build(Options(config=project / "impact.yaml", source=project / "monographs",
                                output=project / "site", jobs=2, quiet=True))
 
     build_in_two()
+    checkers.unlink()  # the first build found no spare (to write its twin in)
     spare = pipeline.spare_folder(project / ".impact-cache", project / "site")
     assert spare is not None
     for name, change in CHANGES:
+        settle(project)  # the spare's folders are settled: listed only when their times say
+        folder = spare / "monographies/pole-lauragais"
+        before = folder.stat()
+        (folder / "en-trop.html").write_text("en trop", "utf-8")
+        os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
         (spare / "en-trop.html").write_text("en trop", "utf-8")
         (spare / "feed.xml").unlink()
         change(project)
         build_in_two()
         build(project, "--clean", "--output", "propre")
         assert tree(project / "site") == tree(project / "propre"), name
-    checked_in = set(checkers.read_text().split())
-    assert len(checked_in) == len(CHANGES)
+    # One check a build, each in a process of its own, none in this one.
+    checked_in = checkers.read_text().split()
+    assert len(checked_in) == len(set(checked_in)) == len(CHANGES)
     assert str(os.getpid()) not in checked_in
 
 
@@ -413,6 +421,45 @@ def test_a_worker_left_behind_by_a_killed_build_holds_no_lock(project: Path) -> 
         os.kill(worker, 9)
 
 
+def test_a_spare_check_left_behind_by_a_killed_build_ends_with_it(tmp_path: Path) -> None:
+    """The check of the spare deletes from it under the build's lock: a build killed
+    while it runs must not leave it deleting beside the next build."""
+    script = (
+        "import os, time\n"
+        "from impact_ssg import workers\n"
+        "parent = os.getpid()\n"
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    workers.end_with_parent(parent)\n"
+        "    null = os.open(os.devnull, os.O_RDWR)\n"  # not holding the output read here
+        "    os.dup2(null, 1)\n"
+        "    os.dup2(null, 2)\n"
+        "    time.sleep(60)\n"
+        "    os._exit(0)\n"
+        "print(child, flush=True)\n"
+        "time.sleep(0.5)\n"
+        "os.kill(parent, 9)\n")
+    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=False, cwd=ROOT)
+    assert killed.returncode == -9, killed.stderr
+    child = int(killed.stdout)
+    deadline = time.monotonic() + 10
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _running(child):
+        os.kill(child, 9)
+        pytest.fail("the child outlived its killed parent")
+
+
+def _running(pid: int) -> bool:
+    """Whether the process runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
 def test_what_a_killed_build_left_beside_the_site_is_removed(project: Path) -> None:
     build(project)
     left = [project / ".site.impact-ssg-new-k1ll3d_x",
@@ -442,7 +489,9 @@ def test_the_swap_is_one_exchange_of_names_and_a_text_edit_starts_no_process(
 ) -> None:
     """On Linux the new site and the old swap names in one call; and a text edit, in a
     process that holds the whole model, starts no other (a child shares its memory while
-    it starts, and costs its start: ``ctypes.util.find_library`` ran ``ldconfig``)."""
+    it starts, and costs its start: ``ctypes.util.find_library`` ran ``ldconfig``). A
+    spare of 200 files or more is checked in a process of its own, started before the
+    model is read; this one is smaller."""
     (project / "a").mkdir()
     (project / "b").mkdir()
     (project / "a/un").touch()
