@@ -2,7 +2,7 @@
 
     discover → parse → validate → crosscheck → index → plan → render → publish
 
-``load`` runs the stages up to the finished, checked corpus and raises
+``load`` (``loading``) runs the stages up to the finished, checked corpus and raises
 ``InvalidContent`` with every error found in every file; ``check`` is ``load`` alone.
 ``build`` and ``check`` hold the build cache's lock: one at a time per project (``lock``).
 Each file's result comes from the build cache when its inputs are unchanged (``cache``),
@@ -16,276 +16,34 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
 import os
-import pickle
 import posixpath
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from markdown_it import MarkdownIt
 
-from . import collector, lock, opendata, reuse, search, snapshot, uptodate
+from . import collector, loading, lock, opendata, reuse, search, snapshot, uptodate
 from .cache import FOLDER as CACHE_FOLDER
-from .cache import BuildCache, Record, Stored
 from .compiled import FOLDER as COMPILED_FOLDER
 from .compiled import CompiledTemplates
-from .config import Config, load_config
-from .crosscheck import crosscheck, references
-from .errors import ContentError, ContentWarning, InvalidContent, SsgError, UsageError
+from .config import Config
+from .errors import ContentWarning, SsgError, UsageError
 from .index import Site, build_site
-from .markdown import make_renderer
+from .loading import Corpus as Corpus
+from .loading import build_cache_of
+from .loading import load as load
+from .loading import load_settings as load_settings
 from .model import Monograph
+from .options import Options as Options
 from .plan import Output, OutputPage, plan
 from .publish import SpareCheck, Twin, check_output, check_spare, publish, put, safe_join
 from .render import make_environment, render_page
-from .schema import validate
-from .source import Discovery, SourceFile, discover, read_bytes, read_document
 from .urls import output_file
 from .workers import MIN_PARALLEL, default_jobs, end_with_parent, in_background, parallel_map
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    """What the command line asks for (SPEC §3)."""
-
-    config: Path = Path("impact.yaml")
-    source: Path = Path("monographs")
-    output: Path = Path("site")
-    drafts: bool = False
-    base_url: str | None = None
-    jobs: int | None = None
-    clean: bool = False
-    quiet: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Corpus:
-    """Every monograph validated and cross-checked, with the files beside them."""
-
-    config: Config
-    monographs: tuple[Monograph, ...]
-    """All valid monographs in source order, drafts included."""
-    assets: tuple[SourceFile, ...]
-    warnings: tuple[ContentWarning, ...]
-    versions: Mapping[str, str]
-    """Each valid monograph's source path → a hash of all it was made from (its cache
-    key): one version, one monograph."""
-    bodies: Mapping[str, bytes]
-    """Each valid monograph's source path → its body as HTML (``model.Checked``), read
-    when asked for."""
-    words: Mapping[str, str]
-    """Each valid monograph's source path → its full-text tokens (``model.Checked``),
-    for the search index alone, read when asked for."""
-
-
-def _cache(options: Options) -> BuildCache:
-    """The build cache beside the config; its key covers the config and the overrides."""
-    try:
-        settings = options.config.read_bytes()
-    except OSError:
-        settings = b""
-    settings += b"\0" + (options.base_url or "").encode()
-    return BuildCache(options.config.parent / CACHE_FOLDER, settings, read=not options.clean)
-
-
-def load_settings(options: Options) -> Config:
-    """The config with command-line overrides; raises ``UsageError``/``ConfigError``."""
-    config = load_config(options.config)
-    return config.with_base_url(options.base_url) if options.base_url else config
-
-
-# Files validated and stored per cache transaction: a commit costs about as much as
-# storing an entry.
-FILES_PER_PUT = 32
-
-
-def load(options: Options, config: Config | None = None, prune: bool = True,
-         known: Mapping[str, str] | None = None) -> Corpus:
-    """discover → parse → validate → crosscheck; raises ``InvalidContent`` with all errors.
-
-    ``config`` is read from ``options`` unless given. Cache entries it did not use are
-    removed, unless ``prune`` is false (``build`` still reads the last build's). ``known``
-    gives the content digests of files (by path) just fingerprinted: a file whose result
-    is in the cache is then not read."""
-    known = known or {}
-    config = config or load_settings(options)
-    if not options.source.is_dir():
-        raise UsageError(f"{options.source.as_posix()}: no such folder; run from the project "
-                         "root or pass --source DIR")
-    found = discover(options.source)
-    errors: list[ContentError] = list(found.errors)
-    build_cache = _cache(options)
-    build_cache.open()
-    # Each file's cache key, from its digest just fingerprinted or from its bytes read here.
-    keys: dict[str, str] = {}
-    read_here: dict[str, bytes] = {}
-    for source in found.monographs:
-        content = known.get(source.location)
-        if content is None:
-            data = read_bytes(source)
-            if isinstance(data, list):
-                errors.extend(data)
-                continue
-            read_here[source.rel] = data
-            content = uptodate.digest(data)
-        keys[source.rel] = build_cache.key(source.display, content)
-    cached = build_cache.get({keys[s.rel]: s.display for s in found.monographs
-                              if s.rel in keys})
-    parsers: list[MarkdownIt] = []
-
-    def check(sources: Sequence[SourceFile]) -> list[Record | list[ContentError]]:
-        # In a worker: the entries are stored from here, in one transaction, so that
-        # bodies and words need not travel to the parent, unless the cache cannot take them.
-        parser = _parser(parsers, config)
-        entries = [_entry(source, read_here.get(source.rel), config, parser, build_cache)
-                   for source in sources]
-        if not build_cache.put([e for e in entries if isinstance(e, Record)]):
-            return entries
-        return [replace(e, html=b"", words=b"", stored=True) if isinstance(e, Record) else e
-                for e in entries]
-
-    missing = [s for s in found.monographs if s.rel in keys and keys[s.rel] not in cached]
-    batches = [missing[i:i + FILES_PER_PUT] for i in range(0, len(missing), FILES_PER_PUT)]
-    made = dict(zip((s.rel for s in missing), itertools.chain.from_iterable(parallel_map(
-        check, batches, options.jobs, min_items=-(-MIN_PARALLEL // FILES_PER_PUT))),
-        strict=True))
-    monographs: list[Monograph] = []
-    versions: dict[str, str] = {}
-    held: tuple[dict[str, bytes], dict[str, bytes]] = ({}, {})
-    for source in found.monographs:
-        if source.rel not in keys:
-            continue
-        outcome = made.get(source.rel)
-        if isinstance(outcome, list):  # unreadable
-            errors.extend(outcome)
-            continue
-        key = outcome.key if outcome else keys[source.rel]
-        result = cached[key] if outcome is None else pickle.loads(outcome.result)
-        if isinstance(result, list):
-            errors.extend(result)
-            continue
-        monographs.append(result)
-        versions[result.source] = key
-        if outcome is not None and not outcome.stored:
-            held[0][result.source], held[1][result.source] = outcome.html, outcome.words
-    if prune:
-        build_cache.prune(set(keys.values()) | {e.key for e in made.values()
-                                                if isinstance(e, Record)})
-    read_here.clear()
-    valid = {m.source for m in monographs}
-    others = [f.rel for f in (*found.assets, *found.monographs) if f.rel not in valid]
-    cross_errors, warnings = crosscheck(
-        monographs, others, options.source.as_posix().rstrip("/"), drafts=options.drafts)
-    errors.extend(cross_errors)
-    if errors:
-        raise InvalidContent(errors)
-    return Corpus(config, tuple(monographs), found.assets, tuple(sorted(warnings)), versions,
-                  *_stored(build_cache, versions, held, found.monographs, config, parsers))
-
-
-def _stored(build_cache: BuildCache, versions: Mapping[str, str],
-            held: tuple[Mapping[str, bytes], Mapping[str, bytes]],
-            sources: Iterable[SourceFile], config: Config, parsers: list[MarkdownIt]
-            ) -> tuple[Stored[bytes], Stored[str]]:
-    """The bodies and words of the monographs of ``versions``, those of ``held`` in
-    memory, the others in the cache."""
-    by_source = {s.rel: s for s in sources}
-
-    def remake(rel: str) -> Record | None:
-        # An entry found damaged: made again, if its file is still as it was.
-        again = _again(by_source[rel], versions.get(rel), config, parsers, build_cache)
-        return again[0] if again else None
-
-    return (Stored(build_cache, "html", versions, held[0], bytes, remake),
-            Stored(build_cache, "words", versions, held[1], _utf8, remake))
-
-
-# Past this many monographs changed since the kept model, reading them all back costs
-# less than checking them one by one here.
-MAX_CHANGED = 200
-
-
-_FromSnapshot = tuple[Corpus, Site, tuple[str, dict[str, str]], int, snapshot.Snapshot]
-
-
-def _from_snapshot(options: Options, config: Config, fingerprint: uptodate.Inputs,
-                   last: uptodate.Stamp, cache_folder: Path) -> _FromSnapshot | None:
-    """The corpus, site and frame of a build whose frame is the ``last`` one's, from the
-    model kept for it (``snapshot``), with the number of monographs changed since that
-    model was made and the model itself; ``None`` when there is none, or when anything is
-    not as it was (other files, errors: the whole corpus is then read, and every error
-    reported)."""
-    found = discover(options.source)
-    build_cache = _cache(options)
-    versions: dict[str, str] = {}
-    for source in found.monographs:
-        seen = fingerprint.table.files.get(source.location)
-        if seen is None:
-            return None
-        versions[source.rel] = build_cache.key(source.display, seen[0])
-    if found.errors or sum(last.versions.get(rel) != version
-                           for rel, version in versions.items()) > MAX_CHANGED:
-        return None  # not worth reading the model back
-    with collector.paused():  # the model read back is a million objects, no cycle
-        kept = snapshot.read(cache_folder, options.output, last.frame)
-        if kept is None:
-            return None
-        return _on_snapshot(kept, found, versions, build_cache, options, config,
-                            fingerprint, last)
-
-
-def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, str],
-                 build_cache: BuildCache, options: Options, config: Config,
-                 fingerprint: uptodate.Inputs, last: uptodate.Stamp
-                 ) -> _FromSnapshot | None:
-    if ([s.rel for s in found.monographs] != list(kept.versions)
-            or [a.rel for a in found.assets] != [a.rel for a in kept.assets]):
-        return None
-    build_cache.open()
-    changed = [s for s in found.monographs if versions[s.rel] != kept.versions[s.rel]]
-    if len(changed) > MAX_CHANGED:
-        return None
-    cached = build_cache.get({versions[s.rel]: s.display for s in changed})
-    parsers: list[MarkdownIt] = []
-    fresh: dict[str, Monograph] = {}
-    held: tuple[dict[str, bytes], dict[str, bytes]] = ({}, {})
-    for source in changed:
-        result = cached.get(versions[source.rel])
-        if result is None:
-            again = _again(source, versions[source.rel], config, parsers, build_cache)
-            if again is None:
-                return None
-            entry, stored = again
-            if not stored:
-                held[0][source.rel], held[1][source.rel] = entry.html, entry.words
-            result = pickle.loads(entry.result)
-        if isinstance(result, list):
-            return None
-        fresh[source.rel] = result
-    frame = reuse.frame(fingerprint.frame, [fresh.get(m.source, m) for m in kept.monographs],
-                        versions, last.fronts)
-    if frame[0] != last.frame:
-        return None
-    snapshot.with_outlines(kept, {rel: m.rendered for rel, m in fresh.items()})
-    checked = [m for m in kept.monographs if m.source in fresh]
-    errors, warnings = references(checked, kept.monographs, {a.rel for a in found.assets},
-                                  options.source.as_posix().rstrip("/"), options.drafts)
-    if errors:
-        return None
-    paths = {m.path for m in checked}
-    corpus = Corpus(config, kept.monographs, found.assets,
-                    tuple(sorted([*(w for w in kept.warnings if w.path not in paths),
-                                  *warnings])), versions,
-                    *_stored(build_cache, versions, held, found.monographs, config, parsers))
-    # The files beside the monographs as found now: the same ones (the frame says so),
-    # but the source folder may be spelled otherwise than when the model was kept.
-    return (corpus, replace(kept.site, bodies=corpus.bodies, assets=found.assets), frame,
-            len(changed), kept)
 
 
 def _nothing(page: OutputPage) -> None:
@@ -298,46 +56,6 @@ def _restore_outlines(kept: snapshot.Snapshot, page: OutputPage) -> None:
     monograph = page.context.get("monograph")
     if isinstance(monograph, Monograph) and monograph.rendered is snapshot.LEFT_OUT:
         snapshot.restore_outlines(kept)
-
-
-def _parser(parsers: list[MarkdownIt], config: Config) -> MarkdownIt:
-    """This process's Markdown parser, made on first use and kept in ``parsers``."""
-    if not parsers:
-        parsers.append(make_renderer(config.allow_html))
-    return parsers[0]
-
-
-def _again(source: SourceFile, key: str | None, config: Config, parsers: list[MarkdownIt],
-           build_cache: BuildCache) -> tuple[Record, bool] | None:
-    """``source`` read and validated again, when its bytes are still those of the entry
-    ``key`` (so a valid monograph again): its entry, stored, and whether the cache took
-    it; ``None`` when the file changed since."""
-    entry = _entry(source, None, config, _parser(parsers, config), build_cache)
-    if not isinstance(entry, Record) or entry.key != key:
-        return None
-    return entry, build_cache.put([entry])
-
-
-def _entry(source: SourceFile, data: bytes | None, config: Config, parser: MarkdownIt,
-           build_cache: BuildCache) -> Record | list[ContentError]:
-    """Read (unless ``data`` is given), parse and validate one monograph file: its cache
-    entry, keyed by the bytes read; or the errors that say why it cannot be read."""
-    if data is None:
-        read = read_bytes(source)
-        if isinstance(read, list):
-            return read
-        data = read
-    raw = read_document(source, data)
-    result = raw if isinstance(raw, list) else validate(raw, config, parser)
-    key = build_cache.key(source.display, uptodate.digest(data))
-    if isinstance(result, list):
-        return Record(key, source.display, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
-    return Record(key, source.display, pickle.dumps(result.monograph, pickle.HIGHEST_PROTOCOL),
-                 result.html, result.words.encode("utf-8"))
-
-
-def _utf8(data: bytes) -> str:
-    return data.decode("utf-8")
 
 
 # Fewer pages than this per process, and starting the process costs more than it saves.
@@ -459,8 +177,9 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     own_page_only = reuse.bodies_read_on_own_page_only(templates)
     # Only bodies changed since the last build, the model it kept: most files are the
     # ones it made, taken from the spare or the output folder as they are.
-    from_snapshot = (_from_snapshot(options, config, fingerprint, last, cache_folder)
-                     if last and own_page_only else None)
+    from_snapshot = (
+        loading.from_snapshot(options, config, fingerprint, last, cache_folder)
+        if last and own_page_only else None)
     index: dict[str, bytes] | None = None
     stale = 0  # monographs changed since the kept model was made
     restore: Callable[[OutputPage], None] = _nothing
@@ -529,7 +248,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     published.output, published.spare or (
                         last.output if last else uptodate.Table()))
-    if own_page_only and (not from_snapshot or stale > MAX_CHANGED // 4):
+    if own_page_only and (not from_snapshot or stale > loading.MAX_CHANGED // 4):
         # A build that read every monograph (the first in this frame, the very first,
         # or one after too many text edits for the model kept), or a text edit after many
         # since the model was kept (each is read again from the cache): the model is kept
@@ -539,7 +258,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
             corpus.warnings, site, kept_model.outlines if from_snapshot else b""))
     used = set(corpus.versions.values())
     # A text edit replaced the entries of the monographs it changed, and no other.
-    _cache(options).prune(used, among=set(last.versions.values()) - used
+    build_cache_of(options).prune(used, among=set(last.versions.values()) - used
                           if last and changed is not None else None)
     pages = sum(isinstance(o, OutputPage) for o in outputs)
     return BuildReport(
@@ -579,7 +298,7 @@ def _search_update(options: Options, site: Site, corpus: Corpus, last: uptodate.
     ``last`` build, and the routes among them that hold what that build made: only the
     index shards holding the words that came or went are made again, and the catalogue
     only when the set of shards changed."""
-    cache = _cache(options)
+    cache = build_cache_of(options)
     words: dict[str, tuple[str, str]] = {}
     for monograph in corpus.monographs:
         if monograph.source in changed:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from impact_ssg import pipeline, search, snapshot
+from impact_ssg import loading, pipeline, search, snapshot
 from impact_ssg.model import Monograph
 from impact_ssg.pipeline import Options
 from impact_ssg.plan import OutputPage
@@ -135,7 +135,7 @@ def test_a_build_past_the_kept_model_keeps_it_anew(
 ) -> None:
     """Too many text edits since the model was kept: every monograph is read, and the
     model kept anew, so that the text edits after it read that one."""
-    monkeypatch.setattr(pipeline, "MAX_CHANGED", 1)
+    monkeypatch.setattr(loading, "MAX_CHANGED", 1)
     rendered_routes(project, monkeypatch)
     for path in (LAURAGAIS, "monographs/outre-mer/guadeloupe-sargasses.md"):
         edit(project / path, "## ", "## Enfin\n\n## ")
@@ -175,7 +175,7 @@ def test_a_model_kept_again_from_a_kept_model_keeps_every_outline(
 ) -> None:
     """Once many monographs changed since the model was kept, a text edit keeps it anew,
     from the model it read: the outlines it left out are those of the model before."""
-    monkeypatch.setattr(pipeline, "MAX_CHANGED", 4)  # kept anew past one change
+    monkeypatch.setattr(loading, "MAX_CHANGED", 4)  # kept anew past one change
     rendered_routes(project, monkeypatch)
     edit(project / LAURAGAIS, "Il manquait un maillon", "Il manquait un maillon solide")
     rendered_routes(project, monkeypatch)  # keeps the model
