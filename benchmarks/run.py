@@ -33,22 +33,43 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 
+def _tree(pid: int) -> list[int]:
+    """A process and its descendants."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        pending.extend(int(child) for child in children)
+    return sorted(found)
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        return next(int(line.split()[1]) for line in rollup.splitlines()
+                    if line.startswith("Pss:"))
+    except (FileNotFoundError, ProcessLookupError, StopIteration):
+        return 0
+
+
 def _tree_pss_kib(pid: int) -> int:
     """Proportional set size of a process and its descendants: a page shared by n
     processes (forked workers and their parent) counts 1/n in each, so the sum is the
-    memory they hold together."""
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
-            total += next(int(line.split()[1]) for line in rollup.splitlines()
-                          if line.startswith("Pss:"))
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except (FileNotFoundError, ProcessLookupError, StopIteration):
-            continue
-        pending.extend(int(child) for child in children)
-    return total
+    memory they hold together. Only a sum over processes that all ran while it was read
+    is taken: a process that forks between the reading of its own size and of its new
+    child's counts its pages once whole and once more in part (a 300 MiB process forking
+    read as up to 460 MiB); such a reading is taken again, and 0 returned if the
+    processes never hold still."""
+    for _ in range(5):
+        processes = _tree(pid)
+        total = sum(_pss_kib(process) for process in processes)
+        if _tree(pid) == processes:
+            return total
+    return 0
 
 
 def measure(command: list[str], sample: bool) -> tuple[float, float]:
