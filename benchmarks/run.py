@@ -34,15 +34,20 @@ ROOT = HERE.parent
 
 
 def _tree(pid: int) -> list[int]:
-    """A process and its descendants."""
+    """A process and its descendants that still run: one that ended but is not yet
+    reaped (a zombie, as pool workers are for a moment as their pool joins them one by
+    one) holds no memory, and is left out, so that its end shows as a change."""
     found, pending = [], [pid]
     while pending:
         current = pending.pop()
-        found.append(current)
         try:
+            stat = Path(f"/proc/{current}/stat").read_text()
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except (FileNotFoundError, ProcessLookupError):
             continue
+        if stat.rpartition(")")[2].split()[0] == "Z":  # the state, after the name
+            continue
+        found.append(current)
         pending.extend(int(child) for child in children)
     return sorted(found)
 
@@ -62,8 +67,9 @@ def _tree_pss_kib(pid: int) -> int:
     memory they hold together. Only a sum over processes that all ran while it was read
     is taken: a process that forks between the reading of its own size and of its new
     child's counts its pages once whole and once more in part (a 300 MiB process forking
-    read as up to 460 MiB); such a reading is taken again, and 0 returned if the
-    processes never hold still."""
+    read as up to 460 MiB), and one whose child ends between two readings counts the
+    pages they shared once in part and once more whole; such a reading is taken again,
+    and 0 returned if the processes never hold still."""
     for _ in range(5):
         processes = _tree(pid)
         total = sum(_pss_kib(process) for process in processes)

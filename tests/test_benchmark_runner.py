@@ -16,21 +16,31 @@ from .conftest import ROOT
 
 MIB = 1024
 
-# Holds 120 MiB, then forks a child that lives 30 ms, again and again for two seconds.
+# Holds 120 MiB, then forks children again and again for two seconds: one at a time,
+# reaped as it ends; or three, which end at random moments and are reaped one by one once
+# all have ended, as a pool's workers are.
 FORKER = """
-import os, time
+import os, random, sys, time
 data = bytearray(120 * 1024 * 1024)
 for i in range(0, len(data), 4096):
     data[i] = 1
 print("ready", flush=True)
+random.seed(1)
+children = int(sys.argv[1])
 end = time.monotonic() + 2
 while time.monotonic() < end:
-    child = os.fork()
-    if child == 0:
-        time.sleep(0.03)
-        os._exit(0)
-    os.waitpid(child, 0)
-    time.sleep(0.005)
+    forked = []
+    for _ in range(children):
+        child = os.fork()
+        if child == 0:
+            time.sleep(random.uniform(0.005, 0.03))
+            os._exit(0)
+        forked.append(child)
+    if children > 1:
+        time.sleep(0.035)
+    for child in forked:
+        os.waitpid(child, 0)
+        time.sleep(0.003)
 """
 
 
@@ -43,9 +53,13 @@ def _tree_pss_kib() -> Callable[[int], int]:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
-def test_a_process_that_forks_is_never_read_as_holding_more_than_it_does() -> None:
+@pytest.mark.parametrize("children", [1, 3])
+def test_a_process_that_forks_is_never_read_as_holding_more_than_it_does(
+    children: int
+) -> None:
     read = _tree_pss_kib()
-    process = subprocess.Popen([sys.executable, "-c", FORKER], stdout=subprocess.PIPE)
+    process = subprocess.Popen([sys.executable, "-c", FORKER, str(children)],
+                               stdout=subprocess.PIPE)
     assert process.stdout is not None
     assert process.stdout.readline() == b"ready\n"
     samples = []
@@ -53,6 +67,7 @@ def test_a_process_that_forks_is_never_read_as_holding_more_than_it_does() -> No
         samples.append(read(process.pid))
         time.sleep(0.001)
     assert len(samples) > 100
-    # What the process holds, and what its child shares with it: read half from each
-    # while both live, never the whole of one and half of the other (about 180 MiB).
+    # What the process holds, and what its children share with it: read in equal parts
+    # from each while they live, never the whole of one and part of another (about
+    # 180 MiB), nor parts taken while more of them lived and parts after one ended.
     assert 110 * MIB < max(samples) < 150 * MIB
