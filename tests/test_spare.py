@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from impact_ssg import lock, pipeline, publish, uptodate
+from impact_ssg import loading, lock, pipeline, publish, uptodate
 from impact_ssg.pipeline import Options
 
 from .conftest import ROOT
@@ -76,6 +76,7 @@ def test_a_spare_checked_in_another_process_gives_the_clean_sites(
     holds a file too many and misses one, at its root and in a folder listed as settled,
     still gives the clean site."""
     monkeypatch.setattr(pipeline, "MIN_PARALLEL", 0)
+    monkeypatch.setattr(loading, "MIN_PARALLEL", 0)  # monographs read in workers too
     checkers = tmp_path / "checkers"
     check = publish._reuse
 
