@@ -13,6 +13,12 @@ from /proc: pages shared between a parent and its forked workers count once. Sam
 costs about 3 ms of kernel time per sample on a large process, so memory comes from runs
 of their own, never from the timed runs. The package is compiled first, as an install
 compiles it.
+
+What a run must start without (the cache, the site, the floor's output) is moved aside
+into ``WORK/.set-aside/``, which is deleted once every size is measured: creating tens of
+thousands of files right after deleting as many is slower on some file systems (ext4
+without a journal skips, one by one, the inodes freed in the last half minute or so),
+and a build on a fresh clone pays nothing of the kind.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -116,6 +123,14 @@ def peak(command: list[str], before: Callable[[], object] | None = None) -> floa
     return measure(command, sample=True)[1]
 
 
+def set_aside(path: Path, trash: Path) -> None:
+    """Move ``path``, if there, into a new folder of ``trash`` (on the same file system):
+    gone from where it was, yet no file of it freed until ``trash`` is deleted."""
+    if path.exists() or path.is_symlink():
+        trash.mkdir(parents=True, exist_ok=True)
+        path.rename(Path(tempfile.mkdtemp(dir=trash)) / path.name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, nargs="+", default=[1000, 10000])
@@ -131,11 +146,15 @@ def main() -> None:
     print("| monographs | cold build | no-op rebuild | first edit | one-edit rebuild | floor | "
           "cold / floor | peak memory (all processes) |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for count in args.count:
-        print(row(count, args.runs, args.work), flush=True)
+    trash = args.work / ".set-aside"
+    try:
+        for count in args.count:
+            print(row(count, args.runs, args.work, trash), flush=True)
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
 
 
-def row(count: int, runs: int, work: Path) -> str:
+def row(count: int, runs: int, work: Path, trash: Path) -> str:
     """One size's line of the table."""
     corpus = work / f"corpus{count}"
     if not (corpus / "monographs").is_dir():
@@ -148,8 +167,8 @@ def row(count: int, runs: int, work: Path) -> str:
 
     def first_build() -> None:
         # A cold build is the first one: no cache, no site, no spare site.
-        shutil.rmtree(corpus / ".impact-cache", ignore_errors=True)
-        shutil.rmtree(site, ignore_errors=True)
+        set_aside(corpus / ".impact-cache", trash)
+        set_aside(site, trash)
 
     cold = timed(runs, build, first_build)
     memory = peak(build, first_build)
@@ -180,7 +199,7 @@ def row(count: int, runs: int, work: Path) -> str:
     floor_out = corpus / "floor"
     floor = timed(runs, [sys.executable, str(HERE / "floor.py"), str(corpus / "monographs"),
                          str(floor_out)],
-                  functools.partial(shutil.rmtree, floor_out, ignore_errors=True))
+                  functools.partial(set_aside, floor_out, trash))
     return (f"| {count:,} | {cold:.1f} s | {noop:.1f} s | {first:.1f} s | {one:.1f} s | "
             f"{floor:.1f} s | {cold / floor:.2f} | "
             f"{max(memory, first_memory, edit_memory):.0f} MiB |")

@@ -1,5 +1,6 @@
-"""The benchmark runner's memory reading: the peak it reports is memory held, even while
-the process it reads forks (a build forks its workers holding its whole model)."""
+"""The benchmark runner: the peak memory it reports is memory held, even while the
+process it reads forks (a build forks its workers holding its whole model); what a run
+must start without is moved aside, its files kept, not deleted."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
 from typing import cast
 
 import pytest
@@ -44,12 +47,16 @@ while time.monotonic() < end:
 """
 
 
-def _tree_pss_kib() -> Callable[[int], int]:
+def _runner() -> ModuleType:
     spec = importlib.util.spec_from_file_location("run", ROOT / "benchmarks" / "run.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return cast("Callable[[int], int]", module._tree_pss_kib)
+    return module
+
+
+def _tree_pss_kib() -> Callable[[int], int]:
+    return cast("Callable[[int], int]", _runner()._tree_pss_kib)
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
@@ -71,3 +78,20 @@ def test_a_process_that_forks_is_never_read_as_holding_more_than_it_does(
     # from each while they live, never the whole of one and part of another (about
     # 180 MiB), nor parts taken while more of them lived and parts after one ended.
     assert 110 * MIB < max(samples) < 150 * MIB
+
+
+def test_what_a_run_starts_without_is_moved_aside_with_its_files_kept(tmp_path: Path) -> None:
+    set_aside = cast("Callable[[Path, Path], None]", _runner().set_aside)
+    trash = tmp_path / ".set-aside"
+    for round_ in range(2):
+        site = tmp_path / "site"
+        (site / "a").mkdir(parents=True)
+        (site / "a" / "index.html").write_text(f"round {round_}")
+        inode = (site / "a" / "index.html").stat().st_ino
+        set_aside(site, trash)
+        assert not site.exists()
+        kept = sorted(trash.glob("*/site/a/index.html"))
+        assert len(kept) == round_ + 1
+        assert inode in {path.stat().st_ino for path in kept}
+    set_aside(tmp_path / "missing", trash)  # nothing there: nothing to do
+    assert len(list(trash.iterdir())) == 2
