@@ -232,9 +232,13 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
               ) -> dict[str, uptodate.Entry]:
         # Each process writes its share of the pages, reading the site built before the
         # fork; a page's bytes do not depend on which process wrote it.
-        # Taking a kept file costs next to nothing: only the others are worth a process.
+        # Taking a kept file that ``folder`` holds costs next to nothing: only the others
+        # are worth a process. A kept file it lacks is copied from the output folder, or
+        # rendered again when gone from there too (the site and its spare deleted).
+        held = sum(1 for file, made in kept.items()
+                   if (have := known.get(file)) is not None and have[0] == made)
         jobs = min(options.jobs or default_jobs(),
-                   max(1, (len(outputs) - len(kept)) // PAGES_PER_JOB))
+                   max(1, (len(outputs) - held) // PAGES_PER_JOB))
         return dict(parallel_map(functools.partial(
             _write, folder, env=env, known=known, kept=kept, keep_from=options.output,
             restore=restore, twin=twin),

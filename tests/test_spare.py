@@ -537,3 +537,41 @@ def test_a_text_edit_into_a_settled_spare_lists_none_of_its_folders_but_the_root
             os.fspath(spare)], words
     build(project, "--clean", "--output", "propre")
     assert tree(project / "site") == tree(project / "propre")
+
+
+def test_with_the_site_and_its_spare_gone_every_page_is_rendered_on_every_core(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept model lists every page as made by the last build; with neither the site
+    nor its spare left to take them from, they are all rendered again, which is worth
+    the processes (a text edit's handful of pages is not)."""
+    options = Options(config=project / "impact.yaml", source=project / "monographs",
+                      output=project / "site", jobs=2, quiet=True)
+    pipeline.build(options)
+    shutil.rmtree(project / "site")
+    shutil.rmtree(spare_of(project))
+    rendered_by = tmp_path / "rendered-by"
+    render_page = pipeline.render_page
+
+    def rendering(*args: object) -> bytes:
+        with rendered_by.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return render_page(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "render_page", rendering)
+    monkeypatch.setattr(pipeline, "PAGES_PER_JOB", 50)
+
+    def reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("every monograph read, not the model kept")
+
+    monkeypatch.setattr(pipeline, "load", reading)
+    pipeline.build(options)
+    pids = rendered_by.read_text().split()
+    assert len(pids) > 100 and len(set(pids)) == 2
+    rendered_by.unlink()
+    edit(project / LAURAGAIS, "Il manquait ", "Il manquait aussi ")
+    pipeline.build(options)
+    assert set(rendered_by.read_text().split()) == {str(os.getpid())}
+    monkeypatch.undo()
+    build(project, "--clean", "--output", "propre")
+    assert tree(project / "site") == tree(project / "propre")
