@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from impact_ssg import loading, lock, pipeline, publish, uptodate
+from impact_ssg import loading, lock, pipeline, publish, render, uptodate
 from impact_ssg.pipeline import Options
 
 from .conftest import ROOT
@@ -551,7 +551,7 @@ def test_with_the_site_and_its_spare_gone_every_page_is_rendered_on_every_core(
     shutil.rmtree(project / "site")
     shutil.rmtree(spare_of(project))
     rendered_by = tmp_path / "rendered-by"
-    render_page = pipeline.render_page
+    render_page = render.render_page
 
     def rendering(*args: object) -> bytes:
         with rendered_by.open("a") as out:
