@@ -325,11 +325,24 @@ def _search_update(options: Options, site: Site, corpus: Corpus, last: uptodate.
         content = update.get(route)
         makers[route] = (functools.partial(bytes, content) if content is not None
                          else functools.partial(_shard, full, route))
-    makers[search.CATALOGUE] = functools.partial(search.catalogue, site, tuple(routes))
+    catalogue = made.get(search.CATALOGUE)
+    makers[search.CATALOGUE] = functools.partial(
+        _catalogue, options.output, site, tuple(routes), catalogue[0] if catalogue else None)
     same = {route for route in routes if route not in update}
     if routes == shards:
         same.add(search.CATALOGUE)
     return makers, same
+
+
+def _catalogue(output: Path, site: Site, routes: tuple[str, ...], made: str | None) -> bytes:
+    """The catalogue after a text edit that changed the set of index ``routes``: the one
+    the last build made (with the digest ``made``), read back from the ``output`` folder,
+    with only its list of shards changed, since a text edit changes nothing else it
+    holds (0.17 s at 10,000 monographs, against a few milliseconds); made from the
+    ``site`` when it can no longer be read."""
+    before = _made_before(output, search.CATALOGUE, made)
+    return (search.catalogue(site, routes) if before is None
+            else search.with_shards(before, routes))
 
 
 def _shard(index: Callable[[], dict[str, bytes]], route: str) -> bytes:

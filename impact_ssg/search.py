@@ -166,7 +166,18 @@ def catalogue(site: Site, index_routes: Iterable[str]) -> bytes:
         positions.append({path: i for i, path in enumerate(paths)})
     docs = [[[positions[n][value] for value in facet_values(site, m, kind)]
              for n, (kind, _) in enumerate(FACETS)] for m in ordered]
-    keys = sorted(route.removeprefix("recherche/index/").removesuffix(".json")
-                  for route in index_routes)
     return _dump({"facets": facets, "docs": docs, "stopwords": sorted(STOPWORDS),
-                  "shards": keys})
+                  "shards": _shard_keys(index_routes)})
+
+
+def with_shards(catalogue_bytes: bytes, index_routes: Iterable[str]) -> bytes:
+    """A catalogue's bytes with its list of shards replaced by ``index_routes``: what
+    ``catalogue`` makes for the same site with these shards."""
+    data = json.loads(catalogue_bytes)
+    data["shards"] = _shard_keys(index_routes)
+    return _dump(data)
+
+
+def _shard_keys(index_routes: Iterable[str]) -> list[str]:
+    return sorted(route.removeprefix("recherche/index/").removesuffix(".json")
+                  for route in index_routes)

@@ -5,6 +5,7 @@ have rendered."""
 from __future__ import annotations
 
 import gc
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -82,8 +83,10 @@ def test_a_body_edit_makes_only_the_search_data_its_words_touch(
     monkeypatch.setattr(search, "catalogue", catalogue)
     monkeypatch.setattr(search, "index_files", index_files)
     shard = project / "site/recherche/index/zzy.json"
+    listed = project / "site/recherche/catalogue.json"
     # A word of its own, in a shard of its own: the shard appears, and the catalogue,
-    # which lists the shards, is made again; then both go back as they were.
+    # which lists the shards, lists it too (the last one, with that list changed: never
+    # made from every monograph again); then both go back as they were.
     for old, new, shard_made in [("Il manquait un maillon", "Il manquait un zzyzxq", True),
                                  ("Il manquait un zzyzxq", "Il manquait un maillon", False),
                                  # A new word in a shard that exists, before the others.
@@ -93,7 +96,8 @@ def test_a_body_edit_makes_only_the_search_data_its_words_touch(
         catalogues.clear()
         rendered_routes(project, monkeypatch)
         assert shard.exists() == shard_made
-        assert catalogues == ([] if new.endswith("maillage") else [1])
+        assert ("zzy" in json.loads(listed.read_bytes())["shards"]) == shard_made
+        assert catalogues == []
         # Clean, from the same paths: a build from others would have other cache entries
         # and remove these, which the next rebuild reads the words before an edit from.
         cleaning[0] = True
@@ -101,6 +105,27 @@ def test_a_body_edit_makes_only_the_search_data_its_words_touch(
                                output=project / "propre", jobs=1, clean=True))
         cleaning[0] = False
         assert tree(project / "site") == tree(project / "propre")
+
+
+def test_a_catalogue_that_cannot_be_read_back_is_made_from_the_site(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered_routes(project, monkeypatch)
+    catalogue = project / "site/recherche/catalogue.json"
+    catalogue.write_bytes(catalogue.read_bytes().replace(b'"shards":[', b'"shards":["zzz",'))
+    edit(project / LAURAGAIS, "Il manquait un maillon", "Il manquait un zzyzxq")
+    made: list[int] = []
+    real_catalogue = search.catalogue
+
+    def catalogue_made(*args: object) -> bytes:
+        made.append(1)
+        return real_catalogue(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "catalogue", catalogue_made)
+    rendered_routes(project, monkeypatch)
+    assert made == [1]
+    assert "zzy" in json.loads(catalogue.read_bytes())["shards"]
+    assert same_as_clean(project)
 
 
 def test_text_edits_read_the_model_the_first_build_in_their_frame_kept(
