@@ -107,12 +107,32 @@ def test_a_body_edit_makes_only_the_search_data_its_words_touch(
         assert tree(project / "site") == tree(project / "propre")
 
 
+@pytest.mark.parametrize("shards", [[], ["aa"], ["aa", "sha", "zzy"]])
+@pytest.mark.parametrize("spaced", [False, True])
+def test_a_catalogue_with_its_shards_replaced_is_the_one_made_with_them(
+    shards: list[str], spaced: bool
+) -> None:
+    """Only the list of shards changes, however the rest reads: a label may hold the
+    key itself; a catalogue written otherwise than by ``catalogue`` is parsed."""
+    def catalogue(keys: list[str]) -> bytes:
+        data = {"facets": [{"param": "themes", "label": 'Th\u00e8me ,"shards":["x"]}',
+                            "values": [["a", "A"]]}],
+                "docs": [[[0]], [[]]], "stopwords": ["de", "la"], "shards": keys}
+        return (json.dumps(data, ensure_ascii=False, indent=1).encode() if spaced
+                else search._dump(data))
+
+    routes = [f"recherche/index/{key}.json" for key in reversed(shards)]
+    replaced = search.with_shards(catalogue(["old", "ones"]), routes)
+    assert replaced == search._dump(json.loads(catalogue(shards)))
+
+
 def test_a_catalogue_that_cannot_be_read_back_is_made_from_the_site(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rendered_routes(project, monkeypatch)
     catalogue = project / "site/recherche/catalogue.json"
-    catalogue.write_bytes(catalogue.read_bytes().replace(b'"shards":[', b'"shards":["zzz",'))
+    # Changed where a text edit would not change it: not to be taken as the last build's.
+    catalogue.write_bytes(catalogue.read_bytes().replace(b'"label":"', b'"label":"X', 1))
     edit(project / LAURAGAIS, "Il manquait un maillon", "Il manquait un zzyzxq")
     made: list[int] = []
     real_catalogue = search.catalogue

@@ -11,15 +11,21 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
-from impact_ssg import loading, lock, pipeline, publish, render, uptodate
+from impact_ssg import loading, lock, pipeline, publish, render, uptodate, workers
 from impact_ssg.pipeline import Options
+from impact_ssg.plan import OutputPage
 
 from .conftest import ROOT
 from .test_cache import CHANGES, build, edit, project, settle, tree
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 __all__ = ["project"]  # the fixture, shared with the cache tests
 
@@ -540,7 +546,7 @@ def test_a_text_edit_into_a_settled_spare_lists_none_of_its_folders_but_the_root
 
 
 def test_with_the_site_and_its_spare_gone_every_page_is_rendered_on_every_core(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The kept model lists every page as made by the last build; with neither the site
     nor its spare left to take them from, they are all rendered again, which is worth
@@ -550,28 +556,35 @@ def test_with_the_site_and_its_spare_gone_every_page_is_rendered_on_every_core(
     pipeline.build(options)
     shutil.rmtree(project / "site")
     shutil.rmtree(spare_of(project))
-    rendered_by = tmp_path / "rendered-by"
+    rendered: list[str] = []
     render_page = render.render_page
 
-    def rendering(*args: object) -> bytes:
-        with rendered_by.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        return render_page(*args)  # type: ignore[arg-type]
+    def rendering(env: object, page: OutputPage) -> bytes:
+        rendered.append(page.route)
+        return render_page(env, page)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "render_page", rendering)
-    monkeypatch.setattr(pipeline, "PAGES_PER_JOB", 50)
+    writers: list[int | None] = []
+    parallel_map = workers.parallel_map
+
+    def mapping(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
+                min_items: int = 200) -> list[R]:
+        writers.append(jobs)
+        return parallel_map(task, items, 1, min_items)  # in this process: ``rendered`` sees all
 
     def reading(*args: object, **kwargs: object) -> None:
         raise AssertionError("every monograph read, not the model kept")
 
+    monkeypatch.setattr(pipeline, "render_page", rendering)
+    monkeypatch.setattr(pipeline, "parallel_map", mapping)
+    monkeypatch.setattr(pipeline, "PAGES_PER_JOB", 50)
     monkeypatch.setattr(pipeline, "load", reading)
     pipeline.build(options)
-    pids = rendered_by.read_text().split()
-    assert len(pids) > 100 and len(set(pids)) == 2
-    rendered_by.unlink()
+    assert writers == [2] and len(rendered) > 100
+    writers.clear()
+    rendered.clear()
     edit(project / LAURAGAIS, "Il manquait ", "Il manquait aussi ")
     pipeline.build(options)
-    assert set(rendered_by.read_text().split()) == {str(os.getpid())}
+    assert writers == [1] and rendered == ["monographies/pole-lauragais/"]
     monkeypatch.undo()
     build(project, "--clean", "--output", "propre")
     assert tree(project / "site") == tree(project / "propre")
