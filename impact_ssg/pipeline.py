@@ -8,7 +8,8 @@
 Each file's result comes from the build cache when its inputs are unchanged (``cache``),
 and files are read over ``--jobs`` processes (``workers``).
 ``build`` runs them all, unless nothing changed since the last build (``uptodate``); when
-only bodies changed, most pages are taken from the last build's site (``reuse``). The
+only bodies changed, most pages are taken from the last build's site (``reuse``); after
+other changes to the monographs, the pages whose reads are as they were (``reads``). The
 output folder is replaced only once every page is written (``publish``).
 """
 
@@ -24,9 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
-from . import collector, loading, lock, opendata, reuse, search, snapshot, uptodate
+from . import collector, loading, lock, opendata, reads, reuse, search, snapshot, uptodate
 from .cache import FOLDER as CACHE_FOLDER
 from .compiled import FOLDER as COMPILED_FOLDER
 from .compiled import CompiledTemplates
@@ -41,7 +40,7 @@ from .model import Monograph
 from .options import Options as Options
 from .plan import Output, OutputPage, plan
 from .publish import SpareCheck, Twin, check_output, check_spare, publish, put, safe_join
-from .render import make_environment, render_page
+from .render import TracingEnvironment, make_environment, render_page
 from .urls import output_file
 from .workers import MIN_PARALLEL, default_jobs, end_with_parent, in_background, parallel_map
 
@@ -218,8 +217,9 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         data.update(_search_data(site, index, corpus.words))
     with collector.paused():
         outputs = plan(site, templates / "static", data)
+    recorder = reads.Recorder()
     env = make_environment(templates, site, CompiledTemplates(
-        cache_folder / COMPILED_FOLDER, read=not options.clean))
+        cache_folder / COMPILED_FOLDER, read=not options.clean), recorder)
     files = [_file(output) for output in outputs]
     kept: dict[str, str] = {}
     if last and changed is not None:
@@ -227,6 +227,16 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         routes = reuse.kept(outputs, changed, unchanged)
         kept = {file: made[file][0] for output, file in zip(outputs, files, strict=True)
                 if output.route in routes and file in made}
+    # What each page of the last build read: with the same inputs frame, a page whose
+    # reads are all as they were is taken as it was made (``reads``).
+    output_key = uptodate.output_key(options.output)
+    before = (reads.read(cache_folder, output_key, fingerprint.frame)
+              if last and not options.clean else None)
+    digests = reads.Digests(site, corpus.versions, frame[1], recorder.cards)
+    check = digests.with_cards(before.cards) if before and changed is None else None
+    traces: dict[str, reads.Trace] = {}
+    cards: dict[str, str] = {}
+    seen: dict[str, str] = {}
 
     def write(folder: Path, known: Mapping[str, uptodate.Entry], twin: Twin | None
               ) -> dict[str, uptodate.Entry]:
@@ -241,10 +251,21 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
                    if (have := known.get(file)) is not None and have[0] == made)
         jobs = min(options.jobs or default_jobs(),
                    max(1, (len(outputs) - held) // PAGES_PER_JOB))
-        return dict(parallel_map(functools.partial(
-            _write, folder, env=env, known=known, kept=kept, keep_from=options.output,
-            restore=restore, twin=twin),
-            list(zip(outputs, files, strict=True)), jobs, min_items=2))
+        written: dict[str, uptodate.Entry] = {}
+        traces.clear()
+        cards.clear()
+        seen.clear()
+        for file, entry, trace, new in parallel_map(functools.partial(
+                _write, folder, env=env, known=known, kept=kept, keep_from=options.output,
+                restore=restore, twin=twin, before=before, check=check, digests=digests),
+                list(zip(outputs, files, strict=True)), jobs, min_items=2):
+            written[file] = entry
+            if trace is not None:
+                traces[file] = trace
+            if new is not None:
+                cards.update(new[0])
+                seen.update(new[1])
+        return written
 
     say(f"writing {len(outputs)} files")
     published = publish(options.output, files, write, spare, reuse=not options.clean,
@@ -254,6 +275,11 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     published.output, published.spare or (
                         last.output if last else uptodate.Table()))
+    # The digests and cards of the last build stand for the pages taken from it (their
+    # reads had the same digests); those of the pages rendered replace them.
+    reads.record(cache_folder, output_key, reads.Traces(
+        fingerprint.frame, traces, {**before.cards, **cards} if before else cards,
+        {**before.digests, **seen} if before else seen))
     if own_page_only and (not from_snapshot or stale > loading.MAX_CHANGED // 4):
         # A build that read every monograph (the first in this frame, the very first,
         # or one after too many text edits for the model kept), or a text edit after many
@@ -369,29 +395,58 @@ def _file(output: Output) -> str:
     return posixpath.normpath(output_file(output.route))
 
 
-def _write(folder: Path, job: tuple[Output, str], *, env: jinja2.Environment,
+Written = tuple[str, uptodate.Entry, reads.Trace | None,
+                tuple[dict[str, str], dict[str, str]] | None]
+"""A file written (``_write``), its entry, its page's trace, and the cards first
+rendered for it with the digests of the keys first read for it (``reads``)."""
+
+
+def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
            known: Mapping[str, uptodate.Entry], kept: Mapping[str, str],
            keep_from: Path, restore: Callable[[OutputPage], None] = _nothing,
-           twin: Twin | None = None) -> tuple[str, uptodate.Entry]:
+           twin: Twin | None = None, before: reads.Traces | None = None,
+           check: reads.Digests | None = None, digests: reads.Digests | None = None
+           ) -> Written:
     """Write one output into ``folder`` as its file (``job``: the output and ``_file``
-    of it) with ``publish.put``, linked into ``twin`` if any: the file and its entry. The
-    file of one of ``kept``, whose bytes the last build made with that digest, is taken
-    from ``folder`` as it is or from ``keep_from`` (the output folder), once read to
-    check. ``restore(page)`` is called before a page is rendered."""
+    of it) with ``publish.put``, linked into ``twin`` if any. The file of one of
+    ``kept``, whose bytes the last build made with that digest, is taken from ``folder``
+    as it is or from ``keep_from`` (the output folder), once read to check; so is a page
+    whose reads, as the last build traced them (``before``), have the digests they had
+    then over the ``check`` digests. ``restore(page)`` is called before a page is
+    rendered, its reads traced over ``digests``."""
     output, file = job
     made = kept.get(file)
+    trace = before.pages.get(file) if before else None
+    if (trace is not None and made is None and check is not None and before is not None
+            and isinstance(output, OutputPage) and _same_reads(check, output, trace, before)):
+        made = trace[2]
     if made is not None:
+        kept_trace = trace if trace is not None and trace[2] == made else None
         have = known.get(file)
         if have is not None and have[0] == made:
-            return file, have
-        before = _made_before(keep_from, file, made)
-        if before is not None:
-            return file, put(folder, file, before, known, made, twin)
+            return file, have, kept_trace, None
+        bytes_before = _made_before(keep_from, file, made)
+        if bytes_before is not None:
+            return file, put(folder, file, bytes_before, known, made, twin), kept_trace, None
         # Changed or gone since the last build: made again below.
     if isinstance(output, OutputPage):
         restore(output)
-        data = render_page(env, output)
-    elif output.copy_from is not None:
+        recorder = env.recorder
+        with recorder.recording() as read:
+            data = render_page(env, output)
+        entry = put(folder, file, data, known, twin=twin)
+        cards, recorder.fresh = recorder.fresh, {}
+        if digests is None or reads.ALWAYS in read:
+            return file, entry, None, (cards, {})
+        keys = sorted(read)
+        try:
+            context = digests.context(output)
+        except reads.Untraceable:
+            return file, entry, None, (cards, {})
+        return file, entry, (context, "\n".join(keys), entry[0]), (
+            cards, digests.new(keys + [k for card in cards.values() for k in card.split("\n")
+                                       if k]))
+    if output.copy_from is not None:
         try:
             data = output.copy_from.read_bytes()
         except FileNotFoundError:
@@ -402,4 +457,15 @@ def _write(folder: Path, job: tuple[Output, str], *, env: jinja2.Environment,
     else:
         assert output.make is not None
         data = output.make()
-    return file, put(folder, file, data, known, twin=twin)
+    return file, put(folder, file, data, known, twin=twin), None, None
+
+
+def _same_reads(check: reads.Digests, page: OutputPage, trace: reads.Trace,
+                before: reads.Traces) -> bool:
+    """Whether ``page`` would read now what it read at the last build (``trace``)."""
+    try:
+        if reads.Digests.context(page) != trace[0]:
+            return False
+    except reads.Untraceable:
+        return False
+    return check.same(trace[1].split("\n") if trace[1] else (), before.digests)

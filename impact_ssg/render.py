@@ -24,9 +24,10 @@ from markupsafe import Markup
 from . import structured, urls
 from .compiled import CompiledTemplates
 from .errors import SsgError
-from .index import Site
+from .index import Site, Term, TerritoryNode
 from .model import Monograph
 from .plan import Deferred, OutputPage
+from .reads import ALWAYS, Recorder, TracedSite, card_key, front_key, model_key
 from .typography import french
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -53,10 +54,46 @@ def to_json_script(value: object) -> Markup:
     return Markup(text)
 
 
+class TracingEnvironment(jinja2.Environment):
+    """A Jinja environment telling its ``recorder`` which fields of the model templates
+    read (``reads``)."""
+
+    recorder: Recorder
+
+    def getattr(self, obj: object, attribute: str) -> object:
+        # Jinja's own, with the read told: called for every ``a.b`` of every page.
+        keys = self.recorder.keys
+        if keys is not None:
+            kind = type(obj)
+            if kind is Monograph:
+                keys.add(("b\x1f" if attribute == "rendered" else "m\x1f")
+                         + obj.slug)  # type: ignore[attr-defined]
+            elif kind is Term or kind is TerritoryNode:
+                keys.add(model_key(obj, attribute))  # type: ignore[arg-type]
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]  # type: ignore[index]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
+
+    def getitem(self, obj: object, argument: object) -> object:
+        keys = self.recorder.keys
+        if keys is not None and isinstance(argument, str):
+            key = model_key(obj, argument)
+            if key is not None:
+                keys.add(key)
+        return super().getitem(obj, argument)
+
+
 def make_environment(templates: Path, site: Site,
-                     compiled: CompiledTemplates | None = None) -> jinja2.Environment:
-    """The Jinja environment for one site; ``compiled`` keeps its compiled templates."""
-    env = jinja2.Environment(
+                     compiled: CompiledTemplates | None = None,
+                     recorder: Recorder | None = None) -> TracingEnvironment:
+    """The Jinja environment for one site; ``compiled`` keeps its compiled templates,
+    ``recorder`` hears what of the model each page reads (``reads``)."""
+    env = TracingEnvironment(
         loader=jinja2.FileSystemLoader(templates),
         bytecode_cache=compiled,
         # HTML and XML are escaped; plain text (robots.txt) is not HTML.
@@ -68,30 +105,42 @@ def make_environment(templates: Path, site: Site,
         # One build, one version of each template: not checked again at each page.
         auto_reload=False,
     )
+    env.recorder = recorder = recorder or Recorder()
+    traced = TracedSite(site, recorder)
+
+    def article_data(monograph: Monograph) -> dict[str, object]:
+        recorder.add(front_key(monograph))
+        return structured.article(traced, monograph)  # type: ignore[arg-type]
+
     link = urls.Urls(site.config.base_url)
-    env.globals.update(site=site, url=link, full_url=link.full, urls=urls,
-                       absolute_base=link.absolute,
-                       article_data=lambda monograph: structured.article(site, monograph))
+    env.globals.update(site=traced, url=link, full_url=link.full, urls=urls,
+                       absolute_base=link.absolute, article_data=article_data)
     env.filters.update(date_fr=date_fr, fr=french, plural=plural, jsonld=to_json_script)
     env.globals["cached_card"] = _card_cache(env)
     return env
 
 
-def _card_cache(env: jinja2.Environment) -> Callable[[Monograph, int], Markup]:
+def _card_cache(env: TracingEnvironment) -> Callable[[Monograph, int], Markup]:
     """``cached_card(m, level)``: the ``card`` macro of ``_macros.html``, rendered once per
     monograph and heading level. A monograph is listed on a dozen pages (its network,
-    alliance types, categories, organisations, themes, territory levels)."""
+    alliance types, categories, organisations, themes, territory levels). A page showing
+    one reads it as one key, whose own reads the recorder keeps (``reads``)."""
     # Kept as UTF-8: a card's French text (’, narrow no-break spaces) makes a str of two
     # bytes a character, and each process that renders lists keeps every card, 30 MB at
     # 10,000 monographs; decoding one again costs about a microsecond.
-    cards: dict[tuple[str, int], bytes] = {}
+    cards: dict[str, bytes] = {}
+
+    recorder = env.recorder
 
     def cached_card(monograph: Monograph, level: int) -> Markup:
-        key = (monograph.slug, level)
+        key = card_key(monograph, level)
         card = cards.get(key)
         if card is None:
             macros = env.get_template("_macros.html").module
-            card = cards[key] = str(macros.card(monograph, level)).encode()  # type: ignore[attr-defined]
+            with recorder.recording() as read:
+                card = cards[key] = str(macros.card(monograph, level)).encode()  # type: ignore[attr-defined]
+            recorder.cards[key] = recorder.fresh[key] = "\n".join(sorted(read))
+        recorder.add(key)
         return Markup(card.decode())
 
     return cached_card
@@ -101,12 +150,16 @@ class TemplateProblem(SsgError):
     """A template that does not compile or fails while rendering: the user's to fix."""
 
 
-def render_page(env: jinja2.Environment, page: OutputPage) -> bytes:
+def render_page(env: TracingEnvironment, page: OutputPage) -> bytes:
     """The bytes of one page; raises ``TemplateProblem`` naming the template and line."""
     try:
         template = env.get_template(page.template)
-        context = {name: value.make() if isinstance(value, Deferred) else value
-                   for name, value in page.context.items()}
+        context = dict(page.context)
+        for name, value in page.context.items():
+            if isinstance(value, Deferred):
+                # Made from the model in ways no key names.
+                env.recorder.add(ALWAYS)
+                context[name] = value.make()
         return template.render(route=page.route, **context).encode("utf-8")
     except jinja2.TemplateSyntaxError as error:
         where = f"{_shown_path(error.filename)}:{error.lineno}"

@@ -10,7 +10,8 @@ last build made (``publish`` then writes none of them).
 
 The templates decide what a page reads, so this holds only while no template but
 ``monograph.html`` reads a body (``rendered``, ``words``, ``site.body``), and that one
-only its own ``monograph``'s. Templates that do otherwise make every page rendered again.
+only its own ``monograph``'s. With templates that do otherwise, each page is rendered
+again when what it read changed (``reads``), as after any other change to the monographs.
 """
 
 from __future__ import annotations

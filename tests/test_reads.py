@@ -1,0 +1,154 @@
+"""Rebuilds after editing a monograph's front matter render only the pages that read what
+changed (``reads``), and never keep a page they should have rendered: the site is the
+one a clean build makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from impact_ssg import loading, reads, uptodate
+from impact_ssg.index import build_site
+from impact_ssg.options import Options
+from impact_ssg.render import make_environment
+from impact_ssg.urls import output_file
+
+from .conftest import ROOT
+from .test_cache import edit, project
+from .test_reuse import edit_a_body, rendered_routes, same_as_clean
+
+__all__ = ["project"]  # the fixture, shared with the cache tests
+
+SARGASSES = "monographs/outre-mer/guadeloupe-sargasses.md"
+NEW_TITLE = ('title: "En Guadeloupe, transformer', 'title: "En Guadeloupe, valoriser')
+
+
+def page(root: Path, route: str) -> str:
+    return (root / "site" / output_file(route)).read_text("utf-8")
+
+
+def test_a_title_edit_renders_only_the_pages_that_show_that_monograph(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = rendered_routes(project, monkeypatch)
+    edit(project / SARGASSES, *NEW_TITLE)
+    rendered = rendered_routes(project, monkeypatch)
+    assert "monographies/guadeloupe-sargasses/" in rendered
+    assert len(rendered) < len(everything) / 3
+    for route in rendered:
+        # Each links to it, but the panorama, made from the model in ways no key names.
+        assert route == "panorama/" or "guadeloupe-sargasses" in page(project, route), route
+    assert same_as_clean(project)
+    for route in everything:  # what it read has not changed since: taken as it is
+        assert "valoriser" not in page(project, route) or route in rendered
+
+
+def test_pages_kept_by_a_text_edit_keep_what_they_read(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = rendered_routes(project, monkeypatch)
+    edit_a_body(project, monkeypatch)
+    edit(project / SARGASSES, *NEW_TITLE)
+    assert len(rendered_routes(project, monkeypatch)) < len(everything) / 3
+    assert same_as_clean(project)
+
+
+def test_a_template_reading_every_monograph_renders_every_page_on_a_front_edit(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit(project / "templates/base.html", "</footer>",
+         "<p>{% for m in site.monographs %}{{ m.title }} {% endfor %}</p>\n</footer>")
+    everything = rendered_routes(project, monkeypatch)
+    edit(project / SARGASSES, *NEW_TITLE)
+    rendered = set(rendered_routes(project, monkeypatch))
+    # Every page the base template lays out, and the feed, which lists it.
+    assert rendered == {route for route in everything
+                        if route not in ("robots.txt", "sitemap.xml")}
+    assert same_as_clean(project)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda path: path.write_bytes(b"not a pickle"),
+    lambda path: path.write_bytes(path.read_bytes()[:1000]),
+    lambda path: path.unlink(),
+], ids=["garbage", "cut short", "gone"])
+def test_traces_that_cannot_be_read_make_every_page_rendered(
+    project: Path, monkeypatch: pytest.MonkeyPatch, damage: object
+) -> None:
+    everything = rendered_routes(project, monkeypatch)
+    (traces,) = (project / ".impact-cache/outputs").glob("*.reads")
+    damage(traces)  # type: ignore[operator]
+    edit(project / SARGASSES, *NEW_TITLE)
+    assert sorted(rendered_routes(project, monkeypatch)) == sorted(everything)
+    assert same_as_clean(project)
+
+
+def test_a_page_whose_bytes_are_not_the_traced_ones_is_rendered_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered_routes(project, monkeypatch)
+    site = project / "site"
+    (site / output_file("themes/alimentation/")).write_text("changé", "utf-8")
+    spare = project / ".impact-cache" / "spare"
+    for twin in spare.rglob("themes/alimentation/index.html"):
+        twin.unlink()
+    edit(project / SARGASSES, *NEW_TITLE)
+    assert "themes/alimentation/" in rendered_routes(project, monkeypatch)
+    assert same_as_clean(project)
+
+
+SLUG = "guadeloupe-sargasses"
+
+
+@pytest.mark.parametrize(("template", "keys"), [
+    ("{{ site.monographs|length }}", {"l\x1fmonographs"}),
+    ("{{ site.monographs[0].title }}", {"q\x1fmonographs\x1f0", "m\x1f{first}"}),
+    ("{{ site.monographs[:1]|length }}", {"q\x1fmonographs\x1fNone:1:None"}),
+    ("{% for m in site.monographs %}{% endfor %}", {"s\x1fmonographs"}),
+    ("{{ site.term_by_slug[('reseaux', 'meti')].label }}",
+     {"i\x1fterm_by_slug\x1f(sreseaux\x1dsmeti", "t\x1freseaux\x1fmeti"}),
+    ("{{ site.term_by_slug[('reseaux', 'meti')].monographs|length }}",
+     {"i\x1fterm_by_slug\x1f(sreseaux\x1dsmeti", "T\x1freseaux\x1fmeti"}),
+    ("{{ site.related['" + SLUG + "']|length }}", {"i\x1frelated\x1fs" + SLUG}),
+    ("{{ site.terms_of(site.related['" + SLUG + "'][0].monograph, 'reseaux')|length }}",
+     {"i\x1frelated\x1fs" + SLUG, "m\x1f{related}", "t\x1freseaux\x1f{network}",
+      "c\x1fterms_of\x1fm{related}\x1csreseaux"}),
+    ("{{ site.body(site.related['" + SLUG + "'][0].monograph)|length }}",
+     {"i\x1frelated\x1fs" + SLUG, "b\x1f{related}", "s\x1fpage_urls"}),
+    ("{{ site.config.title }}", {"s\x1fconfig"}),
+    ("{{ site.node_by_slugs[('france',)].children|length }}",
+     {"i\x1fnode_by_slugs\x1f(sfrance", "C\x1ffrance"}),
+])
+def test_what_a_template_reads_is_named_by_keys(template: str, keys: set[str]) -> None:
+    options = Options(config=ROOT / "impact.yaml", source=ROOT / "monographs",
+                      output=ROOT / "site")
+    corpus = loading.load(options, loading.load_settings(options))
+    site = build_site(corpus.config, corpus.monographs, corpus.assets, corpus.bodies,
+                      drafts=False)
+    recorder = reads.Recorder()
+    env = make_environment(ROOT / "templates", site, recorder=recorder)
+    related = site.related[SLUG][0].monograph
+    names = {"first": site.monographs[0].slug, "related": related.slug,
+             "network": site.terms_of(related, "reseaux")[0].slug}
+    with recorder.recording() as read:
+        env.from_string(template).render()
+    assert read == {key.format(**names) for key in keys}
+    # Each key names something the model has, with a digest that is the same when the
+    # model is made again.
+    digests = reads.Digests(site, corpus.versions, {v: v for v in corpus.versions.values()},
+                            {})
+    again = build_site(corpus.config, corpus.monographs, corpus.assets, corpus.bodies,
+                       drafts=False)
+    fresh = reads.Digests(again, corpus.versions, {v: v for v in corpus.versions.values()},
+                          {})
+    for key in read:
+        assert digests.of(key) == fresh.of(key) != reads.GONE, key
+
+
+def test_a_trace_made_under_other_inputs_is_not_read(tmp_path: Path) -> None:
+    traces = reads.Traces("frame", {"index.html": ("c", "m\x1fx", "d")}, {}, {"m\x1fx": "1"})
+    key = uptodate.output_key(tmp_path / "site")
+    reads.record(tmp_path, key, traces)
+    assert reads.read(tmp_path, key, "frame") == traces
+    assert reads.read(tmp_path, key, "other frame") is None
