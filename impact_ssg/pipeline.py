@@ -20,6 +20,7 @@ import functools
 import os
 import posixpath
 import time
+import zlib
 from collections.abc import Callable, Mapping
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -217,9 +218,14 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         data.update(_search_data(site, index, corpus.words))
     with collector.paused():
         outputs = plan(site, templates / "static", data)
-    recorder = reads.Recorder()
+    # A build with no last one to take pages from records nothing (``reads``): recording
+    # costs a seventh of rendering every page, and such a build (a first one, a --clean
+    # one) is more often published than edited. The first build after it that renders
+    # pages records what they read.
+    tracing = last is not None and not options.clean
     env = make_environment(templates, site, CompiledTemplates(
-        cache_folder / COMPILED_FOLDER, read=not options.clean), recorder)
+        cache_folder / COMPILED_FOLDER, read=not options.clean),
+        reads.Recorder() if tracing else None)
     files = [_file(output) for output in outputs]
     kept: dict[str, str] = {}
     if last and changed is not None:
@@ -228,15 +234,13 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         kept = {file: made[file][0] for output, file in zip(outputs, files, strict=True)
                 if output.route in routes and file in made}
     # What each page of the last build read: with the same inputs frame, a page whose
-    # reads are all as they were is taken as it was made (``reads``).
-    output_key = uptodate.output_key(options.output)
-    before = (reads.read(cache_folder, output_key, fingerprint.frame)
-              if last and not options.clean else None)
-    digests = reads.Digests(site, corpus.versions, frame[1], recorder.cards)
-    check = digests.with_cards(before.cards) if before and changed is None else None
-    traces: dict[str, reads.Trace] = {}
-    cards: dict[str, str] = {}
-    seen: dict[str, str] = {}
+    # reads are all as they were is taken as it was made (``reads``). A text edit keeps
+    # every page it does not render, and their traces with them.
+    store = reads.Store(cache_folder, uptodate.output_key(options.output))
+    before = store.read(fingerprint.frame) if tracing and changed is None else None
+    digests = reads.Digests(site, corpus.versions, frame[1], {}) if tracing else None
+    check = (digests.with_cards(before.cards), before.parse()) if before and digests else None
+    traces = reads.Traces(fingerprint.frame, {}, {}, [])
 
     def write(folder: Path, known: Mapping[str, uptodate.Entry], twin: Twin | None
               ) -> dict[str, uptodate.Entry]:
@@ -252,19 +256,21 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         jobs = min(options.jobs or default_jobs(),
                    max(1, (len(outputs) - held) // PAGES_PER_JOB))
         written: dict[str, uptodate.Entry] = {}
-        traces.clear()
-        cards.clear()
-        seen.clear()
+        traces.pages.clear()
+        traces.cards.clear()
+        traces.digests.clear()
         for file, entry, trace, new in parallel_map(functools.partial(
                 _write, folder, env=env, known=known, kept=kept, keep_from=options.output,
-                restore=restore, twin=twin, before=before, check=check, digests=digests),
+                restore=restore, twin=twin, before=before.pages if before else {},
+                check=check, digests=digests),
                 list(zip(outputs, files, strict=True)), jobs, min_items=2):
             written[file] = entry
             if trace is not None:
-                traces[file] = trace
+                traces.pages[file] = trace
             if new is not None:
-                cards.update(new[0])
-                seen.update(new[1])
+                traces.cards.update(new[0])
+                if new[1]:
+                    traces.digests.append(new[1])
         return written
 
     say(f"writing {len(outputs)} files")
@@ -275,11 +281,19 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     published.output, published.spare or (
                         last.output if last else uptodate.Table()))
-    # The digests and cards of the last build stand for the pages taken from it (their
-    # reads had the same digests); those of the pages rendered replace them.
-    reads.record(cache_folder, output_key, reads.Traces(
-        fingerprint.frame, traces, {**before.cards, **cards} if before else cards,
-        {**before.digests, **seen} if before else seen))
+    if not tracing:
+        store.clear()
+    elif changed is not None:
+        store.add_edits(traces)
+    else:
+        if before and check:
+            # The digests and cards of the last build stand for the pages taken from it
+            # (their reads had the same digests); those of the pages rendered replace them.
+            before.cards.update(traces.cards)
+            traces = reads.Traces(traces.frame, traces.pages, before.cards, [zlib.compress(
+                "".join(f"{key}\t{value}\n"
+                        for key, value in {**check[1], **traces.parse()}.items()).encode(), 1)])
+        store.write(traces)
     if own_page_only and (not from_snapshot or stale > loading.MAX_CHANGED // 4):
         # A build that read every monograph (the first in this frame, the very first,
         # or one after too many text edits for the model kept), or a text edit after many
@@ -395,8 +409,7 @@ def _file(output: Output) -> str:
     return posixpath.normpath(output_file(output.route))
 
 
-Written = tuple[str, uptodate.Entry, reads.Trace | None,
-                tuple[dict[str, str], dict[str, str]] | None]
+Written = tuple[str, uptodate.Entry, reads.Trace | None, tuple[dict[str, bytes], bytes] | None]
 """A file written (``_write``), its entry, its page's trace, and the cards first
 rendered for it with the digests of the keys first read for it (``reads``)."""
 
@@ -404,21 +417,21 @@ rendered for it with the digests of the keys first read for it (``reads``)."""
 def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
            known: Mapping[str, uptodate.Entry], kept: Mapping[str, str],
            keep_from: Path, restore: Callable[[OutputPage], None] = _nothing,
-           twin: Twin | None = None, before: reads.Traces | None = None,
-           check: reads.Digests | None = None, digests: reads.Digests | None = None
-           ) -> Written:
+           twin: Twin | None = None, before: Mapping[str, reads.Trace] | None = None,
+           check: tuple[reads.Digests, Mapping[str, str]] | None = None,
+           digests: reads.Digests | None = None) -> Written:
     """Write one output into ``folder`` as its file (``job``: the output and ``_file``
     of it) with ``publish.put``, linked into ``twin`` if any. The file of one of
     ``kept``, whose bytes the last build made with that digest, is taken from ``folder``
     as it is or from ``keep_from`` (the output folder), once read to check; so is a page
-    whose reads, as the last build traced them (``before``), have the digests they had
-    then over the ``check`` digests. ``restore(page)`` is called before a page is
-    rendered, its reads traced over ``digests``."""
+    whose trace in ``before`` (the last build's) reads keys with the digests they have
+    now (``check``: the digests now, and those of the last build). ``restore(page)`` is
+    called before a page is rendered, its reads traced over ``digests``."""
     output, file = job
     made = kept.get(file)
-    trace = before.pages.get(file) if before else None
-    if (trace is not None and made is None and check is not None and before is not None
-            and isinstance(output, OutputPage) and _same_reads(check, output, trace, before)):
+    trace = before.get(file) if before else None
+    if (trace is not None and made is None and check is not None
+            and isinstance(output, OutputPage) and _same_reads(output, trace, *check)):
         made = trace[2]
     if made is not None:
         kept_trace = trace if trace is not None and trace[2] == made else None
@@ -431,21 +444,23 @@ def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
         # Changed or gone since the last build: made again below.
     if isinstance(output, OutputPage):
         restore(output)
+        if digests is None:
+            return file, put(folder, file, render_page(env, output), known, twin=twin), None, None
         recorder = env.recorder
         with recorder.recording() as read:
             data = render_page(env, output)
         entry = put(folder, file, data, known, twin=twin)
-        cards, recorder.fresh = recorder.fresh, {}
-        if digests is None or reads.ALWAYS in read:
-            return file, entry, None, (cards, {})
+        fresh, recorder.fresh = recorder.fresh, {}
+        cards = {key: reads.pack(card_keys) for key, card_keys in fresh.items()}
+        if reads.ALWAYS in read:
+            return file, entry, None, (cards, b"")
         keys = sorted(read)
         try:
             context = digests.context(output)
         except reads.Untraceable:
-            return file, entry, None, (cards, {})
-        return file, entry, (context, "\n".join(keys), entry[0]), (
-            cards, digests.new(keys + [k for card in cards.values() for k in card.split("\n")
-                                       if k]))
+            return file, entry, None, (cards, b"")
+        return file, entry, (context, reads.pack(keys), entry[0]), (
+            cards, digests.new([*keys, *(k for card in fresh.values() for k in card)], fresh))
     if output.copy_from is not None:
         try:
             data = output.copy_from.read_bytes()
@@ -460,12 +475,13 @@ def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
     return file, put(folder, file, data, known, twin=twin), None, None
 
 
-def _same_reads(check: reads.Digests, page: OutputPage, trace: reads.Trace,
-                before: reads.Traces) -> bool:
-    """Whether ``page`` would read now what it read at the last build (``trace``)."""
+def _same_reads(page: OutputPage, trace: reads.Trace, now: reads.Digests,
+                then: Mapping[str, str]) -> bool:
+    """Whether ``page`` would read ``now`` what it read at the last build (``trace``,
+    with the digests ``then``)."""
     try:
         if reads.Digests.context(page) != trace[0]:
             return False
     except reads.Untraceable:
         return False
-    return check.same(trace[1].split("\n") if trace[1] else (), before.digests)
+    return now.same(reads.unpack(trace[1]), then)

@@ -92,7 +92,7 @@ def make_environment(templates: Path, site: Site,
                      compiled: CompiledTemplates | None = None,
                      recorder: Recorder | None = None) -> TracingEnvironment:
     """The Jinja environment for one site; ``compiled`` keeps its compiled templates,
-    ``recorder`` hears what of the model each page reads (``reads``)."""
+    ``recorder``, if any, hears what of the model each page reads (``reads``)."""
     env = TracingEnvironment(
         loader=jinja2.FileSystemLoader(templates),
         bytecode_cache=compiled,
@@ -105,22 +105,23 @@ def make_environment(templates: Path, site: Site,
         # One build, one version of each template: not checked again at each page.
         auto_reload=False,
     )
-    env.recorder = recorder = recorder or Recorder()
-    traced = TracedSite(site, recorder)
+    # Without a recorder, one that is never asked to record: nothing is told.
+    env.recorder = told = recorder or Recorder()
+    shown = TracedSite(site, told) if recorder else site
 
     def article_data(monograph: Monograph) -> dict[str, object]:
-        recorder.add(front_key(monograph))
-        return structured.article(traced, monograph)  # type: ignore[arg-type]
+        told.add(front_key(monograph))
+        return structured.article(shown, monograph)  # type: ignore[arg-type]
 
     link = urls.Urls(site.config.base_url)
-    env.globals.update(site=traced, url=link, full_url=link.full, urls=urls,
+    env.globals.update(site=shown, url=link, full_url=link.full, urls=urls,
                        absolute_base=link.absolute, article_data=article_data)
     env.filters.update(date_fr=date_fr, fr=french, plural=plural, jsonld=to_json_script)
-    env.globals["cached_card"] = _card_cache(env)
+    env.globals["cached_card"] = _card_cache(env, traced=recorder is not None)
     return env
 
 
-def _card_cache(env: TracingEnvironment) -> Callable[[Monograph, int], Markup]:
+def _card_cache(env: TracingEnvironment, traced: bool) -> Callable[[Monograph, int], Markup]:
     """``cached_card(m, level)``: the ``card`` macro of ``_macros.html``, rendered once per
     monograph and heading level. A monograph is listed on a dozen pages (its network,
     alliance types, categories, organisations, themes, territory levels). A page showing
@@ -137,9 +138,13 @@ def _card_cache(env: TracingEnvironment) -> Callable[[Monograph, int], Markup]:
         card = cards.get(key)
         if card is None:
             macros = env.get_template("_macros.html").module
-            with recorder.recording() as read:
-                card = cards[key] = str(macros.card(monograph, level)).encode()  # type: ignore[attr-defined]
-            recorder.cards[key] = recorder.fresh[key] = "\n".join(sorted(read))
+            if traced:
+                with recorder.recording() as read:
+                    card = str(macros.card(monograph, level)).encode()  # type: ignore[attr-defined]
+                recorder.fresh[key] = sorted(read)
+            else:
+                card = str(macros.card(monograph, level)).encode()  # type: ignore[attr-defined]
+            cards[key] = card
         recorder.add(key)
         return Markup(card.decode())
 

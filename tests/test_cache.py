@@ -367,7 +367,7 @@ def settle(root: Path) -> None:
     written: from then on a file's signature (size, times, inode) is trusted to tell its
     bytes, and only a change of signature makes it read."""
     for path in (root / ".impact-cache" / "outputs").iterdir():
-        if path.suffix in (".model", ".reads"):  # the model (snapshot), the pages' reads
+        if path.suffix:  # not a stamp: the model (snapshot), the pages' reads (traces)
             continue
         stamp = pickle.loads(path.read_bytes())
         later = {name: dataclasses.replace(getattr(stamp, name), settled_before=getattr(

@@ -4,6 +4,7 @@ one a clean build makes."""
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from impact_ssg.urls import output_file
 
 from .conftest import ROOT
 from .test_cache import edit, project
-from .test_reuse import edit_a_body, rendered_routes, same_as_clean
+from .test_reuse import LAURAGAIS, edit_a_body, rendered_routes, same_as_clean
 
 __all__ = ["project"]  # the fixture, shared with the cache tests
 
@@ -28,10 +29,21 @@ def page(root: Path, route: str) -> str:
     return (root / "site" / output_file(route)).read_text("utf-8")
 
 
+def traced(root: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A first build, which records no reads, then a front-matter edit, which renders
+    every page and records what each read: the routes of every page."""
+    everything = rendered_routes(root, monkeypatch)
+    assert not list((root / ".impact-cache/outputs").glob("*.reads"))
+    edit(root / LAURAGAIS, "authors: [Claire Fabre,", "authors: [Claire Fabre-Martin,")
+    assert sorted(rendered_routes(root, monkeypatch)) == sorted(everything)
+    assert list((root / ".impact-cache/outputs").glob("*.reads"))
+    return everything
+
+
 def test_a_title_edit_renders_only_the_pages_that_show_that_monograph(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    everything = rendered_routes(project, monkeypatch)
+    everything = traced(project, monkeypatch)
     edit(project / SARGASSES, *NEW_TITLE)
     rendered = rendered_routes(project, monkeypatch)
     assert "monographies/guadeloupe-sargasses/" in rendered
@@ -47,7 +59,7 @@ def test_a_title_edit_renders_only_the_pages_that_show_that_monograph(
 def test_pages_kept_by_a_text_edit_keep_what_they_read(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    everything = rendered_routes(project, monkeypatch)
+    everything = traced(project, monkeypatch)
     edit_a_body(project, monkeypatch)
     edit(project / SARGASSES, *NEW_TITLE)
     assert len(rendered_routes(project, monkeypatch)) < len(everything) / 3
@@ -59,7 +71,7 @@ def test_a_template_reading_every_monograph_renders_every_page_on_a_front_edit(
 ) -> None:
     edit(project / "templates/base.html", "</footer>",
          "<p>{% for m in site.monographs %}{{ m.title }} {% endfor %}</p>\n</footer>")
-    everything = rendered_routes(project, monkeypatch)
+    everything = traced(project, monkeypatch)
     edit(project / SARGASSES, *NEW_TITLE)
     rendered = set(rendered_routes(project, monkeypatch))
     # Every page the base template lays out, and the feed, which lists it.
@@ -76,7 +88,7 @@ def test_a_template_reading_every_monograph_renders_every_page_on_a_front_edit(
 def test_traces_that_cannot_be_read_make_every_page_rendered(
     project: Path, monkeypatch: pytest.MonkeyPatch, damage: object
 ) -> None:
-    everything = rendered_routes(project, monkeypatch)
+    everything = traced(project, monkeypatch)
     (traces,) = (project / ".impact-cache/outputs").glob("*.reads")
     damage(traces)  # type: ignore[operator]
     edit(project / SARGASSES, *NEW_TITLE)
@@ -87,7 +99,7 @@ def test_traces_that_cannot_be_read_make_every_page_rendered(
 def test_a_page_whose_bytes_are_not_the_traced_ones_is_rendered_again(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rendered_routes(project, monkeypatch)
+    traced(project, monkeypatch)
     site = project / "site"
     (site / output_file("themes/alimentation/")).write_text("changé", "utf-8")
     spare = project / ".impact-cache" / "spare"
@@ -113,7 +125,11 @@ SLUG = "guadeloupe-sargasses"
     ("{{ site.related['" + SLUG + "']|length }}", {"i\x1frelated\x1fs" + SLUG}),
     ("{{ site.terms_of(site.related['" + SLUG + "'][0].monograph, 'reseaux')|length }}",
      {"i\x1frelated\x1fs" + SLUG, "m\x1f{related}", "t\x1freseaux\x1f{network}",
-      "c\x1fterms_of\x1fm{related}\x1csreseaux"}),
+      "i\x1fterm_by_slug\x1f(sreseaux\x1ds{network}"}),
+    ("{{ site.ancestors(site.node_by_slugs[('france', 'bretagne')])|length }}",
+     {"i\x1fnode_by_slugs\x1f(sfrance\x1dsbretagne", "n\x1ffrance", "n\x1ffrance/bretagne",
+      "N\x1ffrance/bretagne", "C\x1ffrance/bretagne",
+      "i\x1fnode_by_slugs\x1f(sfrance"}),
     ("{{ site.body(site.related['" + SLUG + "'][0].monograph)|length }}",
      {"i\x1frelated\x1fs" + SLUG, "b\x1f{related}", "s\x1fpage_urls"}),
     ("{{ site.config.title }}", {"s\x1fconfig"}),
@@ -146,9 +162,22 @@ def test_what_a_template_reads_is_named_by_keys(template: str, keys: set[str]) -
         assert digests.of(key) == fresh.of(key) != reads.GONE, key
 
 
-def test_a_trace_made_under_other_inputs_is_not_read(tmp_path: Path) -> None:
-    traces = reads.Traces("frame", {"index.html": ("c", "m\x1fx", "d")}, {}, {"m\x1fx": "1"})
-    key = uptodate.output_key(tmp_path / "site")
-    reads.record(tmp_path, key, traces)
-    assert reads.read(tmp_path, key, "frame") == traces
-    assert reads.read(tmp_path, key, "other frame") is None
+def test_traces_hold_under_the_inputs_they_were_made_with_and_gather_text_edits(
+    tmp_path: Path
+) -> None:
+    store = reads.Store(tmp_path, uptodate.output_key(tmp_path / "site"))
+    traces = reads.Traces("frame", {"index.html": ("c", reads.pack(["m\x1fx"]), "d")}, {},
+                          [zlib.compress(b"m\x1fx\t1\n")])
+    store.write(traces)
+    assert store.read("frame") == traces
+    assert store.read("other frame") is None
+    store.add_edits(reads.Traces("frame", {"a/index.html": ("e", reads.pack([]), "f")}, {},
+                                 [zlib.compress(b"b\x1fx\t2\n")]))
+    store.add_edits(reads.Traces("frame", {}, {}, [zlib.compress(b"b\x1fx\t3\n")]))
+    both = store.read("frame")
+    assert both is not None
+    assert both.pages == {**traces.pages, "a/index.html": ("e", reads.pack([]), "f")}
+    assert both.parse() == {"m\x1fx": "1", "b\x1fx": "3"}
+    store.write(traces)  # a build that read them: the text edits before it are gone
+    assert store.read("frame") == traces
+    assert len(list((tmp_path / "outputs").iterdir())) == 1

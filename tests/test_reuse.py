@@ -299,6 +299,8 @@ def test_a_template_reading_bodies_elsewhere_renders_every_page_showing_that_bod
          '<p class="card-sections">{{ m.rendered.toc|length }} sections</p>\n'
          '  <p class="card-summary">')
     everything = rendered_routes(project, monkeypatch)
+    edit(project / LAURAGAIS, "## Le contexte", "## Le contexte local")  # reads recorded
+    assert sorted(rendered_routes(project, monkeypatch)) == sorted(everything)
     edit(project / LAURAGAIS, "## L’alliance", "## Un manque\n\nTexte.\n\n## L’alliance")
     rendered = rendered_routes(project, monkeypatch)
     assert {"monographies/pole-lauragais/", "reseaux/anpp/", "territoires/france/occitanie/"
