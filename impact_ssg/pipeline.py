@@ -210,37 +210,47 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         "data/monographs.json": lambda: opendata.to_json(site),
         "data/monographs.csv": lambda: opendata.to_csv(site)}
     unchanged = set(data)  # the data files hold front matter, not bodies
-    if last and changed is not None:
-        search_data, same = _search_update(options, site, corpus, last, changed)
-        data.update(search_data)
-        unchanged |= same
-    else:
-        data.update(_search_data(site, index, corpus.words))
-    with collector.paused():
-        outputs = plan(site, templates / "static", data)
     # A build with no last one to take pages from records nothing (``reads``): recording
     # costs a seventh of rendering every page, and such a build (a first one, a --clean
     # one) is more often published than edited. The first build after it that renders
     # pages records what they read.
     tracing = last is not None and not options.clean
+    # What each page of the last build read: with the same inputs frame, a page whose
+    # reads are all as they were is taken as it was made. A text edit keeps every page
+    # it does not render, and their traces with them.
+    store = reads.Store(cache_folder, uptodate.output_key(options.output))
+    before = store.read(fingerprint.frame) if tracing and changed is None else None
+    numbered = reads.published(site)
+    shards_kept: set[str] = set()
+    if last and changed is not None:
+        search_data, same = _search_update(options, site, corpus, last, changed)
+        data.update(search_data)
+        unchanged |= same
+    elif last and before and before.published == numbered:
+        # The same monographs published, so numbered as they were in the index: only
+        # the shards holding the words that came or went are made again, the others
+        # taken as they are.
+        search_data, shards_kept = _search_update(options, site, corpus, last, reuse.changed(
+            corpus.versions, last.versions), facets_changed=True)
+        data.update(search_data)
+    else:
+        data.update(_search_data(site, index, corpus.words))
+    with collector.paused():
+        outputs = plan(site, templates / "static", data)
     env = make_environment(templates, site, CompiledTemplates(
         cache_folder / COMPILED_FOLDER, read=not options.clean),
         reads.Recorder() if tracing else None)
     files = [_file(output) for output in outputs]
     kept: dict[str, str] = {}
-    if last and changed is not None:
+    if last and (changed is not None or shards_kept):
         made = last.output.files
-        routes = reuse.kept(outputs, changed, unchanged)
+        routes = (reuse.kept(outputs, changed, unchanged) if changed is not None
+                  else shards_kept)
         kept = {file: made[file][0] for output, file in zip(outputs, files, strict=True)
                 if output.route in routes and file in made}
-    # What each page of the last build read: with the same inputs frame, a page whose
-    # reads are all as they were is taken as it was made (``reads``). A text edit keeps
-    # every page it does not render, and their traces with them.
-    store = reads.Store(cache_folder, uptodate.output_key(options.output))
-    before = store.read(fingerprint.frame) if tracing and changed is None else None
     digests = reads.Digests(site, corpus.versions, frame[1], {}) if tracing else None
     check = (digests.with_cards(before.cards), before.parse()) if before and digests else None
-    traces = reads.Traces(fingerprint.frame, {}, {}, [])
+    traces = reads.Traces(fingerprint.frame, numbered, {}, {}, [])
 
     def write(folder: Path, known: Mapping[str, uptodate.Entry], twin: Twin | None
               ) -> dict[str, uptodate.Entry]:
@@ -290,7 +300,8 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
             # The digests and cards of the last build stand for the pages taken from it
             # (their reads had the same digests); those of the pages rendered replace them.
             before.cards.update(traces.cards)
-            traces = reads.Traces(traces.frame, traces.pages, before.cards, [zlib.compress(
+            traces = reads.Traces(traces.frame, numbered, traces.pages, before.cards, [
+                zlib.compress(
                 "".join(f"{key}\t{value}\n"
                         for key, value in {**check[1], **traces.parse()}.items()).encode(), 1)])
         store.write(traces)
@@ -339,11 +350,13 @@ def _search_data(site: Site, index: Mapping[str, bytes] | None, words: Mapping[s
 
 
 def _search_update(options: Options, site: Site, corpus: Corpus, last: uptodate.Stamp,
-                   changed: frozenset[str]) -> tuple[dict[str, Callable[[], bytes]], set[str]]:
-    """The search data's makers when only the bodies of ``changed`` changed since the
-    ``last`` build, and the routes among them that hold what that build made: only the
-    index shards holding the words that came or went are made again, and the catalogue
-    only when the set of shards changed."""
+                   changed: frozenset[str], facets_changed: bool = False
+                   ) -> tuple[dict[str, Callable[[], bytes]], set[str]]:
+    """The search data's makers when only the monographs of ``changed`` changed since
+    the ``last`` build, the same ones published, and the routes among them that hold
+    what that build made: only the index shards holding the words that came or went are
+    made again, and the catalogue when the set of shards changed (or the facets: when
+    ``facets_changed``, made from the site)."""
     cache = build_cache_of(options)
     words: dict[str, tuple[str, str]] = {}
     for monograph in corpus.monographs:
@@ -368,10 +381,12 @@ def _search_update(options: Options, site: Site, corpus: Corpus, last: uptodate.
         makers[route] = (functools.partial(bytes, content) if content is not None
                          else functools.partial(_shard, full, route))
     catalogue = made.get(search.CATALOGUE)
-    makers[search.CATALOGUE] = functools.partial(
-        _catalogue, options.output, site, tuple(routes), catalogue[0] if catalogue else None)
+    makers[search.CATALOGUE] = (
+        functools.partial(search.catalogue, site, tuple(routes)) if facets_changed else
+        functools.partial(_catalogue, options.output, site, tuple(routes),
+                          catalogue[0] if catalogue else None))
     same = {route for route in routes if route not in update}
-    if routes == shards:
+    if routes == shards and not facets_changed:
         same.add(search.CATALOGUE)
     return makers, same
 

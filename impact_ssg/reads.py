@@ -468,6 +468,11 @@ Trace = tuple[str, bytes, str]
 the keys it read (``pack``), and the digest of its bytes."""
 
 
+def published(site: Site) -> str:
+    """A hash of which monographs a site publishes."""
+    return _hash(sorted(site.search_ids))
+
+
 def pack(keys: Iterable[str]) -> bytes:
     """Sorted keys, compressed: listing pages read some fifty cards each, and the traces
     of a 10,000-monograph site would otherwise hold 20 MB of keys."""
@@ -485,6 +490,8 @@ class Traces:
 
     frame: str
     """``uptodate.Inputs.frame`` of that build: traces hold only under the same."""
+    published: str
+    """Which monographs that build published (``published``)."""
     pages: dict[str, Trace]
     """Output file → its page's trace."""
     cards: dict[str, bytes]
@@ -494,6 +501,7 @@ class Traces:
     later line standing for an earlier one of the same key (``Digests.new``)."""
 
     def update(self, other: Traces) -> None:
+        """Add the traces of a text edit, which publishes the same monographs."""
         self.pages.update(other.pages)
         self.cards.update(other.cards)
         self.digests.extend(other.digests)
@@ -564,6 +572,7 @@ def _load(path: Path, frame: str) -> Traces | None:
             IndexError, TypeError, ValueError):
         return None
     if not (isinstance(traces, Traces) and traces.frame == frame
+            and isinstance(traces.published, str)
             and isinstance(traces.pages, dict) and isinstance(traces.cards, dict)
             and isinstance(traces.digests, list)):
         return None

@@ -166,14 +166,16 @@ def test_traces_hold_under_the_inputs_they_were_made_with_and_gather_text_edits(
     tmp_path: Path
 ) -> None:
     store = reads.Store(tmp_path, uptodate.output_key(tmp_path / "site"))
-    traces = reads.Traces("frame", {"index.html": ("c", reads.pack(["m\x1fx"]), "d")}, {},
+    traces = reads.Traces("frame", "published",
+                          {"index.html": ("c", reads.pack(["m\x1fx"]), "d")}, {},
                           [zlib.compress(b"m\x1fx\t1\n")])
     store.write(traces)
     assert store.read("frame") == traces
     assert store.read("other frame") is None
-    store.add_edits(reads.Traces("frame", {"a/index.html": ("e", reads.pack([]), "f")}, {},
+    store.add_edits(reads.Traces("frame", "published",
+                                 {"a/index.html": ("e", reads.pack([]), "f")}, {},
                                  [zlib.compress(b"b\x1fx\t2\n")]))
-    store.add_edits(reads.Traces("frame", {}, {}, [zlib.compress(b"b\x1fx\t3\n")]))
+    store.add_edits(reads.Traces("frame", "published", {}, {}, [zlib.compress(b"b\x1fx\t3\n")]))
     both = store.read("frame")
     assert both is not None
     assert both.pages == {**traces.pages, "a/index.html": ("e", reads.pack([]), "f")}
