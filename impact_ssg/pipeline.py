@@ -214,11 +214,14 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     # costs a seventh of rendering every page, and such a build (a first one, a --clean
     # one) is more often published than edited. The first build after it that renders
     # pages records what they read.
-    tracing = last is not None and not options.clean
+    store = reads.Store(cache_folder, uptodate.output_key(options.output))
+    # A text edit records the pages it renders beside the traces of the last build that
+    # recorded; with none, it has nothing to add to.
+    tracing = last is not None and not options.clean and (
+        changed is None or store.exists())
     # What each page of the last build read: with the same inputs frame, a page whose
     # reads are all as they were is taken as it was made. A text edit keeps every page
     # it does not render, and their traces with them.
-    store = reads.Store(cache_folder, uptodate.output_key(options.output))
     before = store.read(fingerprint.frame) if tracing and changed is None else None
     numbered = reads.published(site)
     shards_kept: set[str] = set()
@@ -226,7 +229,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         search_data, same = _search_update(options, site, corpus, last, changed)
         data.update(search_data)
         unchanged |= same
-    elif last and before and before.published == numbered:
+    elif last and before and last.published == numbered:
         # The same monographs published, so numbered as they were in the index: only
         # the shards holding the words that came or went are made again, the others
         # taken as they are.
@@ -249,8 +252,13 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         kept = {file: made[file][0] for output, file in zip(outputs, files, strict=True)
                 if output.route in routes and file in made}
     digests = reads.Digests(site, corpus.versions, frame[1], {}) if tracing else None
-    check = (digests.with_cards(before.cards), before.parse()) if before and digests else None
-    traces = reads.Traces(fingerprint.frame, numbered, {}, {}, [])
+    check = None
+    if before and digests:
+        # Each page is checked against the digests of the build that rendered it.
+        built = (digests.with_cards(before.base_cards), before.then)
+        edited = (digests.with_cards(before.cards), before.then_edited)
+        check = functools.partial(_check_of, before.edited, built, edited)
+    traces = reads.Traces(fingerprint.frame, {}, {}, [])
 
     def write(folder: Path, known: Mapping[str, uptodate.Entry], twin: Twin | None
               ) -> dict[str, uptodate.Entry]:
@@ -290,20 +298,20 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     # The spare now: the new site's twin, or the output folder the swap replaced.
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     published.output, published.spare or (
-                        last.output if last else uptodate.Table()))
+                        last.output if last else uptodate.Table()), numbered)
     if not tracing:
         store.clear()
     elif changed is not None:
         store.add_edits(traces)
     else:
-        if before and check:
+        if before:
             # The digests and cards of the last build stand for the pages taken from it
             # (their reads had the same digests); those of the pages rendered replace them.
-            before.cards.update(traces.cards)
-            traces = reads.Traces(traces.frame, numbered, traces.pages, before.cards, [
-                zlib.compress(
-                "".join(f"{key}\t{value}\n"
-                        for key, value in {**check[1], **traces.parse()}.items()).encode(), 1)])
+            traces = reads.Traces(traces.frame, traces.pages, {**before.cards, **traces.cards}, [
+                zlib.compress("".join(
+                    f"{key}\t{value}\n"
+                    for key, value in {**before.then_edited, **traces.parse()}.items()
+                ).encode(), 1)])
         store.write(traces)
     if own_page_only and (not from_snapshot or stale > loading.MAX_CHANGED // 4):
         # A build that read every monograph (the first in this frame, the very first,
@@ -433,20 +441,21 @@ def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
            known: Mapping[str, uptodate.Entry], kept: Mapping[str, str],
            keep_from: Path, restore: Callable[[OutputPage], None] = _nothing,
            twin: Twin | None = None, before: Mapping[str, reads.Trace] | None = None,
-           check: tuple[reads.Digests, Mapping[str, str]] | None = None,
+           check: Callable[[str], tuple[reads.Digests, Mapping[str, str]]] | None = None,
            digests: reads.Digests | None = None) -> Written:
     """Write one output into ``folder`` as its file (``job``: the output and ``_file``
     of it) with ``publish.put``, linked into ``twin`` if any. The file of one of
     ``kept``, whose bytes the last build made with that digest, is taken from ``folder``
     as it is or from ``keep_from`` (the output folder), once read to check; so is a page
     whose trace in ``before`` (the last build's) reads keys with the digests they have
-    now (``check``: the digests now, and those of the last build). ``restore(page)`` is
+    now (``check(file)``: the digests now, and those of the build that rendered it).
+    ``restore(page)`` is
     called before a page is rendered, its reads traced over ``digests``."""
     output, file = job
     made = kept.get(file)
     trace = before.get(file) if before else None
     if (trace is not None and made is None and check is not None
-            and isinstance(output, OutputPage) and _same_reads(output, trace, *check)):
+            and isinstance(output, OutputPage) and _same_reads(output, trace, *check(file))):
         made = trace[2]
     if made is not None:
         kept_trace = trace if trace is not None and trace[2] == made else None
@@ -467,15 +476,17 @@ def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
         entry = put(folder, file, data, known, twin=twin)
         fresh, recorder.fresh = recorder.fresh, {}
         cards = {key: reads.pack(card_keys) for key, card_keys in fresh.items()}
-        if reads.ALWAYS in read:
-            return file, entry, None, (cards, b"")
+        # The cards first rendered here, and what they read, are given even when this
+        # page is not traced: the next pages of this process show them as one key.
+        card_reads = [*fresh, *(key for card in fresh.values() for key in card)]
         keys = sorted(read)
         try:
-            context = digests.context(output)
+            if reads.ALWAYS in read:
+                raise reads.Untraceable(reads.ALWAYS)
+            trace = (digests.context(output), reads.pack(keys), entry[0])
         except reads.Untraceable:
-            return file, entry, None, (cards, b"")
-        return file, entry, (context, reads.pack(keys), entry[0]), (
-            cards, digests.new([*keys, *(k for card in fresh.values() for k in card)], fresh))
+            return file, entry, None, (cards, digests.new(card_reads, fresh))
+        return file, entry, trace, (cards, digests.new([*keys, *card_reads], fresh))
     if output.copy_from is not None:
         try:
             data = output.copy_from.read_bytes()
@@ -488,6 +499,12 @@ def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
         assert output.make is not None
         data = output.make()
     return file, put(folder, file, data, known, twin=twin), None, None
+
+
+def _check_of(edited: frozenset[str], built: tuple[reads.Digests, Mapping[str, str]],
+              since: tuple[reads.Digests, Mapping[str, str]], file: str
+              ) -> tuple[reads.Digests, Mapping[str, str]]:
+    return since if file in edited else built
 
 
 def _same_reads(page: OutputPage, trace: reads.Trace, now: reads.Digests,

@@ -15,13 +15,20 @@ its own context, and of what its template read from the model. While a page rend
   ``q␟name␟index``). Its methods run on the proxy, so that what they read is told
   item by item; the model objects given to them or by them are read too;
 - a monograph's card, rendered once per process and shown on many pages
-  (``k␟slug␟level``), whose own keys are kept with it.
+  (``k␟slug␟level``), whose own keys are kept with it; what making an imported
+  template's module read (its top-level code runs once per process) counts for every
+  page that imports it (``render.TracedTemplate``).
+
+Templates always see the site through the proxy, whether reads are recorded or not, so
+that the same templates make the same bytes; its lists and mappings print, compare,
+add up and turn into JSON as the site's own do.
 
 Each key has a *digest*: what it names, as the model at hand has it (``Digests``). A
 page's *trace* is its keys, with a hash of its template, route and context, and the
 digest of the bytes it made; each process gives the digests of the keys it read, once.
 A later build with the same inputs frame takes a page as the last build made it when each
-of its keys has the digest it had then (and the file still holds those bytes): every
+of its keys has the digest it had when the page was rendered (and the file still holds
+those bytes): every
 value the template read is the one it read then, so it would take the same path and
 write the same bytes (what is read next depends only on what was read before). What no
 key can name (a value made while the page renders, an argument of unknown kind) makes
@@ -33,9 +40,12 @@ printing a model object whole (``{{ monograph }}``) would read it unseen.
 
 Recording costs about a seventh of rendering a page, and some 35 MB at 10,000
 monographs: a build with no last one (a first build, ``--clean``) records nothing, and
-the first build after it that renders pages records their reads (``pipeline``). The
-traces live beside the stamp (``Store``); a text edit adds those of the pages it rendered
-without reading or writing the others.
+the first build after it that renders pages other than by a text edit records their
+reads (``pipeline``). The traces live beside the stamp (``Store``); a text edit adds
+those of the pages it rendered, and the digests they gave, without reading or writing
+the others, which are checked against the digests of the build that recorded them.
+Which monographs the search index numbers, and how, is kept in the stamp
+(``published``): the index shards are updated in place only under the same.
 """
 
 from __future__ import annotations
@@ -47,6 +57,7 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -69,6 +80,8 @@ ALWAYS = "always"
 GONE = "gone"
 
 
+# What a key is made of: a value holding one of these is named otherwise.
+_RESERVED = re.compile("[\x1c\x1d\x1f\n\t\0]")
 # What names each part of a term or territory node (``model_key``).
 _FIELDS = ("", "monographs", "children")
 
@@ -91,6 +104,10 @@ class Recorder:
     def add(self, key: str) -> None:
         if self.keys is not None:
             self.keys.add(key)
+
+    def update(self, keys: Iterable[str]) -> None:
+        if self.keys is not None:
+            self.keys.update(keys)
 
     @contextlib.contextmanager
     def recording(self) -> Iterator[set[str]]:
@@ -135,6 +152,8 @@ def _encode(value: object, inner: bool = False) -> str:
     kind = type(value)
     if kind is str:
         assert isinstance(value, str)
+        if _RESERVED.search(value):
+            raise Untraceable("separator")
         return "s" + value
     if kind is Monograph:
         assert isinstance(value, Monograph)
@@ -144,6 +163,8 @@ def _encode(value: object, inner: bool = False) -> str:
         return "n" + "/".join(value.slugs)
     if kind is Territory:
         assert isinstance(value, Territory)
+        if any(_RESERVED.search(level) for level in value.levels):
+            raise Untraceable("separator")
         return "T" + _ITEMS.join("\0" if getattr(value, f.name) is None else
                                  getattr(value, f.name) for f in dataclasses.fields(Territory))
     if kind is int:
@@ -268,6 +289,19 @@ class TracedMapping(Mapping[Any, object]):
         self._recorder.add("l" + SEP + self._name)
         return len(self._mapping)
 
+    def whole(self) -> Mapping[Any, object]:
+        """The mapping itself, read whole."""
+        self._recorder.add("s" + SEP + self._name)
+        return self._mapping
+
+    def __repr__(self) -> str:
+        return repr(self.whole())
+
+    def __eq__(self, other: object) -> bool:
+        return self.whole() == (other.whole() if isinstance(other, TracedMapping) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
 
 class TracedSequence(Sequence[object]):
     """A sequence of the site: its length, an item or a slice are keys of their own."""
@@ -285,8 +319,13 @@ class TracedSequence(Sequence[object]):
         return len(self) > 0
 
     def __getitem__(self, index: Any) -> Any:
-        where = (f"{index.start}:{index.stop}:{index.step}" if isinstance(index, slice)
-                 else str(index))
+        if isinstance(index, slice):
+            where = f"{index.start}:{index.stop}:{index.step}"
+        elif isinstance(index, int):
+            where = str(int(index))  # a bool is the int it stands for
+        else:
+            self._recorder.add("s" + SEP + self._name)
+            return self._items[index]
         self._recorder.add("q" + SEP + self._name + SEP + where)
         return self._items[index]
 
@@ -301,6 +340,36 @@ class TracedSequence(Sequence[object]):
     def __reversed__(self) -> Iterator[object]:
         self._recorder.add("s" + SEP + self._name)
         return reversed(self._items)
+
+    def whole(self) -> tuple[object, ...]:
+        """The sequence itself, read whole."""
+        self._recorder.add("s" + SEP + self._name)
+        return self._items
+
+    def __repr__(self) -> str:
+        return repr(self.whole())
+
+    def __eq__(self, other: object) -> bool:
+        return self.whole() == (other.whole() if isinstance(other, TracedSequence) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.whole())
+
+    def __add__(self, other: object) -> object:
+        return self.whole() + (other.whole() if isinstance(other, TracedSequence)
+                               else other)  # type: ignore[operator]
+
+    def __radd__(self, other: object) -> object:
+        return other + self.whole()  # type: ignore[operator]
+
+
+def plain(value: object) -> object:
+    """``json.dumps``'s ``default``: a traced mapping or sequence as a dict or list."""
+    if isinstance(value, TracedMapping):
+        return dict(value.whole())
+    if isinstance(value, TracedSequence):
+        return list(value.whole())
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def shape(value: object) -> object:
@@ -412,9 +481,9 @@ class Digests:
     def _digest(self, key: str) -> str:
         try:
             return self._compute(key)
-        except (_Missing, KeyError, IndexError, ValueError):
+        except (_Missing, KeyError, IndexError):  # what it names is not in the model
             return GONE
-        except Untraceable:
+        except Exception:  # anything else names nothing that can be compared
             return ALWAYS + os.urandom(8).hex()
 
     def same(self, keys: Iterable[str], before: Mapping[str, str]) -> bool:
@@ -469,8 +538,9 @@ the keys it read (``pack``), and the digest of its bytes."""
 
 
 def published(site: Site) -> str:
-    """A hash of which monographs a site publishes."""
-    return _hash(sorted(site.search_ids))
+    """A hash of which monographs a site publishes, under which slugs: the search index
+    numbers them by slug."""
+    return _hash(sorted((m.source, m.slug) for m in site.monographs))
 
 
 def pack(keys: Iterable[str]) -> bytes:
@@ -490,8 +560,6 @@ class Traces:
 
     frame: str
     """``uptodate.Inputs.frame`` of that build: traces hold only under the same."""
-    published: str
-    """Which monographs that build published (``published``)."""
     pages: dict[str, Trace]
     """Output file → its page's trace."""
     cards: dict[str, bytes]
@@ -513,6 +581,22 @@ class Traces:
                     for line in zlib.decompress(packed).decode().split("\n") if line)
 
 
+@dataclass(frozen=True, slots=True)
+class Before:
+    """What the pages of the last build that recorded read, and of the text edits since.
+    A page is checked against the digests of the build that rendered it: ``then`` for
+    the pages of the build that recorded, ``then_edited`` for those text edits rendered
+    since (``edited``), whose digests they gave."""
+
+    pages: dict[str, Trace]
+    cards: dict[str, bytes]
+    then: dict[str, str]
+    then_edited: dict[str, str]
+    edited: frozenset[str]
+    base_cards: dict[str, bytes]
+    """The cards as the build that recorded rendered them."""
+
+
 class Store:
     """The traces of the builds into one output folder (``uptodate.output_key``), in the
     cache's ``outputs/``: those of the last build that read the traces, named by a token,
@@ -527,17 +611,24 @@ class Store:
         found = sorted(self._folder.glob(f"{self._key}.*.reads"))
         return found[-1] if found else None
 
-    def read(self, frame: str) -> Traces | None:
+    def exists(self) -> bool:
+        """Whether the traces of a build that read them are kept (text edits add to
+        those)."""
+        return self._base() is not None
+
+    def read(self, frame: str) -> Before | None:
         """The traces of the last build and of the text edits since, if their inputs
         frame is ``frame`` and they can be read."""
         base = self._base()
-        if base is None:
+        traces = _load(base, frame) if base else None
+        if base is None or traces is None:
             return None
-        traces = _load(base, frame)
-        edits = _load(base.with_suffix(".edits"), frame) if traces else None
-        if traces and edits:
-            traces.update(edits)
-        return traces
+        then = traces.parse()
+        edits = _load(base.with_suffix(".edits"), frame)
+        if edits is None:
+            return Before(traces.pages, traces.cards, then, then, frozenset(), traces.cards)
+        return Before({**traces.pages, **edits.pages}, {**traces.cards, **edits.cards}, then,
+                      {**then, **edits.parse()}, frozenset(edits.pages), traces.cards)
 
     def write(self, traces: Traces) -> None:
         """Replace every trace with ``traces``; a failure only costs the next build time."""
@@ -561,7 +652,10 @@ class Store:
         before = _load(edits, traces.frame)
         if before is not None:
             before.update(traces)
-            traces = before
+            # One line a key: text edits keep rendering the same few pages.
+            traces = Traces(before.frame, before.pages, before.cards, [
+                zlib.compress("".join(f"{key}\t{value}\n"
+                                      for key, value in before.parse().items()).encode(), 1)])
         write_whole(edits, functools.partial(_dump, traces), (ValueError, pickle.PicklingError))
 
 
@@ -572,7 +666,6 @@ def _load(path: Path, frame: str) -> Traces | None:
             IndexError, TypeError, ValueError):
         return None
     if not (isinstance(traces, Traces) and traces.frame == frame
-            and isinstance(traces.published, str)
             and isinstance(traces.pages, dict) and isinstance(traces.cards, dict)
             and isinstance(traces.digests, list)):
         return None

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 
 import jinja2
+from jinja2.environment import TemplateModule
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from . import structured, urls
@@ -27,7 +29,7 @@ from .errors import SsgError
 from .index import Site, Term, TerritoryNode
 from .model import Monograph
 from .plan import Deferred, OutputPage
-from .reads import ALWAYS, Recorder, TracedSite, card_key, front_key, model_key
+from .reads import ALWAYS, Recorder, TracedSite, card_key, front_key, model_key, plain
 from .typography import french
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -54,11 +56,35 @@ def to_json_script(value: object) -> Markup:
     return Markup(text)
 
 
+class TracedTemplate(jinja2.Template):
+    """A template whose module (what importing it gives, its top-level code run once per
+    process and kept) tells every page that imports it what making it read."""
+
+    def make_module(self, vars: dict[str, object] | None = None, shared: bool = False,
+                    locals: Mapping[str, object] | None = None) -> TemplateModule:
+        recorder = self.environment.recorder  # type: ignore[attr-defined]
+        with recorder.recording() as read:
+            module = super().make_module(vars, shared, locals)
+        module.__dict__[_MODULE_READS] = frozenset(read)
+        recorder.update(read)
+        return module
+
+    def _get_default_module(self, ctx: Context | None = None) -> TemplateModule:
+        module = super()._get_default_module(ctx)
+        self.environment.recorder.update(  # type: ignore[attr-defined]
+            module.__dict__.get(_MODULE_READS, ()))
+        return module
+
+
+_MODULE_READS = "__impact_reads__"
+
+
 class TracingEnvironment(jinja2.Environment):
     """A Jinja environment telling its ``recorder`` which fields of the model templates
     read (``reads``)."""
 
     recorder: Recorder
+    template_class = TracedTemplate
 
     def getattr(self, obj: object, attribute: str) -> object:
         # Jinja's own, with the read told: called for every ``a.b`` of every page.
@@ -105,9 +131,11 @@ def make_environment(templates: Path, site: Site,
         # One build, one version of each template: not checked again at each page.
         auto_reload=False,
     )
-    # Without a recorder, one that is never asked to record: nothing is told.
+    # Without a recorder, one that is never asked to record: nothing is told. Templates
+    # see the same ``site`` either way, so that their pages are the same bytes.
     env.recorder = told = recorder or Recorder()
-    shown = TracedSite(site, told) if recorder else site
+    shown = TracedSite(site, told)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": plain}
 
     def article_data(monograph: Monograph) -> dict[str, object]:
         told.add(front_key(monograph))

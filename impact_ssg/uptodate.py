@@ -168,6 +168,9 @@ class Stamp:
     """The output folder as the build left it."""
     spare: Table
     """The spare site as the build left it (the output folder of the build before)."""
+    published: str = ""
+    """Which monographs it published, under which slugs (``reads.published``): how its
+    search index numbers them."""
 
 
 def output_key(output: Path) -> str:
@@ -188,6 +191,7 @@ def read(cache: Path, output: Path) -> Stamp | None:
         return None
     if not (isinstance(stamp, Stamp) and isinstance(stamp.versions, dict)
             and isinstance(stamp.fronts, dict)
+            and isinstance(getattr(stamp, "published", None), str)
             and all(isinstance(t, Table) and isinstance(getattr(t, "folders", None), dict)
                     for t in (stamp.sources, stamp.output, stamp.spare))):
         return None
@@ -215,11 +219,13 @@ def as_left(stamp: Stamp | None, output: Path) -> bool:
 
 
 def record(cache: Path, output: Path, inputs: Inputs, frame: tuple[str, dict[str, str]],
-           versions: dict[str, str], written: Table, spare: Table) -> None:
+           versions: dict[str, str], written: Table, spare: Table, published: str = ""
+           ) -> None:
     """Remember what the build just made (``frame`` and its parts, ``written``, the
     output folder's table, and ``spare``, what the spare site holds now); a failure only
     costs the next build time. Stamps are pickles, like the cache's entries."""
-    stamp = Stamp(inputs.everything, frame[0], versions, frame[1], inputs.table, written, spare)
+    stamp = Stamp(inputs.everything, frame[0], versions, frame[1], inputs.table, written, spare,
+                  published)
     # ValueError, RecursionError: a cycle, which fast pickling cannot follow.
     write_whole(_stamp_file(cache, output), functools.partial(_dump_fast, stamp),
                 (ValueError, RecursionError, pickle.PicklingError))

@@ -166,20 +166,69 @@ def test_traces_hold_under_the_inputs_they_were_made_with_and_gather_text_edits(
     tmp_path: Path
 ) -> None:
     store = reads.Store(tmp_path, uptodate.output_key(tmp_path / "site"))
-    traces = reads.Traces("frame", "published",
-                          {"index.html": ("c", reads.pack(["m\x1fx"]), "d")}, {},
-                          [zlib.compress(b"m\x1fx\t1\n")])
-    store.write(traces)
-    assert store.read("frame") == traces
+    assert not store.exists()
+    pages = {"index.html": ("c", reads.pack(["m\x1fx", "b\x1fx"]), "d")}
+    store.write(reads.Traces("frame", pages, {}, [zlib.compress(b"m\x1fx\t1\nb\x1fx\t1\n")]))
+    assert store.exists()
+    before = store.read("frame")
+    assert before is not None
+    assert (before.pages, before.then, before.edited) == (
+        pages, {"m\x1fx": "1", "b\x1fx": "1"}, frozenset())
     assert store.read("other frame") is None
-    store.add_edits(reads.Traces("frame", "published",
-                                 {"a/index.html": ("e", reads.pack([]), "f")}, {},
-                                 [zlib.compress(b"b\x1fx\t2\n")]))
-    store.add_edits(reads.Traces("frame", "published", {}, {}, [zlib.compress(b"b\x1fx\t3\n")]))
-    both = store.read("frame")
-    assert both is not None
-    assert both.pages == {**traces.pages, "a/index.html": ("e", reads.pack([]), "f")}
-    assert both.parse() == {"m\x1fx": "1", "b\x1fx": "3"}
-    store.write(traces)  # a build that read them: the text edits before it are gone
-    assert store.read("frame") == traces
+    edited = {"a/index.html": ("e", reads.pack(["b\x1fx"]), "f")}
+    store.add_edits(reads.Traces("frame", edited, {}, [zlib.compress(b"b\x1fx\t2\n")]))
+    store.add_edits(reads.Traces("frame", {}, {}, [zlib.compress(b"b\x1fx\t3\n")]))
+    before = store.read("frame")
+    assert before is not None
+    assert before.pages == {**pages, **edited}
+    # The page of the build that recorded is checked against what it read then, the
+    # page a text edit rendered against what the edits gave.
+    assert before.then == {"m\x1fx": "1", "b\x1fx": "1"}
+    assert before.then_edited == {"m\x1fx": "1", "b\x1fx": "3"}
+    assert before.edited == frozenset(edited)
+    store.write(reads.Traces("frame", pages, {}, []))  # the text edits before it are gone
+    before = store.read("frame")
+    assert before is not None and before.edited == frozenset()
     assert len(list((tmp_path / "outputs").iterdir())) == 1
+
+
+def test_what_an_imported_template_reads_once_counts_for_every_page_importing_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Top-level code of an imported template runs once a process, in the first page.
+    edit(project / "templates/_macros.html", "{% macro breadcrumbs(items, nodes=()) %}",
+         '{% set organisations = site.terms["organisations"]|length %}\n'
+         "{% macro breadcrumbs(items, nodes=()) %}")
+    edit(project / "templates/_macros.html", ">Accueil</a>", ">Accueil ({{ organisations }})</a>")
+    traced(project, monkeypatch)
+    edit(project / LAURAGAIS, "themes: [alimentation",
+         "  - name: Une organisation de plus\n    stakeholder: pme\nthemes: [alimentation")
+    rendered_routes(project, monkeypatch)
+    assert same_as_clean(project)
+
+
+def test_slugs_swapped_give_the_clean_search_index(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argan, garage = (project / "monographs/agadir-cooperatives-argan.md",
+                     project / "monographs/mobilite-solidaire-toulouse.md")
+    edit(argan, "date: 2026-01-20", "slug: aaa-un\ndate: 2026-01-20")
+    edit(garage, "date: 2024-06-20", "slug: zzz-deux\ndate: 2024-06-20")
+    traced(project, monkeypatch)
+    edit(argan, "slug: aaa-un", "slug: zzz-deux")
+    edit(garage, "slug: zzz-deux", "slug: aaa-un")
+    rendered_routes(project, monkeypatch)
+    assert same_as_clean(project)
+
+
+def test_templates_see_the_same_site_whether_reads_are_recorded_or_not(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit(project / "templates/home.html", "<h1>",
+         "<p hidden>{{ site.search_ids|tojson }} {{ site.territories|length }} "
+         "{{ (site.monographs + ())|length }} {{ site.monographs == site.monographs }}"
+         "</p>\n<h1>")
+    traced(project, monkeypatch)
+    edit(project / SARGASSES, *NEW_TITLE)
+    rendered_routes(project, monkeypatch)
+    assert same_as_clean(project)
