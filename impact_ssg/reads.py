@@ -257,13 +257,33 @@ class TracedSite:
         return result
 
 
-class TracedMapping(Mapping[Any, object]):
+class _Traced:
+    """A list or mapping of the site (its attribute ``name``), telling ``recorder`` what
+    is read of it; read whole, it prints and compares as the site's own does."""
+
+    _value: Any
+
+    def __init__(self, name: str, value: Any, recorder: Recorder) -> None:
+        self._name = name
+        self._value = value
+        self._recorder = recorder
+
+    def whole(self) -> Any:
+        """The value itself, read whole."""
+        self._recorder.add("s" + SEP + self._name)
+        return self._value
+
+    def __repr__(self) -> str:
+        return repr(self.whole())
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self.whole() == (other.whole() if isinstance(other, _Traced) else other))
+
+
+class TracedMapping(_Traced, Mapping[Any, object]):
     """A mapping of the site: an item read is one key, anything more the whole."""
 
-    def __init__(self, name: str, mapping: Mapping[Any, object], recorder: Recorder) -> None:
-        self._name = name
-        self._mapping = mapping
-        self._recorder = recorder
+    _value: Mapping[Any, object]
 
     def _item(self, key: object) -> None:
         if self._recorder.keys is None:
@@ -275,45 +295,31 @@ class TracedMapping(Mapping[Any, object]):
 
     def __getitem__(self, key: object) -> object:
         self._item(key)
-        return self._mapping[key]
+        return self._value[key]
 
     def __contains__(self, key: object) -> bool:
         self._item(key)
-        return key in self._mapping
+        return key in self._value
 
     def __iter__(self) -> Iterator[Any]:
         self._recorder.add("s" + SEP + self._name)
-        return iter(self._mapping)
+        return iter(self._value)
 
     def __len__(self) -> int:
         self._recorder.add("l" + SEP + self._name)
-        return len(self._mapping)
-
-    def whole(self) -> Mapping[Any, object]:
-        """The mapping itself, read whole."""
-        self._recorder.add("s" + SEP + self._name)
-        return self._mapping
-
-    def __repr__(self) -> str:
-        return repr(self.whole())
-
-    def __eq__(self, other: object) -> bool:
-        return self.whole() == (other.whole() if isinstance(other, TracedMapping) else other)
+        return len(self._value)
 
     __hash__ = None  # type: ignore[assignment]
 
 
-class TracedSequence(Sequence[object]):
+class TracedSequence(_Traced, Sequence[object]):
     """A sequence of the site: its length, an item or a slice are keys of their own."""
 
-    def __init__(self, name: str, items: tuple[object, ...], recorder: Recorder) -> None:
-        self._name = name
-        self._items = items
-        self._recorder = recorder
+    _value: tuple[object, ...]
 
     def __len__(self) -> int:
         self._recorder.add("l" + SEP + self._name)
-        return len(self._items)
+        return len(self._value)
 
     def __bool__(self) -> bool:
         return len(self) > 0
@@ -325,42 +331,31 @@ class TracedSequence(Sequence[object]):
             where = str(int(index))  # a bool is the int it stands for
         else:
             self._recorder.add("s" + SEP + self._name)
-            return self._items[index]
+            return self._value[index]
         self._recorder.add("q" + SEP + self._name + SEP + where)
-        return self._items[index]
+        return self._value[index]
 
     def __iter__(self) -> Iterator[object]:
         self._recorder.add("s" + SEP + self._name)
-        return iter(self._items)
+        return iter(self._value)
 
     def __contains__(self, value: object) -> bool:
         self._recorder.add("s" + SEP + self._name)
-        return value in self._items
+        return value in self._value
 
     def __reversed__(self) -> Iterator[object]:
         self._recorder.add("s" + SEP + self._name)
-        return reversed(self._items)
-
-    def whole(self) -> tuple[object, ...]:
-        """The sequence itself, read whole."""
-        self._recorder.add("s" + SEP + self._name)
-        return self._items
-
-    def __repr__(self) -> str:
-        return repr(self.whole())
-
-    def __eq__(self, other: object) -> bool:
-        return self.whole() == (other.whole() if isinstance(other, TracedSequence) else other)
+        return reversed(self._value)
 
     def __hash__(self) -> int:
         return hash(self.whole())
 
     def __add__(self, other: object) -> object:
-        return self.whole() + (other.whole() if isinstance(other, TracedSequence)
-                               else other)  # type: ignore[operator]
+        return self.whole() + (other.whole() if isinstance(other, _Traced)
+                               else other)
 
     def __radd__(self, other: object) -> object:
-        return other + self.whole()  # type: ignore[operator]
+        return other + self.whole()
 
 
 def plain(value: object) -> object:
