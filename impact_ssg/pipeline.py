@@ -20,7 +20,6 @@ import functools
 import os
 import posixpath
 import time
-import zlib
 from collections.abc import Callable, Mapping
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -213,10 +212,9 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     # A build with no last one to take pages from records nothing (``reads``): recording
     # costs a seventh of rendering every page, and such a build (a first one, a --clean
     # one) is more often published than edited. The first build after it that renders
-    # pages records what they read.
+    # pages records what they read. A text edit records the pages it renders beside the
+    # traces of the last build that recorded; with none, it has nothing to add to.
     store = reads.Store(cache_folder, uptodate.output_key(options.output))
-    # A text edit records the pages it renders beside the traces of the last build that
-    # recorded; with none, it has nothing to add to.
     tracing = last is not None and not options.clean and (
         changed is None or store.exists())
     # What each page of the last build read: with the same inputs frame, a page whose
@@ -307,11 +305,8 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         if before:
             # The digests and cards of the last build stand for the pages taken from it
             # (their reads had the same digests); those of the pages rendered replace them.
-            traces = reads.Traces(traces.frame, traces.pages, {**before.cards, **traces.cards}, [
-                zlib.compress("".join(
-                    f"{key}\t{value}\n"
-                    for key, value in {**before.then_edited, **traces.parse()}.items()
-                ).encode(), 1)])
+            traces = reads.Traces(traces.frame, traces.pages, {**before.cards, **traces.cards},
+                                  [reads.pack_digests({**before.then_edited, **traces.parse()})])
         store.write(traces)
     if own_page_only and (not from_snapshot or stale > loading.MAX_CHANGED // 4):
         # A build that read every monograph (the first in this frame, the very first,
@@ -449,8 +444,8 @@ def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
     as it is or from ``keep_from`` (the output folder), once read to check; so is a page
     whose trace in ``before`` (the last build's) reads keys with the digests they have
     now (``check(file)``: the digests now, and those of the build that rendered it).
-    ``restore(page)`` is
-    called before a page is rendered, its reads traced over ``digests``."""
+    ``restore(page)`` is called before a page is rendered, its reads traced over
+    ``digests``."""
     output, file = job
     made = kept.get(file)
     trace = before.get(file) if before else None

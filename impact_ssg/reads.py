@@ -471,7 +471,7 @@ class Digests:
                 read = cards.get(key)
                 found[key] = GONE if read is None else _card(
                     read, lambda k: found.get(k) or self._digest(k))
-        return zlib.compress("".join(f"{key}\t{found[key]}\n" for key in fresh).encode(), 1)
+        return pack_digests({key: found[key] for key in fresh})
 
     def _digest(self, key: str) -> str:
         try:
@@ -542,6 +542,12 @@ def pack(keys: Iterable[str]) -> bytes:
     """Sorted keys, compressed: listing pages read some fifty cards each, and the traces
     of a 10,000-monograph site would otherwise hold 20 MB of keys."""
     return zlib.compress("\n".join(keys).encode(), 1)
+
+
+def pack_digests(digests: Mapping[str, str]) -> bytes:
+    """Keys and their digests, compressed, as ``Traces.digests`` holds them."""
+    return zlib.compress("".join(f"{key}\t{value}\n" for key, value in digests.items()
+                                 ).encode(), 1)
 
 
 def unpack(packed: bytes) -> list[str]:
@@ -648,9 +654,8 @@ class Store:
         if before is not None:
             before.update(traces)
             # One line a key: text edits keep rendering the same few pages.
-            traces = Traces(before.frame, before.pages, before.cards, [
-                zlib.compress("".join(f"{key}\t{value}\n"
-                                      for key, value in before.parse().items()).encode(), 1)])
+            traces = Traces(before.frame, before.pages, before.cards,
+                            [pack_digests(before.parse())])
         write_whole(edits, functools.partial(_dump, traces), (ValueError, pickle.PicklingError))
 
 

@@ -232,3 +232,21 @@ def test_templates_see_the_same_site_whether_reads_are_recorded_or_not(
     edit(project / SARGASSES, *NEW_TITLE)
     rendered_routes(project, monkeypatch)
     assert same_as_clean(project)
+
+
+def test_a_template_reading_bodies_elsewhere_renders_every_page_showing_that_body(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Cards now show how many sections a monograph has: a new heading in one body changes
+    # every list that shows its card. Text edits are then checked page by page, by what
+    # each read, as other changes are.
+    edit(project / "templates/_macros.html", '<p class="card-summary">',
+         '<p class="card-sections">{{ m.rendered.toc|length }} sections</p>\n'
+         '  <p class="card-summary">')
+    everything = traced(project, monkeypatch)
+    edit(project / LAURAGAIS, "## L’alliance", "## Un manque\n\nTexte.\n\n## L’alliance")
+    rendered = rendered_routes(project, monkeypatch)
+    assert {"monographies/pole-lauragais/", "reseaux/anpp/", "territoires/france/occitanie/"
+            } <= set(rendered)
+    assert len(rendered) < len(everything) / 2
+    assert same_as_clean(project)

@@ -290,25 +290,6 @@ def test_clean_renders_every_page(project: Path, monkeypatch: pytest.MonkeyPatch
     assert sorted(rendered_routes(project, monkeypatch, "--clean")) == sorted(everything)
 
 
-def test_a_template_reading_bodies_elsewhere_renders_every_page_showing_that_body(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Cards now show how many sections a monograph has: a new heading in one body changes
-    # every list that shows its card. Every page is checked by what it read (``reads``).
-    edit(project / "templates/_macros.html", '<p class="card-summary">',
-         '<p class="card-sections">{{ m.rendered.toc|length }} sections</p>\n'
-         '  <p class="card-summary">')
-    everything = rendered_routes(project, monkeypatch)
-    edit(project / LAURAGAIS, "## Le contexte", "## Le contexte local")  # reads recorded
-    assert sorted(rendered_routes(project, monkeypatch)) == sorted(everything)
-    edit(project / LAURAGAIS, "## L’alliance", "## Un manque\n\nTexte.\n\n## L’alliance")
-    rendered = rendered_routes(project, monkeypatch)
-    assert {"monographies/pole-lauragais/", "reseaux/anpp/", "territoires/france/occitanie/"
-            } <= set(rendered)
-    assert len(rendered) < len(everything) / 2
-    assert same_as_clean(project)
-
-
 @pytest.mark.parametrize(("name", "text", "own_only"), [
     ("monograph.html", "{{ site.body(monograph)|safe }} {{ monograph.rendered.toc }}", True),
     ("monograph.html", "{% set body = monograph.rendered %}{{ body.toc }}", True),
