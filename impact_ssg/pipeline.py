@@ -173,7 +173,9 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
              checked: Callable[[], SpareCheck | None] | None) -> BuildReport:
     """The build once its inputs are known to have changed since the ``last``."""
     say("reading and checking the monographs")
-    own_page_only = reuse.bodies_read_on_own_page_only(templates)
+    # Whether no page of the last build read a body not its own: a text edit then
+    # changes only the edited monographs' own pages (``reuse``).
+    own_page_only = last is not None and last.own_bodies
     # Only bodies changed since the last build, the model it kept: most files are the
     # ones it made, taken from the spare or the output folder as they are.
     from_snapshot = (
@@ -257,6 +259,8 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         edited = (digests.with_cards(before.cards), before.then_edited)
         check = functools.partial(_check_of, before.edited, built, edited)
     traces = reads.Traces(fingerprint.frame, {}, {}, [])
+    # Whether a page rendered read a body not its own.
+    foreign_read = [False]
 
     def write(folder: Path, known: Mapping[str, uptodate.Entry], twin: Twin | None
               ) -> dict[str, uptodate.Entry]:
@@ -275,12 +279,14 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         traces.pages.clear()
         traces.cards.clear()
         traces.digests.clear()
-        for file, entry, trace, new in parallel_map(functools.partial(
+        foreign_read[0] = False
+        for file, entry, trace, new, foreign in parallel_map(functools.partial(
                 _write, folder, env=env, known=known, kept=kept, keep_from=options.output,
                 restore=restore, twin=twin, before=before.pages if before else {},
                 check=check, digests=digests),
                 list(zip(outputs, files, strict=True)), jobs, min_items=2):
             written[file] = entry
+            foreign_read[0] |= foreign
             if trace is not None:
                 traces.pages[file] = trace
             if new is not None:
@@ -293,10 +299,14 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     published = publish(options.output, files, write, spare, reuse=not options.clean,
                         spare_table=last.spare if last else None, alone=alone,
                         checked=checked)
+    # No page of the new site read a body not its own: none of those rendered now, and
+    # none of those taken from the last build when it rendered them.
+    own_bodies = not foreign_read[0] and (
+        own_page_only if changed is not None or before else True)
     # The spare now: the new site's twin, or the output folder the swap replaced.
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     published.output, published.spare or (
-                        last.output if last else uptodate.Table()), numbered)
+                        last.output if last else uptodate.Table()), numbered, own_bodies)
     if not tracing:
         store.clear()
     elif changed is not None:
@@ -308,7 +318,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
             traces = reads.Traces(traces.frame, traces.pages, {**before.cards, **traces.cards},
                                   [reads.pack_digests({**before.then_edited, **traces.parse()})])
         store.write(traces)
-    if own_page_only and (not from_snapshot or stale > loading.MAX_CHANGED // 4):
+    if own_bodies and (not from_snapshot or stale > loading.MAX_CHANGED // 4):
         # A build that read every monograph (the first in this frame, the very first,
         # or one after too many text edits for the model kept), or a text edit after many
         # since the model was kept (each is read again from the cache): the model is kept
@@ -427,9 +437,11 @@ def _file(output: Output) -> str:
     return posixpath.normpath(output_file(output.route))
 
 
-Written = tuple[str, uptodate.Entry, reads.Trace | None, tuple[dict[str, bytes], bytes] | None]
-"""A file written (``_write``), its entry, its page's trace, and the cards first
-rendered for it with the digests of the keys first read for it (``reads``)."""
+Written = tuple[str, uptodate.Entry, reads.Trace | None, tuple[dict[str, bytes], bytes] | None,
+                bool]
+"""A file written (``_write``), its entry, its page's trace, the cards first rendered for
+it with the digests of the keys first read for it (``reads``), and whether it is a page
+rendered that read a body not its own (``reuse``)."""
 
 
 def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
@@ -456,16 +468,18 @@ def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
         kept_trace = trace if trace is not None and trace[2] == made else None
         have = known.get(file)
         if have is not None and have[0] == made:
-            return file, have, kept_trace, None
+            return file, have, kept_trace, None, False
         bytes_before = _made_before(keep_from, file, made)
         if bytes_before is not None:
-            return file, put(folder, file, bytes_before, known, made, twin), kept_trace, None
+            return (file, put(folder, file, bytes_before, known, made, twin), kept_trace, None,
+                    False)
         # Changed or gone since the last build: made again below.
     if isinstance(output, OutputPage):
         restore(output)
-        if digests is None:
-            return file, put(folder, file, render_page(env, output), known, twin=twin), None, None
         recorder = env.recorder
+        if digests is None:
+            data = render_page(env, output)
+            return file, put(folder, file, data, known, twin=twin), None, None, recorder.foreign
         with recorder.recording() as read:
             data = render_page(env, output)
         entry = put(folder, file, data, known, twin=twin)
@@ -480,8 +494,9 @@ def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
                 raise reads.Untraceable(reads.ALWAYS)
             trace = (digests.context(output), reads.pack(keys), entry[0])
         except reads.Untraceable:
-            return file, entry, None, (cards, digests.new(card_reads, fresh))
-        return file, entry, trace, (cards, digests.new([*keys, *card_reads], fresh))
+            return file, entry, None, (cards, digests.new(card_reads, fresh)), recorder.foreign
+        return (file, entry, trace, (cards, digests.new([*keys, *card_reads], fresh)),
+                recorder.foreign)
     if output.copy_from is not None:
         try:
             data = output.copy_from.read_bytes()
@@ -493,7 +508,7 @@ def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
     else:
         assert output.make is not None
         data = output.make()
-    return file, put(folder, file, data, known, twin=twin), None, None
+    return file, put(folder, file, data, known, twin=twin), None, None, False
 
 
 def _check_of(edited: frozenset[str], built: tuple[reads.Digests, Mapping[str, str]],

@@ -78,6 +78,8 @@ _ARGS, _ITEMS = "\x1c", "\x1d"
 # A key whose digest is never the same twice: its page is rendered at every build.
 ALWAYS = "always"
 GONE = "gone"
+# The site's bodies by source path (``Site.bodies``).
+BODIES = "bodies"
 
 
 # What a key is made of: a value holding one of these is named otherwise.
@@ -91,15 +93,28 @@ class Untraceable(Exception):
 
 
 class Recorder:
-    """The keys read by the page being rendered (``recording``); ``None`` outside one."""
+    """The keys read by the page being rendered (``recording``); ``None`` outside one.
 
-    __slots__ = ("fresh", "keys")
+    Whatever is recorded, it also notes whether the page read the body of a monograph
+    other than its ``own`` (``foreign``): a text edit keeps every page but the edited
+    monographs' own only when no page did (``reuse``)."""
+
+    __slots__ = ("foreign", "fresh", "keys", "own")
 
     def __init__(self) -> None:
         self.keys: set[str] | None = None
         self.fresh: dict[str, list[str]] = {}
         """Card key → its keys (sorted), for the cards rendered since it was last
         emptied: a card is rendered once in a process, for the first page that shows it."""
+        self.own: str | None = None
+        """The source path of the monograph whose own page is being rendered, if any."""
+        self.foreign = False
+        """Whether a body other than the ``own`` one was read since it was last reset."""
+
+    def body(self, source: str) -> None:
+        """The body of the monograph at ``source`` was read."""
+        if source != self.own:
+            self.foreign = True
 
     def add(self, key: str) -> None:
         if self.keys is not None:
@@ -112,12 +127,15 @@ class Recorder:
     @contextlib.contextmanager
     def recording(self) -> Iterator[set[str]]:
         """Collect keys into a new set while the block runs; the reads of the block do
-        not count for an enclosing recording."""
+        not count for an enclosing recording. The block belongs to no monograph's own
+        page (a card, a template's top-level code: made once, shown on many pages)."""
         outer, self.keys = self.keys, set()
+        own, self.own = self.own, None
         try:
             yield self.keys
         finally:
             self.keys = outer
+            self.own = own
 
 
 def model_key(obj: object, attribute: str) -> str | None:
@@ -223,13 +241,18 @@ class TracedSite:
         return made
 
     def _call(self, name: str, method: Callable[..., object], *args: object) -> object:
+        body = args[0] if name == "body" and len(args) == 1 else None
+        if type(body) is Monograph:
+            self._recorder.body(body.source)
+        elif name == "body":
+            self._recorder.foreign = True  # whatever it is given, not the page's own
         keys = self._recorder.keys
         if keys is None:
             return method(*args)
-        if name == "body" and len(args) == 1 and type(args[0]) is Monograph:
+        if type(body) is Monograph:
             # A body is made of the monograph's text and, for its links to others, of
             # where their pages are (its bytes are read only to be shown).
-            keys.add("b" + SEP + args[0].slug)
+            keys.add("b" + SEP + body.slug)
             keys.add("s" + SEP + "page_urls")
             return method(*args)
         function = getattr(type(self._site), name, None)
@@ -271,6 +294,8 @@ class _Traced:
     def whole(self) -> Any:
         """The value itself, read whole."""
         self._recorder.add("s" + SEP + self._name)
+        if self._name == BODIES:
+            self._recorder.foreign = True
         return self._value
 
     def __repr__(self) -> str:
@@ -286,6 +311,8 @@ class TracedMapping(_Traced, Mapping[Any, object]):
     _value: Mapping[Any, object]
 
     def _item(self, key: object) -> None:
+        if self._name == BODIES:
+            self._recorder.body(key if isinstance(key, str) else "")
         if self._recorder.keys is None:
             return
         try:

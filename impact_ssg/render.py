@@ -30,6 +30,7 @@ from .index import Site, Term, TerritoryNode
 from .model import Monograph
 from .plan import Deferred, OutputPage
 from .reads import ALWAYS, Recorder, TracedSite, card_key, front_key, model_key, plain
+from .reuse import OWN_PAGE
 from .typography import french
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -88,14 +89,17 @@ class TracingEnvironment(jinja2.Environment):
 
     def getattr(self, obj: object, attribute: str) -> object:
         # Jinja's own, with the read told: called for every ``a.b`` of every page.
-        keys = self.recorder.keys
-        if keys is not None:
-            kind = type(obj)
-            if kind is Monograph:
+        recorder = self.recorder
+        keys = recorder.keys
+        kind = type(obj)
+        if kind is Monograph:
+            if attribute == "rendered":
+                recorder.body(obj.source)  # type: ignore[attr-defined]
+            if keys is not None:
                 keys.add(("b\x1f" if attribute == "rendered" else "m\x1f")
                          + obj.slug)  # type: ignore[attr-defined]
-            elif kind is Term or kind is TerritoryNode:
-                keys.add(model_key(obj, attribute))  # type: ignore[arg-type]
+        elif keys is not None and (kind is Term or kind is TerritoryNode):
+            keys.add(model_key(obj, attribute))  # type: ignore[arg-type]
         try:
             return getattr(obj, attribute)
         except AttributeError:
@@ -106,6 +110,8 @@ class TracingEnvironment(jinja2.Environment):
             return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj: object, argument: object) -> object:
+        if argument == "rendered" and type(obj) is Monograph:
+            self.recorder.body(obj.source)
         keys = self.recorder.keys
         if keys is not None and isinstance(argument, str):
             key = model_key(obj, argument)
@@ -166,12 +172,11 @@ def _card_cache(env: TracingEnvironment, traced: bool) -> Callable[[Monograph, i
         card = cards.get(key)
         if card is None:
             macros = env.get_template("_macros.html").module
-            if traced:
-                with recorder.recording() as read:
-                    card = str(macros.card(monograph, level)).encode()  # type: ignore[attr-defined]
-                recorder.fresh[key] = sorted(read)
-            else:
+            # Recorded apart even when nothing is traced: a card belongs to no page.
+            with recorder.recording() as read:
                 card = str(macros.card(monograph, level)).encode()  # type: ignore[attr-defined]
+            if traced:
+                recorder.fresh[key] = sorted(read)
             cards[key] = card
         recorder.add(key)
         return Markup(card.decode())
@@ -184,7 +189,12 @@ class TemplateProblem(SsgError):
 
 
 def render_page(env: TracingEnvironment, page: OutputPage) -> bytes:
-    """The bytes of one page; raises ``TemplateProblem`` naming the template and line."""
+    """The bytes of one page; raises ``TemplateProblem`` naming the template and line.
+    Then ``env.recorder.foreign`` tells whether it read a body not its own (``reuse``)."""
+    recorder = env.recorder
+    own = page.context.get("monograph") if page.template == OWN_PAGE else None
+    recorder.own = own.source if isinstance(own, Monograph) else None
+    recorder.foreign = False
     try:
         template = env.get_template(page.template)
         context = dict(page.context)

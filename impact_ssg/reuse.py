@@ -8,33 +8,26 @@ only the pages of the monographs whose text changed, and the search index shards
 the words that came or went (``search.update_index``); every other file is the one the
 last build made (``publish`` then writes none of them).
 
-The templates decide what a page reads, so this holds only while no template but
-``monograph.html`` reads a body (``rendered``, ``words``, ``site.body``), and that one
-only its own ``monograph``'s. With templates that do otherwise, each page is rendered
-again when what it read changed (``reads``), as after any other change to the monographs.
+The templates decide what a page reads, so this holds only while no page reads a body
+(``monograph.rendered``, ``site.body(m)``, ``site.bodies``) but the monograph page
+(``monograph.html``), and that one only its own ``monograph``'s. Each page rendered is
+watched for it (``reads.Recorder.foreign``), and each build records whether its whole
+site holds (``uptodate.Stamp.own_bodies``): a page taken from the last build held when
+that build rendered it. When a page read another body, each page is rendered again when
+what it read changed (``reads``), as after any other change to the monographs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from pathlib import Path
 
 from .model import EMPTY_OUTLINE, Monograph
 from .plan import Output, OutputPage
 
 OWN_PAGE = "monograph.html"
-# What of a monograph its body makes: read only through these names.
-_BODY_NAMES = re.compile(r"\b(rendered|words|body\s*\()")
-# How the monograph page may read its own monograph's body, as long as no tag of its own
-# gives the name ``monograph`` to another.
-_OWN_BODY = re.compile(r"(?<![\w.])(monograph\.rendered\b|site\.body\(\s*monograph\s*\))")
-_REBOUND = re.compile(r"\{%-?\s*(set\s+[\w\s,]*\bmonograph\b"
-                      r"|for\s+[\w\s,]*\bmonograph\b[\w\s,]*\bin\b"
-                      r"|with\b[^%]*\bmonograph\s*=|(macro\s+\w+|call)\s*\([^)]*\bmonograph\b)")
 
 
 def frame(inputs_frame: str, monographs: Iterable[Monograph], versions: Mapping[str, str],
@@ -57,24 +50,6 @@ def frame(inputs_frame: str, monographs: Iterable[Monograph], versions: Mapping[
         parts[version] = part
         digest.update(part.encode())
     return digest.hexdigest(), parts
-
-
-def bodies_read_on_own_page_only(templates: Path) -> bool:
-    """Whether the templates read a body only on that monograph's own page."""
-    for path in sorted(templates.rglob("*")):
-        if not path.is_file() or path.is_relative_to(templates / "static"):
-            continue
-        try:
-            text = path.read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            return False
-        if path.relative_to(templates).as_posix() == OWN_PAGE:
-            if _REBOUND.search(text):
-                return False
-            text = _OWN_BODY.sub("", text)
-        if _BODY_NAMES.search(text):
-            return False
-    return True
 
 
 def changed(versions: Mapping[str, str], before: Mapping[str, str]) -> frozenset[str]:

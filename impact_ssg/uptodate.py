@@ -171,6 +171,9 @@ class Stamp:
     published: str = ""
     """Which monographs it published, under which slugs (``reads.published``): how its
     search index numbers them."""
+    own_bodies: bool = False
+    """Whether no page of its site read the body of a monograph but its own page's
+    (``reuse``): a text edit may then keep every other page."""
 
 
 def output_key(output: Path) -> str:
@@ -192,6 +195,7 @@ def read(cache: Path, output: Path) -> Stamp | None:
     if not (isinstance(stamp, Stamp) and isinstance(stamp.versions, dict)
             and isinstance(stamp.fronts, dict)
             and isinstance(getattr(stamp, "published", None), str)
+            and isinstance(getattr(stamp, "own_bodies", None), bool)
             and all(isinstance(t, Table) and isinstance(getattr(t, "folders", None), dict)
                     for t in (stamp.sources, stamp.output, stamp.spare))):
         return None
@@ -219,13 +223,13 @@ def as_left(stamp: Stamp | None, output: Path) -> bool:
 
 
 def record(cache: Path, output: Path, inputs: Inputs, frame: tuple[str, dict[str, str]],
-           versions: dict[str, str], written: Table, spare: Table, published: str = ""
-           ) -> None:
+           versions: dict[str, str], written: Table, spare: Table, published: str = "",
+           own_bodies: bool = False) -> None:
     """Remember what the build just made (``frame`` and its parts, ``written``, the
     output folder's table, and ``spare``, what the spare site holds now); a failure only
     costs the next build time. Stamps are pickles, like the cache's entries."""
     stamp = Stamp(inputs.everything, frame[0], versions, frame[1], inputs.table, written, spare,
-                  published)
+                  published, own_bodies)
     # ValueError, RecursionError: a cycle, which fast pickling cannot follow.
     write_whole(_stamp_file(cache, output), functools.partial(_dump_fast, stamp),
                 (ValueError, RecursionError, pickle.PicklingError))

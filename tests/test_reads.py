@@ -250,3 +250,19 @@ def test_a_template_reading_bodies_elsewhere_renders_every_page_showing_that_bod
             } <= set(rendered)
     assert len(rendered) < len(everything) / 2
     assert same_as_clean(project)
+
+
+def test_a_page_kept_after_reading_a_body_not_its_own_still_counts(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 404 page shows a monograph's body; a title edit keeps it as it was: the site
+    still holds a page reading a body not its own, so a text edit of that monograph is
+    checked page by page."""
+    edit(project / "templates/404.html", "{% block main %}",
+         "{% block main %}<p hidden>{{ site.body(site.monographs[-1])|length }}</p>")
+    traced(project, monkeypatch)
+    edit(project / SARGASSES, *NEW_TITLE)
+    assert "404.html" not in rendered_routes(project, monkeypatch)
+    edit(project / LAURAGAIS, "Il manquait un maillon", "Il manquait un maillon de plus")
+    assert "404.html" in rendered_routes(project, monkeypatch)
+    assert same_as_clean(project)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from impact_ssg import loading, pipeline, search, snapshot
+from impact_ssg.index import Site, build_site
 from impact_ssg.model import Monograph
 from impact_ssg.pipeline import Options
 from impact_ssg.plan import OutputPage
-from impact_ssg.render import render_page
-from impact_ssg.reuse import bodies_read_on_own_page_only
+from impact_ssg.reads import Recorder
+from impact_ssg.render import make_environment, render_page
 
 from .conftest import ROOT
 from .test_cache import build, edit, project, tree
@@ -290,34 +292,92 @@ def test_clean_renders_every_page(project: Path, monkeypatch: pytest.MonkeyPatch
     assert sorted(rendered_routes(project, monkeypatch, "--clean")) == sorted(everything)
 
 
-@pytest.mark.parametrize(("name", "text", "own_only"), [
-    ("monograph.html", "{{ site.body(monograph)|safe }} {{ monograph.rendered.toc }}", True),
-    ("monograph.html", "{% set body = monograph.rendered %}{{ body.toc }}", True),
-    ("monograph.html", "{% for theme in monograph.themes %}{% endfor %}", True),
-    ("term.html", "{% for m in monographs %}{{ m.title }}{% endfor %}", True),
-    ("term.html", "{% for m in monographs %}{{ site.body(m)|safe }}{% endfor %}", False),
-    ("_macros.html", "{{ m.rendered.toc|length }}", False),
-    ("_macros.html", "{{ m['rendered'] }}", False),
-    ("home.html", "{{ m.words }}", False),
-    ("monograph.html", "{{ site.body(related[0].monograph)|safe }}", False),
-    ("monograph.html", "{% for monograph in site.monographs %}{{ monograph.rendered }}"
-                       "{% endfor %}", False),
-    ("monograph.html", "{% set monograph = site.monographs[0] %}{{ site.body(monograph) }}",
+@pytest.fixture(scope="module")
+def examples() -> Site:
+    options = Options(config=ROOT / "impact.yaml", source=ROOT / "monographs",
+                      output=ROOT / "site")
+    corpus = loading.load(options, loading.load_settings(options))
+    return build_site(corpus.config, corpus.monographs, corpus.assets, corpus.bodies,
+                      drafts=False)
+
+
+CARD_SECTIONS = ('<p class="card-summary">',
+                 '<p>{{ m.rendered.toc|length }}</p><p class="card-summary">')
+
+
+@pytest.mark.parametrize(("name", "text", "foreign"), [
+    ("monograph.html", "{{ site.body(monograph)|safe }} {{ monograph.rendered.toc }}", False),
+    ("monograph.html", "{% set body = monograph.rendered %}{{ body.toc }}", False),
+    ("monograph.html", "{{ monograph['rendered'].toc }} {{ monograph|attr('rendered') }}",
      False),
-    ("monograph.html", "{% set first, monograph = site.monographs[:2] %}"
-                       "{{ monograph.rendered.toc }}", False),
-    ("monograph.html", "{% set monograph %}x{% endset %}{{ site.body(monograph) }}", False),
-    ("monograph.html", "{% set title = monograph.title %}{{ monograph.rendered.toc }}", True),
-    ("monograph.html", "{% set monographs = site.monographs %}{{ monograph.rendered }}",
+    ("monograph.html", "{{ site.bodies[monograph.source]|length }}", False),
+    ("monograph.html", "{% set title = monograph.title %}{{ monograph.rendered.toc }}", False),
+    ("monograph.html", "{{ site.bodies|length }} {{ monograph.source in site.bodies }}", False),
+    ("term.html", "{% for m in monographs %}{{ m.title }}{% endfor %}", False),
+    ("term.html", "{% for m in monographs %}{{ site.body(m)|safe }}{% endfor %}", True),
+    ("term.html", "{% set show = site.body %}{{ show(monographs[0]) }}", True),
+    ("term.html", "{{ site.bodies[monographs[0].source]|length }}", True),
+    ("term.html", "{{ site.bodies.values()|list|length }}", True),
+    ("term.html", "{{ site.bodies == {} }}", True),
+    ("term.html", "{{ monographs|map(attribute='rendered')|list|length }}", True),
+    ("term.html", "{{ (monographs[0]|attr('rendered')).toc }}", True),
+    ("home.html", "{{ m['rendered'] }}", True),
+    ("monograph.html", "{{ site.body(related[0].monograph)|safe }}", True),
+    ("monograph.html", "{% for monograph in site.monographs %}{{ monograph.rendered }}"
+                       "{% endfor %}", True),
+    ("monograph.html", "{% set monograph = site.monographs[0] %}{{ site.body(monograph) }}",
      True),
+    ("monograph.html", "{% set first, monograph = site.monographs[:2] %}"
+                       "{{ monograph.rendered.toc }}", True),
+    # A card is made once and shown on every page listing it; a template's top-level
+    # code runs once, for the first page importing it: neither is any page's own.
+    ("monograph.html", "{{ cached_card(monograph, 2) }}", True),
+    ("monograph.html", "{% import '_first.html' as first %}{{ first.n }}", True),
 ])
-def test_which_templates_read_bodies_beyond_their_own_page(
-    tmp_path: Path, name: str, text: str, own_only: bool
+def test_a_page_reading_a_body_not_its_own_is_seen(
+    tmp_path: Path, examples: Site, name: str, text: str, foreign: bool
 ) -> None:
-    (tmp_path / "static").mkdir()
-    (tmp_path / "static/catalogue.js").write_text("const words = rendered(body());", "utf-8")
-    (tmp_path / name).write_text(text, "utf-8")
-    assert bodies_read_on_own_page_only(tmp_path) is own_only
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    edit(templates / "_macros.html", *CARD_SECTIONS)
+    (templates / "_first.html").write_text(
+        "{% set n = site.body(site.monographs[2])|length %}", "utf-8")
+    (templates / name).write_text(text, "utf-8")
+    env = make_environment(templates, examples)
+    own = examples.monographs[2]
+    context = {"monograph": own, "m": own, "monographs": examples.monographs[:3],
+               "related": examples.related[own.slug]}
+    render_page(env, OutputPage("x/", name, context))
+    assert env.recorder.foreign is foreign
+    # And so whatever is recorded.
+    recorder = Recorder()
+    env = make_environment(templates, examples, recorder=recorder)
+    with recorder.recording():
+        render_page(env, OutputPage("x/", name, context))
+    assert recorder.foreign is foreign
+
+
+@pytest.mark.parametrize("reading", [
+    "{% set show = site.body %}{{ show(monographs[0])|length }}",
+    "{{ site.bodies[monographs[0].source]|length }}",
+])
+def test_a_list_showing_bodies_is_rendered_again_when_one_changes(
+    project: Path, monkeypatch: pytest.MonkeyPatch, reading: str
+) -> None:
+    """The first build sees the list read a body and says so: the text edit after it
+    renders every page. Once the templates read no other body, text edits render only
+    the edited monograph's page again."""
+    term = project / "templates/term.html"
+    plain = term.read_text("utf-8")
+    edit(term, "{% block main %}", "{% block main %}<p hidden>" + reading + "</p>")
+    everything = rendered_routes(project, monkeypatch)
+    edit(project / LAURAGAIS, "Il manquait un maillon", "Il manquait un maillon de plus")
+    assert sorted(rendered_routes(project, monkeypatch)) == sorted(everything)
+    assert same_as_clean(project)
+    term.write_text(plain, "utf-8")
+    rendered_routes(project, monkeypatch)
+    edit_a_body(project, monkeypatch)
+    assert same_as_clean(project)
 
 
 def test_the_model_is_left_alone_by_the_collector_while_pages_are_written(
