@@ -8,7 +8,7 @@ graph stays acyclic.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .markdown import Outline
 from .pickling import by_fields
@@ -63,7 +63,9 @@ class Monograph:
     draft: bool = False
     body_line: int = 1
     """File line of the body's first line."""
-    rendered: Outline = EMPTY_OUTLINE
+    # Not printed with the monograph: a page reads a body, or what it makes, only by
+    # name (``reads.Recorder.body``).
+    rendered: Outline = field(default=EMPTY_OUTLINE, repr=False)
     """The body's table of contents and the local files it refers to; its HTML is kept
     apart (``Checked.html``, ``index.Site.body``)."""
 

@@ -175,7 +175,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     say("reading and checking the monographs")
     # Whether no page of the last build read a body not its own: a text edit then
     # changes only the edited monographs' own pages (``reuse``).
-    own_page_only = last is not None and last.own_bodies
+    own_page_only = last is not None and not last.foreign
     # Only bodies changed since the last build, the model it kept: most files are the
     # ones it made, taken from the spare or the output folder as they are.
     from_snapshot = (
@@ -243,6 +243,10 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     env = make_environment(templates, site, CompiledTemplates(
         cache_folder / COMPILED_FOLDER, read=not options.clean),
         reads.Recorder() if tracing else None)
+    if from_snapshot:
+        # A page whose monograph's text changed may now read others' outlines, which the
+        # kept model lacks until asked for; the page then counts in ``foreign``.
+        env.recorder.on_foreign = functools.partial(snapshot.restore_outlines, kept_model)
     files = [_file(output) for output in outputs]
     kept: dict[str, str] = {}
     if last and (changed is not None or shards_kept):
@@ -259,8 +263,10 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         edited = (digests.with_cards(before.cards), before.then_edited)
         check = functools.partial(_check_of, before.edited, built, edited)
     traces = reads.Traces(fingerprint.frame, {}, {}, [])
-    # Whether a page rendered read a body not its own.
-    foreign_read = [False]
+    # The pages that read a body not their own: rendered so now, or taken from the last
+    # build, which rendered them so.
+    foreign: set[str] = set()
+    foreign_before = last.foreign if last else frozenset()
 
     def write(folder: Path, known: Mapping[str, uptodate.Entry], twin: Twin | None
               ) -> dict[str, uptodate.Entry]:
@@ -279,14 +285,15 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         traces.pages.clear()
         traces.cards.clear()
         traces.digests.clear()
-        foreign_read[0] = False
-        for file, entry, trace, new, foreign in parallel_map(functools.partial(
+        foreign.clear()
+        for file, entry, trace, new, elsewhere in parallel_map(functools.partial(
                 _write, folder, env=env, known=known, kept=kept, keep_from=options.output,
                 restore=restore, twin=twin, before=before.pages if before else {},
                 check=check, digests=digests),
                 list(zip(outputs, files, strict=True)), jobs, min_items=2):
             written[file] = entry
-            foreign_read[0] |= foreign
+            if elsewhere or (elsewhere is None and file in foreign_before):
+                foreign.add(file)
             if trace is not None:
                 traces.pages[file] = trace
             if new is not None:
@@ -296,17 +303,19 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         return written
 
     say(f"writing {len(outputs)} files")
-    published = publish(options.output, files, write, spare, reuse=not options.clean,
-                        spare_table=last.spare if last else None, alone=alone,
-                        checked=checked)
-    # No page of the new site read a body not its own: none of those rendered now, and
-    # none of those taken from the last build when it rendered them.
-    own_bodies = not foreign_read[0] and (
-        own_page_only if changed is not None or before else True)
+    try:
+        published = publish(options.output, files, write, spare, reuse=not options.clean,
+                            spare_table=last.spare if last else None, alone=alone,
+                            checked=checked)
+    finally:
+        # The environment lives on until collected (its templates refer to it): it must
+        # not keep the model read back.
+        env.recorder.on_foreign = None
     # The spare now: the new site's twin, or the output folder the swap replaced.
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     published.output, published.spare or (
-                        last.output if last else uptodate.Table()), numbered, own_bodies)
+                        last.output if last else uptodate.Table()), numbered,
+                    frozenset(foreign))
     if not tracing:
         store.clear()
     elif changed is not None:
@@ -318,7 +327,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
             traces = reads.Traces(traces.frame, traces.pages, {**before.cards, **traces.cards},
                                   [reads.pack_digests({**before.then_edited, **traces.parse()})])
         store.write(traces)
-    if own_bodies and (not from_snapshot or stale > loading.MAX_CHANGED // 4):
+    if not foreign and (not from_snapshot or stale > loading.MAX_CHANGED // 4):
         # A build that read every monograph (the first in this frame, the very first,
         # or one after too many text edits for the model kept), or a text edit after many
         # since the model was kept (each is read again from the cache): the model is kept
@@ -438,10 +447,11 @@ def _file(output: Output) -> str:
 
 
 Written = tuple[str, uptodate.Entry, reads.Trace | None, tuple[dict[str, bytes], bytes] | None,
-                bool]
+                bool | None]
 """A file written (``_write``), its entry, its page's trace, the cards first rendered for
-it with the digests of the keys first read for it (``reads``), and whether it is a page
-rendered that read a body not its own (``reuse``)."""
+it with the digests of the keys first read for it (``reads``), and, for a page rendered,
+whether it read a body not its own (``reuse``): ``None`` for a file taken as the last
+build made it, or not a page."""
 
 
 def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
@@ -468,11 +478,11 @@ def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
         kept_trace = trace if trace is not None and trace[2] == made else None
         have = known.get(file)
         if have is not None and have[0] == made:
-            return file, have, kept_trace, None, False
+            return file, have, kept_trace, None, None
         bytes_before = _made_before(keep_from, file, made)
         if bytes_before is not None:
             return (file, put(folder, file, bytes_before, known, made, twin), kept_trace, None,
-                    False)
+                    None)
         # Changed or gone since the last build: made again below.
     if isinstance(output, OutputPage):
         restore(output)
@@ -508,7 +518,7 @@ def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
     else:
         assert output.make is not None
         data = output.make()
-    return file, put(folder, file, data, known, twin=twin), None, None, False
+    return file, put(folder, file, data, known, twin=twin), None, None, None
 
 
 def _check_of(edited: frozenset[str], built: tuple[reads.Digests, Mapping[str, str]],

@@ -99,7 +99,7 @@ class Recorder:
     other than its ``own`` (``foreign``): a text edit keeps every page but the edited
     monographs' own only when no page did (``reuse``)."""
 
-    __slots__ = ("foreign", "fresh", "keys", "own")
+    __slots__ = ("foreign", "fresh", "keys", "on_foreign", "own")
 
     def __init__(self) -> None:
         self.keys: set[str] | None = None
@@ -110,11 +110,21 @@ class Recorder:
         """The source path of the monograph whose own page is being rendered, if any."""
         self.foreign = False
         """Whether a body other than the ``own`` one was read since it was last reset."""
+        self.on_foreign: Callable[[], object] | None = None
+        """Called (once) before the first body not the ``own`` one is read: the model kept
+        for text edits lacks the others' outlines until then (``snapshot``)."""
 
     def body(self, source: str) -> None:
-        """The body of the monograph at ``source`` was read."""
+        """The body of the monograph at ``source`` is read."""
         if source != self.own:
-            self.foreign = True
+            self.elsewhere()
+
+    def elsewhere(self) -> None:
+        """A body not the ``own`` one is read."""
+        self.foreign = True
+        if self.on_foreign is not None:
+            told, self.on_foreign = self.on_foreign, None
+            told()
 
     def add(self, key: str) -> None:
         if self.keys is not None:
@@ -245,7 +255,7 @@ class TracedSite:
         if type(body) is Monograph:
             self._recorder.body(body.source)
         elif name == "body":
-            self._recorder.foreign = True  # whatever it is given, not the page's own
+            self._recorder.elsewhere()  # whatever it is given, not the page's own
         keys = self._recorder.keys
         if keys is None:
             return method(*args)
@@ -295,7 +305,7 @@ class _Traced:
         """The value itself, read whole."""
         self._recorder.add("s" + SEP + self._name)
         if self._name == BODIES:
-            self._recorder.foreign = True
+            self._recorder.elsewhere()
         return self._value
 
     def __repr__(self) -> str:
@@ -311,8 +321,6 @@ class TracedMapping(_Traced, Mapping[Any, object]):
     _value: Mapping[Any, object]
 
     def _item(self, key: object) -> None:
-        if self._name == BODIES:
-            self._recorder.body(key if isinstance(key, str) else "")
         if self._recorder.keys is None:
             return
         try:
@@ -321,6 +329,8 @@ class TracedMapping(_Traced, Mapping[Any, object]):
             self._recorder.keys.add("s" + SEP + self._name)
 
     def __getitem__(self, key: object) -> object:
+        if self._name == BODIES:
+            self._recorder.body(key if isinstance(key, str) else "")
         self._item(key)
         return self._value[key]
 

@@ -100,6 +100,8 @@ class TracingEnvironment(jinja2.Environment):
                          + obj.slug)  # type: ignore[attr-defined]
         elif keys is not None and (kind is Term or kind is TerritoryNode):
             keys.add(model_key(obj, attribute))  # type: ignore[arg-type]
+        elif kind is TracedSite and attribute[:1] == "_":
+            return self.undefined(obj=obj, name=attribute)  # what it hides of the site
         try:
             return getattr(obj, attribute)
         except AttributeError:
@@ -110,8 +112,11 @@ class TracingEnvironment(jinja2.Environment):
             return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj: object, argument: object) -> object:
-        if argument == "rendered" and type(obj) is Monograph:
-            self.recorder.body(obj.source)
+        kind = type(obj)
+        if kind is Monograph and argument == "rendered":
+            self.recorder.body(obj.source)  # type: ignore[attr-defined]
+        elif kind is TracedSite and isinstance(argument, str) and argument[:1] == "_":
+            return self.undefined(obj=obj, name=argument)
         keys = self.recorder.keys
         if keys is not None and isinstance(argument, str):
             key = model_key(obj, argument)

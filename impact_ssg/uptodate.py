@@ -171,9 +171,10 @@ class Stamp:
     published: str = ""
     """Which monographs it published, under which slugs (``reads.published``): how its
     search index numbers them."""
-    own_bodies: bool = False
-    """Whether no page of its site read the body of a monograph but its own page's
-    (``reuse``): a text edit may then keep every other page."""
+    foreign: frozenset[str] = frozenset()
+    """The pages of its site (files) that read the body of a monograph not their own
+    (``reuse``): while there is none, a text edit may keep every page but the edited
+    monographs' own."""
 
 
 def output_key(output: Path) -> str:
@@ -195,7 +196,7 @@ def read(cache: Path, output: Path) -> Stamp | None:
     if not (isinstance(stamp, Stamp) and isinstance(stamp.versions, dict)
             and isinstance(stamp.fronts, dict)
             and isinstance(getattr(stamp, "published", None), str)
-            and isinstance(getattr(stamp, "own_bodies", None), bool)
+            and isinstance(getattr(stamp, "foreign", None), frozenset)
             and all(isinstance(t, Table) and isinstance(getattr(t, "folders", None), dict)
                     for t in (stamp.sources, stamp.output, stamp.spare))):
         return None
@@ -224,12 +225,12 @@ def as_left(stamp: Stamp | None, output: Path) -> bool:
 
 def record(cache: Path, output: Path, inputs: Inputs, frame: tuple[str, dict[str, str]],
            versions: dict[str, str], written: Table, spare: Table, published: str = "",
-           own_bodies: bool = False) -> None:
+           foreign: frozenset[str] = frozenset()) -> None:
     """Remember what the build just made (``frame`` and its parts, ``written``, the
     output folder's table, and ``spare``, what the spare site holds now); a failure only
     costs the next build time. Stamps are pickles, like the cache's entries."""
     stamp = Stamp(inputs.everything, frame[0], versions, frame[1], inputs.table, written, spare,
-                  published, own_bodies)
+                  published, foreign)
     # ValueError, RecursionError: a cycle, which fast pickling cannot follow.
     write_whole(_stamp_file(cache, output), functools.partial(_dump_fast, stamp),
                 (ValueError, RecursionError, pickle.PicklingError))

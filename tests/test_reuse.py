@@ -19,7 +19,7 @@ from impact_ssg.model import Monograph
 from impact_ssg.pipeline import Options
 from impact_ssg.plan import OutputPage
 from impact_ssg.reads import Recorder
-from impact_ssg.render import make_environment, render_page
+from impact_ssg.render import TemplateProblem, make_environment, render_page
 
 from .conftest import ROOT
 from .test_cache import build, edit, project, tree
@@ -27,6 +27,7 @@ from .test_cache import build, edit, project, tree
 __all__ = ["project"]  # the fixture, shared with the cache tests
 
 LAURAGAIS = "monographs/pole-lauragais.md"
+SARGASSES = "monographs/outre-mer/guadeloupe-sargasses.md"
 
 
 def rendered_routes(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> list[str]:
@@ -319,6 +320,9 @@ CARD_SECTIONS = ('<p class="card-summary">',
     ("term.html", "{{ site.bodies[monographs[0].source]|length }}", True),
     ("term.html", "{{ site.bodies.values()|list|length }}", True),
     ("term.html", "{{ site.bodies == {} }}", True),
+    ("term.html", "{{ monographs[0].source in site.bodies }} {{ site.bodies|length }}", False),
+    # Printed whole, a monograph shows its facts, never its outline.
+    ("term.html", "{{ monographs }} {{ related|pprint }} {{ m|string }}", False),
     ("term.html", "{{ monographs|map(attribute='rendered')|list|length }}", True),
     ("term.html", "{{ (monographs[0]|attr('rendered')).toc }}", True),
     ("home.html", "{{ m['rendered'] }}", True),
@@ -355,6 +359,70 @@ def test_a_page_reading_a_body_not_its_own_is_seen(
     with recorder.recording():
         render_page(env, OutputPage("x/", name, context))
     assert recorder.foreign is foreign
+
+
+@pytest.mark.parametrize("text", ["{{ site._site.body(m) }}", "{{ site['_site'] }}",
+                                  "{{ site._made }}"])
+def test_what_the_site_hides_is_not_for_templates(
+    tmp_path: Path, examples: Site, text: str
+) -> None:
+    (tmp_path / "page.html").write_text(text, "utf-8")
+    env = make_environment(tmp_path, examples)
+    with pytest.raises(TemplateProblem, match="_"):
+        render_page(env, OutputPage("x/", "page.html", {"m": examples.monographs[0]}))
+
+
+def test_a_printed_monograph_shows_no_outline(project: Path) -> None:
+    edit(project / "templates/monograph.html", '<div class="prose" id="corps">',
+         "<!-- {{ site.related[monograph.slug] }} {{ monograph }} -->\n"
+         '<div class="prose" id="corps">')
+    build(project)
+    edit(project / "monographs/sante-rurale-creuse.md", "## Le contexte", "## Le contexte local")
+    build(project)
+    assert same_as_clean(project)
+
+
+def test_an_edited_page_that_now_reads_other_outlines_reads_them_whole(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A text edit renders the edited monograph's page from the model kept for text
+    edits, which keeps no other monograph's outline until a page asks for one; this page
+    asks only once its own outline has lost its headings."""
+    edit(project / "templates/monograph.html", '<div class="prose" id="corps">',
+         "{% if monograph.rendered.toc|length < 2 %}<p>{% for r in site.related["
+         "monograph.slug] %}{{ r.monograph.rendered.toc|map(attribute='text')|join(', ') }};"
+         "{% endfor %}</p>{% endif %}\n"
+         '<div class="prose" id="corps">')
+    rendered_routes(project, monkeypatch)
+    for heading in ("## Le contexte", "## L’alliance", "## Ce qui a changé",
+                    "## Les enseignements", "## Pour aller plus loin"):
+        edit(project / LAURAGAIS, heading, "**" + heading[3:] + "**")
+    assert rendered_routes(project, monkeypatch) == ["monographies/pole-lauragais/"]
+    assert "Le contexte, " in (
+        project / "site/monographies/pole-lauragais/index.html").read_text("utf-8")
+    assert same_as_clean(project)
+    # It reads other bodies now: text edits are checked page by page.
+    edit(project / LAURAGAIS, "Il manquait un maillon", "Il manquait un maillon de plus")
+    assert len(rendered_routes(project, monkeypatch)) > 1
+    assert same_as_clean(project)
+
+
+def test_a_site_no_longer_reading_other_bodies_has_its_text_edits_quick_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit(project / "templates/home.html", "<h1>",
+         "{% if site.monographs|length < 16 %}{{ site.body(site.monographs[-1])|length }}"
+         "{% endif %}\n<h1>")
+    everything = rendered_routes(project, monkeypatch)
+    edit(project / SARGASSES, 'title: "En Guadeloupe, transformer',
+         'title: "En Guadeloupe, valoriser')
+    rendered_routes(project, monkeypatch)
+    # Sixteen monographs: the home page is rendered again, and reads no body now.
+    edit(project / "monographs/epicerie-etudiante-rennes.md", "draft: true", "draft: false")
+    assert "" in rendered_routes(project, monkeypatch)
+    edit_a_body(project, monkeypatch)
+    assert len(everything) > 100
+    assert same_as_clean(project)
 
 
 @pytest.mark.parametrize("reading", [
