@@ -22,6 +22,21 @@ def html(body: str, allow_html: bool = False, source: str = "x.md") -> RenderedB
     ("«Oui» et « non »", f"«{NNBSP}Oui{NNBSP}» et «{NNBSP}non{NNBSP}»"),
     ("à 10:30 sur https://example.org", "à 10:30 sur https://example.org"),
     ("Quoi?!", f"Quoi{NNBSP}?!"),
+    # Runs of marks, what may come before one, and spaces of every kind.
+    ("Quoi ?: non", f"Quoi{NNBSP}?: non"),
+    ("fin:", f"fin{NNBSP}:"),
+    ("a:: b", "a:: b"),
+    ("a:!", "a:!"),
+    ("«Oui»; puis", f"«{NNBSP}Oui{NNBSP}»{NNBSP}; puis"),
+    ("x !? y", f"x{NNBSP}!? y"),
+    ("(note)!", f"(note){NNBSP}!"),
+    ("2²: carré", f"2²{NNBSP}: carré"),
+    ("mot_: suite", f"mot_{NNBSP}: suite"),
+    ("« ? »", f"«{NNBSP}?{NNBSP}»"),
+    ("Et…»", f"Et…{NNBSP}»"),
+    ("« »", f"«{NNBSP}»"),
+    ("a\u00a0;b", f"a{NNBSP};b"),
+    ("a :b", f"a{NNBSP}:b"),
 ])
 def test_french_spacing(text: str, expected: str) -> None:
     assert french(text) == expected
