@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from impact_ssg import loading, reads, uptodate
+from impact_ssg import index, loading, reads, uptodate
 from impact_ssg.index import build_site
 from impact_ssg.options import Options
 from impact_ssg.render import make_environment
+from impact_ssg.typography import NNBSP
 from impact_ssg.urls import output_file
 
 from .conftest import ROOT
@@ -122,16 +123,17 @@ SLUG = "guadeloupe-sargasses"
      {"i\x1fterm_by_slug\x1f(sreseaux\x1dsmeti", "t\x1freseaux\x1fmeti"}),
     ("{{ site.term_by_slug[('reseaux', 'meti')].monographs|length }}",
      {"i\x1fterm_by_slug\x1f(sreseaux\x1dsmeti", "T\x1freseaux\x1fmeti"}),
-    ("{{ site.related['" + SLUG + "']|length }}", {"i\x1frelated\x1fs" + SLUG}),
+    ("{{ site.related['" + SLUG + "']|length }}", {"i\x1frelated\x1fs" + SLUG, "R\x1frelated"}),
     ("{{ site.terms_of(site.related['" + SLUG + "'][0].monograph, 'reseaux')|length }}",
-     {"i\x1frelated\x1fs" + SLUG, "m\x1f{related}", "t\x1freseaux\x1f{network}",
+     {"i\x1frelated\x1fs" + SLUG, "R\x1frelated", "m\x1f{related}",
+      "t\x1freseaux\x1f{network}",
       "i\x1fterm_by_slug\x1f(sreseaux\x1ds{network}"}),
     ("{{ site.ancestors(site.node_by_slugs[('france', 'bretagne')])|length }}",
      {"i\x1fnode_by_slugs\x1f(sfrance\x1dsbretagne", "n\x1ffrance", "n\x1ffrance/bretagne",
       "N\x1ffrance/bretagne", "C\x1ffrance/bretagne",
       "i\x1fnode_by_slugs\x1f(sfrance"}),
     ("{{ site.body(site.related['" + SLUG + "'][0].monograph)|length }}",
-     {"i\x1frelated\x1fs" + SLUG, "b\x1f{related}", "s\x1fpage_urls"}),
+     {"i\x1frelated\x1fs" + SLUG, "R\x1frelated", "b\x1f{related}", "s\x1fpage_urls"}),
     ("{{ site.config.title }}", {"s\x1fconfig"}),
     ("{{ site.node_by_slugs[('france',)].children|length }}",
      {"i\x1fnode_by_slugs\x1f(sfrance", "C\x1ffrance"}),
@@ -266,3 +268,36 @@ def test_a_page_kept_after_reading_a_body_not_its_own_still_counts(
     edit(project / LAURAGAIS, "Il manquait un maillon", "Il manquait un maillon de plus")
     assert "404.html" in rendered_routes(project, monkeypatch)
     assert same_as_clean(project)
+
+
+def test_related_lists_are_found_again_only_when_what_they_come_from_changed(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A title edit leaves every related list as it was: only the pages rendered find
+    theirs. A partner in common, and its removal, may change any: each is found and
+    compared."""
+    traced(project, monkeypatch)
+    found: list[int] = []
+    find = index._RelatedIndex._compute
+
+    def finding(self: index._RelatedIndex, i: int) -> object:
+        found.append(i)
+        return find(self, i)
+
+    monkeypatch.setattr(index._RelatedIndex, "_compute", finding)
+    edit(project / SARGASSES, *NEW_TITLE)
+    rendered = rendered_routes(project, monkeypatch)
+    pages = [r for r in rendered if r.startswith("monographies/") and r != "monographies/"]
+    assert 0 < len(found) <= len(pages) < 10
+    assert same_as_clean(project)
+    # A partner of the Agadir cooperatives, whose page did not show this monograph.
+    shared = "  - name: Coopérative féminine Tifawin\n    stakeholder: pme\n"
+    for change in [("themes: [alimentation", shared + "themes: [alimentation"),
+                   (shared, "")]:
+        found.clear()
+        edit(project / LAURAGAIS, *change)
+        rendered_routes(project, monkeypatch)
+        assert len(set(found)) == 15
+        shown = page(project, "monographies/agadir-cooperatives-argan/")
+        assert (f"partenaire commun{NNBSP}: Coopérative" in shown) == (change[0] != shared)
+        assert same_as_clean(project)
