@@ -13,6 +13,7 @@ shows it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -63,17 +64,20 @@ class TracedTemplate(jinja2.Template):
 
     def make_module(self, vars: dict[str, object] | None = None, shared: bool = False,
                     locals: Mapping[str, object] | None = None) -> TemplateModule:
-        recorder = self.environment.recorder  # type: ignore[attr-defined]
-        with recorder.recording() as read:
-            module = super().make_module(vars, shared, locals)
-        module.__dict__[_MODULE_READS] = frozenset(read)
+        recorder: Recorder = self.environment.recorder  # type: ignore[attr-defined]
+        module, read, elsewhere = recorder.apart(functools.partial(
+            jinja2.Template.make_module, self, vars, shared, locals))
+        module.__dict__[_MODULE_READS] = (frozenset(read), elsewhere)
         recorder.update(read)
         return module
 
     def _get_default_module(self, ctx: Context | None = None) -> TemplateModule:
         module = super()._get_default_module(ctx)
-        self.environment.recorder.update(  # type: ignore[attr-defined]
-            module.__dict__.get(_MODULE_READS, ()))
+        recorder: Recorder = self.environment.recorder  # type: ignore[attr-defined]
+        read, elsewhere = module.__dict__.get(_MODULE_READS, ((), False))
+        recorder.update(read)
+        if elsewhere:
+            recorder.elsewhere()
         return module
 
 
@@ -169,6 +173,8 @@ def _card_cache(env: TracingEnvironment, traced: bool) -> Callable[[Monograph, i
     # bytes a character, and each process that renders lists keeps every card, 30 MB at
     # 10,000 monographs; decoding one again costs about a microsecond.
     cards: dict[str, bytes] = {}
+    # The cards that read a body: every page showing one reads it (``reads.Recorder``).
+    reading_bodies: set[str] = set()
 
     recorder = env.recorder
 
@@ -177,12 +183,16 @@ def _card_cache(env: TracingEnvironment, traced: bool) -> Callable[[Monograph, i
         card = cards.get(key)
         if card is None:
             macros = env.get_template("_macros.html").module
-            # Recorded apart even when nothing is traced: a card belongs to no page.
-            with recorder.recording() as read:
-                card = str(macros.card(monograph, level)).encode()  # type: ignore[attr-defined]
+            # Made apart even when nothing is traced: a card belongs to no page.
+            made, read, elsewhere = recorder.apart(lambda: str(
+                macros.card(monograph, level)).encode())  # type: ignore[attr-defined]
             if traced:
                 recorder.fresh[key] = sorted(read)
-            cards[key] = card
+            if elsewhere:
+                reading_bodies.add(key)
+            card = cards[key] = made
+        elif key in reading_bodies:
+            recorder.elsewhere()
         recorder.add(key)
         return Markup(card.decode())
 

@@ -11,10 +11,11 @@ last build made (``publish`` then writes none of them).
 The templates decide what a page reads, so this holds only while no page reads a body
 (``monograph.rendered``, ``site.body(m)``, ``site.bodies``) but the monograph page
 (``monograph.html``), and that one only its own ``monograph``'s. Each page rendered is
-watched for it (``reads.Recorder.foreign``), and each build records whether its whole
-site holds (``uptodate.Stamp.own_bodies``): a page taken from the last build held when
-that build rendered it. When a page read another body, each page is rendered again when
-what it read changed (``reads``), as after any other change to the monographs.
+watched for it (``reads.Recorder.foreign``, a card or a template's top-level code
+counting for every page that shows it), and each build records the pages that read
+another body (``uptodate.Stamp.foreign``; a page taken from the last build is one if it
+was then). While there is one, each page is rendered again when what it read changed
+(``reads``), as after any other change to the monographs.
 """
 
 from __future__ import annotations

@@ -24,6 +24,8 @@ __all__ = ["project"]  # the fixture, shared with the cache tests
 
 SARGASSES = "monographs/outre-mer/guadeloupe-sargasses.md"
 NEW_TITLE = ('title: "En Guadeloupe, transformer', 'title: "En Guadeloupe, valoriser')
+AGADIR = "monographs/agadir-cooperatives-argan.md"
+VERNHES_URL = ("https://www.example.org/laboratoires-vernhes", "https://www.example.org/vernhes")
 
 
 def page(root: Path, route: str) -> str:
@@ -285,11 +287,14 @@ def test_related_lists_are_found_again_only_when_what_they_come_from_changed(
         return find(self, i)
 
     monkeypatch.setattr(index._RelatedIndex, "_compute", finding)
-    edit(project / SARGASSES, *NEW_TITLE)
-    rendered = rendered_routes(project, monkeypatch)
-    pages = [r for r in rendered if r.startswith("monographies/") and r != "monographies/"]
-    assert 0 < len(found) <= len(pages) < 10
-    assert same_as_clean(project)
+    # A title, then a partner's web address: nothing related lists are found from.
+    for path, change in [(SARGASSES, NEW_TITLE), (AGADIR, VERNHES_URL)]:
+        found.clear()
+        edit(project / path, *change)
+        rendered = rendered_routes(project, monkeypatch)
+        pages = [r for r in rendered if r.startswith("monographies/") and r != "monographies/"]
+        assert len(found) <= len(pages) < 10
+        assert same_as_clean(project)
     # A partner of the Agadir cooperatives, whose page did not show this monograph.
     shared = "  - name: Coopérative féminine Tifawin\n    stakeholder: pme\n"
     for change in [("themes: [alimentation", shared + "themes: [alimentation"),
@@ -301,3 +306,17 @@ def test_related_lists_are_found_again_only_when_what_they_come_from_changed(
         shown = page(project, "monographies/agadir-cooperatives-argan/")
         assert (f"partenaire commun{NNBSP}: Coopérative" in shown) == (change[0] != shared)
         assert same_as_clean(project)
+
+
+def test_cards_showing_related_lists_are_kept_when_the_lists_are(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A card showing a related list is as it was when the list is: its digest is made
+    of the list's, not of what every list is found from. A theme no other monograph has
+    changes the latter and no list."""
+    edit(project / "templates/_macros.html", '<p class="card-summary">',
+         '<p>{{ site.related[m.slug]|length }} proches</p><p class="card-summary">')
+    everything = traced(project, monkeypatch)
+    edit(project / LAURAGAIS, "circuits courts, emploi", "circuits courts, emploi, lauze")
+    assert len(rendered_routes(project, monkeypatch)) < len(everything) / 3
+    assert same_as_clean(project)
