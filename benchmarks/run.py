@@ -146,7 +146,7 @@ def main() -> None:
     print(f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
           f"{time.strftime('%Y-%m-%d')}\n")
     print("| monographs | cold build | no-op rebuild | first edit | one-edit rebuild | "
-          "title edit | floor | cold / floor | peak memory (all processes) |")
+          "title edit (its peak) | floor | cold / floor | peak memory (all processes) |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     trash = args.work / ".set-aside"
     try:
@@ -216,8 +216,8 @@ def row(count: int, runs: int, work: Path, trash: Path) -> str:
                          str(floor_out)],
                   functools.partial(set_aside, floor_out, trash))
     return (f"| {count:,} | {cold:.1f} s | {noop:.1f} s | {first:.1f} s | {one:.1f} s | "
-            f"{front:.1f} s | {floor:.1f} s | {cold / floor:.2f} | "
-            f"{max(memory, first_memory, edit_memory, front_memory):.0f} MiB |")
+            f"{front:.1f} s ({front_memory:.0f} MiB) | {floor:.1f} s | {cold / floor:.2f} | "
+            f"{max(memory, first_memory, edit_memory):.0f} MiB |")
 
 
 if __name__ == "__main__":

@@ -72,8 +72,9 @@ from .plan import Deferred, OutputPage
 from .territory import Territory
 from .wholefile import write_whole
 
-SEP = "\x1f"
 _T = TypeVar("_T")
+
+SEP = "\x1f"
 # Between the arguments of a call, and the items of a tuple among them.
 _ARGS, _ITEMS = "\x1c", "\x1d"
 # A key whose digest is never the same twice: its page is rendered at every build.
