@@ -105,7 +105,7 @@ class TracingEnvironment(jinja2.Environment):
         elif keys is not None and (kind is Term or kind is TerritoryNode):
             keys.add(model_key(obj, attribute))  # type: ignore[arg-type]
         elif kind is TracedSite and attribute[:1] == "_":
-            return self.undefined(obj=obj, name=attribute)  # what it hides of the site
+            return _hidden(self, obj, attribute)
         try:
             return getattr(obj, attribute)
         except AttributeError:
@@ -120,13 +120,19 @@ class TracingEnvironment(jinja2.Environment):
         if kind is Monograph and argument == "rendered":
             self.recorder.body(obj.source)  # type: ignore[attr-defined]
         elif kind is TracedSite and isinstance(argument, str) and argument[:1] == "_":
-            return self.undefined(obj=obj, name=argument)
+            return _hidden(self, obj, argument)
         keys = self.recorder.keys
         if keys is not None and isinstance(argument, str):
             key = model_key(obj, argument)
             if key is not None:
                 keys.add(key)
         return super().getitem(obj, argument)
+
+
+def _hidden(env: jinja2.Environment, site: object, name: str) -> jinja2.Undefined:
+    """What templates get for a name the site hides (it reaches the model unseen)."""
+    return env.undefined(f"site.{name}: names beginning with _ are not for templates",
+                         obj=site, name=name)
 
 
 def make_environment(templates: Path, site: Site,

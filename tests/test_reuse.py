@@ -371,7 +371,8 @@ def test_what_the_site_hides_is_not_for_templates(
 ) -> None:
     (tmp_path / "page.html").write_text(text, "utf-8")
     env = make_environment(tmp_path, examples)
-    with pytest.raises(TemplateProblem, match="_"):
+    with pytest.raises(TemplateProblem, match=r"page\.html:1: site\._[a-z]+: names "
+                       r"beginning with _ are not for templates"):
         render_page(env, OutputPage("x/", "page.html", {"m": examples.monographs[0]}))
 
 
