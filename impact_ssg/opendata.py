@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+from collections.abc import Iterable
 
 from . import urls
 from .index import Site
@@ -51,12 +53,46 @@ def to_json(site: Site) -> bytes:
     """
     records = []
     for monograph in site.monographs:
-        text = json.dumps(record(site, monograph), ensure_ascii=False, indent=1)
-        # Two levels down; JSON strings hold no line break, so lines are lines.
-        records.append(("  " + text.replace("\n", "\n  ")).encode("utf-8"))
+        pieces: list[str] = []
+        _indented(record(site, monograph), "\n   ", pieces)
+        records.append(("  " + "".join(pieces)).encode("utf-8"))
     if not records:
         return b'{\n "monographs": []\n}\n'
     return b"".join((b'{\n "monographs": [\n', b",\n".join(records), b"\n ]\n}\n"))
+
+
+_scalar = json.JSONEncoder(ensure_ascii=False).encode
+_CONTAINERS = (dict, list)
+
+
+def _indented(value: object, pad: str, out: list[str]) -> None:
+    """Append ``value`` as ``json.dumps(value, ensure_ascii=False, indent=1)`` writes it
+    at the depth whose line break and indent are ``pad`` (its items'): the same text
+    twice as fast, every scalar written by the C encoder, where ``indent`` sends all
+    through the pure-Python one."""
+    if isinstance(value, dict):
+        labelled: Iterable[tuple[str, object]] = [
+            (_scalar(key) + ": ", item) for key, item in value.items()]
+        brackets = "{}"
+    elif isinstance(value, list):
+        labelled = zip(itertools.repeat(""), value)
+        brackets = "[]"
+    else:
+        out.append(_scalar(value))
+        return
+    if not value:
+        out.append(brackets)
+        return
+    out.append(brackets[0])
+    separator = pad
+    for label, item in labelled:
+        if isinstance(item, _CONTAINERS):
+            out.append(separator + label)
+            _indented(item, pad + " ", out)
+        else:
+            out.append(separator + label + _scalar(item))
+        separator = "," + pad
+    out.append(pad[:-1] + brackets[1])
 
 
 CSV_COLUMNS = ("slug", "title", "url", "date", "updated", "summary", "networks",

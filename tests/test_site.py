@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup
 
 from impact_ssg.index import _shared
 from impact_ssg.model import Monograph
+from impact_ssg.opendata import _indented
 from impact_ssg.pipeline import Corpus
 from impact_ssg.slug import slugify
 
@@ -234,6 +235,24 @@ def test_open_data_holds_the_right_records(site: Path, corpus: Corpus) -> None:
     csv.writer(again, lineterminator="\r\n").writerows(
         csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert raw == ("\ufeff" + again.getvalue()).encode("utf-8")
+
+
+@pytest.mark.parametrize("value", [
+    {}, [], None, 0, -1.5, True, "", {"a": []}, {"a": {}}, [[]], [{}], [[], {}],
+    {"a": None, "b": 3, "c": False, "d": 2.25},
+    {"é\u202f’": ["\"quoted\"", "back\\slash", "line\nbreak\ttab\x01", "\u2028"]},
+    {"a": [{"b": [1, "x", {"c": [[], [None]]}]}], "z": "end"},
+    [{"name": "A", "slug": "a"}, {"name": "B", "slug": "b"}],
+])
+def test_open_data_layout_is_the_standard_one(value: object) -> None:
+    # ``to_json`` lays records out itself (the standard encoder with ``indent`` is pure
+    # Python): nesting, empty containers, escapes and non-ASCII text as json.dumps does.
+    for depth in range(3):
+        pad = "\n" + " " * (depth + 1)
+        written: list[str] = []
+        _indented(value, pad, written)
+        standard = json.dumps(value, ensure_ascii=False, indent=1)
+        assert "".join(written) == standard.replace("\n", "\n" + " " * depth)
 
 
 def test_monograph_pages_carry_json_ld_and_open_graph(site: Path, corpus: Corpus) -> None:
