@@ -430,7 +430,20 @@ def shape(value: object) -> object:
     """What of ``value`` a page may show without reading on (a model object: what names
     it and its own fields; the objects it refers to are keys of their own), as nested
     tuples of plain values; raises ``Untraceable``."""
-    if value is None or isinstance(value, str | int | float | bool | dt.date):
+    # Exact types first: lists of thousands of monographs are shaped at every check.
+    kind = type(value)
+    if kind is Monograph:
+        return ("m", value.slug)  # type: ignore[attr-defined]
+    if kind is str or value is None:
+        return value
+    if kind is tuple or kind is list:
+        items: Sequence[Any] = value  # type: ignore[assignment]
+        if items and type(items[0]) is Monograph:
+            monographs = [("m", item.slug) for item in items if type(item) is Monograph]
+            if len(monographs) == len(items):
+                return tuple(monographs)
+        return tuple(map(shape, items))
+    if isinstance(value, str | int | float | bool | dt.date):
         return value
     if isinstance(value, Monograph):
         return ("m", value.slug)
