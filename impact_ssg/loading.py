@@ -4,7 +4,8 @@
 entry (``cache``), the others over ``--jobs`` processes (``workers``), and raises
 ``InvalidContent`` with every error found in every file. ``from_snapshot`` makes the same
 corpus, for a build that only changed bodies, from the model the last build kept
-(``snapshot``) and the few monographs changed since.
+(``snapshot``, ``read_kept``) and the few monographs changed since; ``load`` takes the
+monographs that did not change from that model, when a few front matters did.
 """
 
 from __future__ import annotations
@@ -74,13 +75,16 @@ FILES_PER_PUT = 32
 
 
 def load(options: Options, config: Config | None = None, prune: bool = True,
-         known: Mapping[str, str] | None = None) -> Corpus:
+         known: Mapping[str, str] | None = None, kept: snapshot.Snapshot | None = None
+         ) -> Corpus:
     """discover → parse → validate → crosscheck; raises ``InvalidContent`` with all errors.
 
     ``config`` is read from ``options`` unless given. Cache entries it did not use are
     removed, unless ``prune`` is false (``build`` still reads the last build's). ``known``
     gives the content digests of files (by path) just fingerprinted: a file whose result
-    is in the cache is then not read."""
+    is in the cache is then not read. A monograph of the ``kept`` model stands for the
+    cache's entry of its version (the same file, bytes, config and code): a front-matter
+    edit reads a few entries instead of every one."""
     known = known or {}
     config = config or load_settings(options)
     if not options.source.is_dir():
@@ -103,8 +107,14 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
             read_here[source.rel] = data
             content = uptodate.digest(data)
         keys[source.rel] = build_cache.key(source.display, content)
-    cached = build_cache.get({keys[s.rel]: s.display for s in found.monographs
-                              if s.rel in keys})
+    wanted = {keys[s.rel]: s.display for s in found.monographs if s.rel in keys}
+    cached: dict[str, Monograph | list[ContentError]] = {}
+    if kept is not None:
+        snapshot.restore_outlines(kept)  # the cross-checks read every monograph's links
+        cached = {key: m for m in kept.monographs
+                  if (key := kept.versions.get(m.source)) in wanted}
+    cached.update(build_cache.get({key: path for key, path in wanted.items()
+                                   if key not in cached}))
     parsers: list[MarkdownIt] = []
 
     def check(sources: Sequence[SourceFile]) -> list[Record | list[ContentError]]:
@@ -182,13 +192,20 @@ MAX_CHANGED = 200
 _FromSnapshot = tuple[Corpus, Site, tuple[str, dict[str, str]], int, snapshot.Snapshot]
 
 
-def from_snapshot(options: Options, config: Config, fingerprint: uptodate.Inputs,
-                   last: uptodate.Stamp, cache_folder: Path) -> _FromSnapshot | None:
-    """The corpus, site and frame of a build whose frame is the ``last`` one's, from the
-    model kept for it (``snapshot``), with the number of monographs changed since that
-    model was made and the model itself; ``None`` when there is none, or when anything is
-    not as it was (other files, errors: the whole corpus is then read, and every error
-    reported)."""
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """The model the last build kept (``snapshot``), with the sources found now and each
+    one's version (its cache key)."""
+
+    model: snapshot.Snapshot
+    found: Discovery
+    versions: dict[str, str]
+
+
+def read_kept(options: Options, fingerprint: uptodate.Inputs, last: uptodate.Stamp,
+              cache_folder: Path) -> Kept | None:
+    """The model the ``last`` build kept, when few monographs changed since it (reading
+    them all back from the cache is then quicker) and the sources hold no error."""
     found = discover(options.source)
     build_cache = build_cache_of(options)
     versions: dict[str, str] = {}
@@ -200,12 +217,19 @@ def from_snapshot(options: Options, config: Config, fingerprint: uptodate.Inputs
     if found.errors or sum(last.versions.get(rel) != version
                            for rel, version in versions.items()) > MAX_CHANGED:
         return None  # not worth reading the model back
+    model = snapshot.read(cache_folder, options.output, last.frame)
+    return None if model is None else Kept(model, found, versions)
+
+
+def from_snapshot(options: Options, config: Config, fingerprint: uptodate.Inputs,
+                  last: uptodate.Stamp, kept: Kept) -> _FromSnapshot | None:
+    """The corpus, site and frame of a build whose frame is the ``last`` one's, from the
+    ``kept`` model and the few monographs changed since, with the number of those and the
+    model itself; ``None`` when anything is not as it was (other files, errors: the whole
+    corpus is then read, and every error reported)."""
     with collector.paused():  # the model read back is a million objects, no cycle
-        kept = snapshot.read(cache_folder, options.output, last.frame)
-        if kept is None:
-            return None
-        return _on_snapshot(kept, found, versions, build_cache, options, config,
-                            fingerprint, last)
+        return _on_snapshot(kept.model, kept.found, dict(kept.versions),
+                            build_cache_of(options), options, config, fingerprint, last)
 
 
 def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, str],

@@ -178,9 +178,10 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     own_page_only = last is not None and not last.foreign
     # Only bodies changed since the last build, the model it kept: most files are the
     # ones it made, taken from the spare or the output folder as they are.
-    from_snapshot = (
-        loading.from_snapshot(options, config, fingerprint, last, cache_folder)
-        if last and own_page_only else None)
+    last_model = (loading.read_kept(options, fingerprint, last, cache_folder)
+                  if last and own_page_only else None)
+    from_snapshot = (loading.from_snapshot(options, config, fingerprint, last, last_model)
+                     if last and last_model else None)
     index: dict[str, bytes] | None = None
     stale = 0  # monographs changed since the kept model was made
     restore: Callable[[OutputPage], None] = _nothing
@@ -188,8 +189,11 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         corpus, site, frame, stale, kept_model = from_snapshot
         restore = functools.partial(_restore_outlines, kept_model)
     else:
+        # A front-matter edit: the monographs that did not change are the kept model's.
         corpus = load(options, config, prune=False, known={
-            path: entry[0] for path, entry in fingerprint.table.files.items()})
+            path: entry[0] for path, entry in fingerprint.table.files.items()},
+            kept=last_model.model if last_model else None)
+        last_model = None  # its index, made again below, need not be held meanwhile
         say(f"indexing {len(corpus.monographs)} monographs")
         with collector.paused():
             site = build_site(corpus.config, corpus.monographs, corpus.assets, corpus.bodies,

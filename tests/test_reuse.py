@@ -9,11 +9,13 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
 from impact_ssg import loading, pipeline, search, snapshot
+from impact_ssg.cache import BuildCache
 from impact_ssg.index import Site, build_site
 from impact_ssg.model import Monograph
 from impact_ssg.pipeline import Options
@@ -180,6 +182,37 @@ def test_text_edits_read_the_model_the_first_build_in_their_frame_kept(
     edit(project / "monographs/outre-mer/guadeloupe-sargasses.md", "## ", "## Enfin\n\n## ")
     assert rendered_routes(project, monkeypatch) == ["monographies/guadeloupe-sargasses/"]
     monkeypatch.undo()
+    assert same_as_clean(project)
+
+
+def test_a_front_matter_edit_reads_only_the_edited_entry_and_checks_every_link(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A front-matter edit takes the monographs it did not change from the kept model,
+    outlines included: the warnings of links into the edited monograph are a full
+    build's, though the monographs holding them are not read."""
+    build(project)
+    toulouse = "monographs/mobilite-solidaire-toulouse.md"
+    edit(project / toulouse, "\ntitle:", "\ndraft: true\ntitle:")
+    asked: list[str] = []
+    get = BuildCache.get
+
+    def counted(cache: BuildCache, wanted: Mapping[str, str]) -> object:
+        asked.extend(wanted.values())
+        return get(cache, wanted)
+
+    monkeypatch.setattr(BuildCache, "get", counted)
+    code, warned = warnings_of(project)  # in another process: the count is for the next
+    assert code == 0
+    assert "pole-lauragais.md:" in warned and "link to the draft 'mobilite-solidaire" in warned
+    edit(project / toulouse, "\ndraft: true\n", "\ndraft: false\n")
+    monkeypatch.chdir(project)  # the paths spelt as the command line spelt them
+    assert pipeline.build(Options(config=Path("impact.yaml"), source=Path("monographs"),
+                                  output=Path("site"))).warnings == ()
+    assert asked == [toulouse] * 2  # to learn the frame changed, then to load it
+    monkeypatch.undo()
+    edit(project / toulouse, "\ndraft: false\n", "\ndraft: true\n")
+    assert warnings_of(project) == (code, warned)
     assert same_as_clean(project)
 
 
