@@ -77,7 +77,14 @@ class Territory:
     @property
     def slugs(self) -> tuple[str, ...]:
         """URL segments of the levels present, from country down."""
-        return tuple(slugify(name) for name in self.levels)
+        return _slugs(self)
+
+
+# Asked for on every page, data file and search facet that shows a territory; a base
+# names a few thousand.
+@cache
+def _slugs(territory: Territory) -> tuple[str, ...]:
+    return tuple(slugify(name) for name in territory.levels)
 
 
 class TerritoryError(Exception):
