@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from .errors import ContentError, ContentWarning
@@ -43,42 +44,64 @@ def crosscheck(
 
 
 def _slugs(monographs: Sequence[Monograph]) -> list[ContentError]:
-    first: dict[str, Monograph] = {}
-    errors = []
+    """Every monograph but one of each slug is in error: the one kept is the first whose
+    slug comes from its file name, else the first; a ``slug:`` line, which an author
+    wrote on purpose, is where to look first."""
+    sharing: dict[str, list[Monograph]] = {}
     for monograph in monographs:
-        other = first.setdefault(monograph.slug, monograph)
-        if other is not monograph:
-            errors.append(ContentError(
-                monograph.path, monograph.slug_line, "slug",
-                f"'{monograph.slug}' is already the slug of {other.path}; two monographs need "
-                "two slugs: rename the file or set 'slug: …'"))
+        sharing.setdefault(monograph.slug, []).append(monograph)
+    errors = []
+    for slug, group in sharing.items():
+        if len(group) < 2:
+            continue
+        kept = next((m for m in group if not _slug_written(m)), group[0])
+        named = "from its file name" if not _slug_written(kept) else f"line {kept.slug_line}"
+        for monograph in group:
+            if monograph is not kept:
+                errors.append(ContentError(
+                    monograph.path, monograph.slug_line, "slug",
+                    f"'{slug}' is already the slug of {kept.path} ({named}); two monographs "
+                    "need two slugs: rename the file or set 'slug: …'"))
     return errors
 
 
+def _slug_written(monograph: Monograph) -> bool:
+    # A slug taken from the file name is reported at line 1, which holds the opening
+    # '---' of the front matter and so never a 'slug:' line.
+    return monograph.slug_line != 1
+
+
 def _organisations(monographs: Sequence[Monograph]) -> list[ContentError]:
-    first: dict[str, tuple[Monograph, int, Partner]] = {}
+    """An organisation's category is the one most of its mentions give (the first
+    mention's, between equals): each other mention is an error, where it is written."""
+    mentions: dict[str, list[tuple[Monograph, int, Partner]]] = {}
     pages: dict[str, tuple[str, Monograph, Partner]] = {}
     errors = []
     for monograph in monographs:
         for index, partner in enumerate(monograph.partners):
             key = fold(partner.name)
-            seen = first.setdefault(key, (monograph, index, partner))
-            where = f"partners[{index}]"
-            _, _, known = seen
-            if known.stakeholder != partner.stakeholder:
-                errors.append(ContentError(
-                    monograph.path, partner.line, where + ".stakeholder",
-                    f"'{partner.name}' is '{partner.stakeholder}' here but "
-                    f"'{known.stakeholder}' in {seen[0].path}:{known.line}; an organisation "
-                    "has one stakeholder category everywhere"))
+            mentions.setdefault(key, []).append((monograph, index, partner))
             slug = slugify(partner.name)
             page = pages.setdefault(slug, (key, monograph, partner))
             if page[0] != key:
                 errors.append(ContentError(
-                    monograph.path, partner.name_line, where + ".name",
+                    monograph.path, partner.name_line, f"partners[{index}].name",
                     f"'{partner.name}' and '{page[2].name}' ({page[1].path}:{page[2].name_line}) "
                     f"would share the page /organisations/{slug}/; spell them alike if they are "
                     "one organisation, or tell their names apart"))
+    for found in mentions.values():
+        counts = Counter(partner.stakeholder for _, _, partner in found)
+        if len(counts) < 2:
+            continue
+        usual = counts.most_common(1)[0][0]  # the first seen among equals
+        shown = [f"{m.path}:{p.line}" for m, _, p in found if p.stakeholder == usual]
+        where = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
+        for monograph, index, partner in found:
+            if partner.stakeholder != usual:
+                errors.append(ContentError(
+                    monograph.path, partner.line, f"partners[{index}].stakeholder",
+                    f"'{partner.name}' is '{partner.stakeholder}' here but '{usual}' in "
+                    f"{where}; an organisation has one stakeholder category everywhere"))
     return errors
 
 

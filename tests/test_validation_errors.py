@@ -159,11 +159,20 @@ CASES: list[tuple[str, Files, list[str]]] = [
       "single hyphens (e.g. 'pole-territorial')"]),
     ("duplicate slug", {"a.md": VALID, "b.md": with_line(
         "date: 2026-10-16", "date: 2026-10-16\nslug: a")},
-     ["monographs/b.md:4: slug: 'a' is already the slug of monographs/a.md; two monographs "
-      "need two slugs: rename the file or set 'slug: …'"]),
-    ("duplicate slug from file names", {"a.md": VALID, "sub/A.md": VALID},
-     ["monographs/sub/A.md:1: slug: 'a' is already the slug of monographs/a.md; two "
+     ["monographs/b.md:4: slug: 'a' is already the slug of monographs/a.md (from its file "
+      "name); two monographs need two slugs: rename the file or set 'slug: …'"]),
+    ("duplicate slug: the written one is in error, first or not", {
+        "a.md": with_line("date: 2026-10-16", "date: 2026-10-16\nslug: b"), "b.md": VALID},
+     ["monographs/a.md:4: slug: 'b' is already the slug of monographs/b.md (from its file "
+      "name); two monographs need two slugs: rename the file or set 'slug: …'"]),
+    ("duplicate slug, both written", {
+        "a.md": with_line("date: 2026-10-16", "date: 2026-10-16\nslug: c"),
+        "b.md": with_line("date: 2026-10-16", "date: 2026-10-16\n\nslug: c")},
+     ["monographs/b.md:5: slug: 'c' is already the slug of monographs/a.md (line 4); two "
       "monographs need two slugs: rename the file or set 'slug: …'"]),
+    ("duplicate slug from file names", {"a.md": VALID, "sub/A.md": VALID},
+     ["monographs/sub/A.md:1: slug: 'a' is already the slug of monographs/a.md (from its "
+      "file name); two monographs need two slugs: rename the file or set 'slug: …'"]),
     # --- YAML
     ("invalid YAML: colon in value", {"a.md": with_line(
         'title: "Un pôle territorial fédère entreprises et associations"',
@@ -251,6 +260,15 @@ CASES: list[tuple[str, Files, list[str]]] = [
                           "partners:\n  - name: menuiserie  dubreuil\n    stakeholder: eti")},
      ["monographs/b.md:12: partners[0].stakeholder: 'menuiserie  dubreuil' is 'eti' here but "
       "'pme' in monographs/a.md:12; an organisation has one stakeholder category everywhere"]),
+    ("organisation category conflict: the odd one out is in error", {
+        "a.md": with_line("stakeholders: [association, eti]",
+                          "partners:\n  - name: Menuiserie Dubreuil\n    stakeholder: pme"),
+        **{name: with_line("stakeholders: [association, eti]",
+                           "partners:\n  - name: Menuiserie Dubreuil\n    stakeholder: eti")
+           for name in ("b.md", "c.md", "d.md", "e.md")}},
+     ["monographs/a.md:12: partners[0].stakeholder: 'Menuiserie Dubreuil' is 'pme' here but "
+      "'eti' in monographs/b.md:12, monographs/c.md:12, monographs/d.md:12 and 1 more; an "
+      "organisation has one stakeholder category everywhere"]),
     ("organisations sharing a page", {
         "a.md": with_line("stakeholders: [association, eti]",
                           "partners:\n  - name: A.B.C\n    stakeholder: pme"),
