@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import posixpath
+import re
 from pathlib import Path
 
 from .config import Config
 from .errors import UsageError
 from .slug import nfc, slugify
+from .source import discover
 from .vocabulary import Vocabulary
 
 
@@ -72,6 +75,26 @@ def file_slug(title: str) -> str:
     return slug
 
 
+_SLUG_LINE = re.compile(r"""^slug:[ \t]*(["']?)([a-z0-9-]+)\1[ \t]*(?:#.*)?$""", re.M)
+
+
+def _slugs_in_use(source: Path) -> dict[str, str]:
+    """The slugs of the monographs under ``source`` (slug → file as messages show it):
+    each file's name's, or the one a ``slug:`` line of its front matter sets."""
+    found: dict[str, str] = {}
+    for monograph in discover(source).monographs:
+        try:
+            with open(monograph.location, encoding="utf-8", errors="replace") as file:
+                head = file.read(16384)
+        except OSError:
+            continue
+        front = head.split("\n---", 1)[0] if head.startswith("---") else ""
+        written = _SLUG_LINE.search(front)
+        stem = posixpath.splitext(posixpath.basename(monograph.rel))[0]
+        found.setdefault(written.group(2) if written else slugify(stem), monograph.display)
+    return found
+
+
 def create(title: str, source: Path, config: Config, today: dt.date | None = None) -> Path:
     """Write the new monograph and return its path; raises ``UsageError`` if it exists."""
     slug = file_slug(title)
@@ -88,6 +111,10 @@ def create(title: str, source: Path, config: Config, today: dt.date | None = Non
     except OSError as error:
         raise UsageError(f"{source.as_posix()}: cannot create it ({error.strerror})") from None
     path = source / f"{slug}.md"
+    holder = _slugs_in_use(source).get(slug)
+    if holder is not None and Path(holder) != path:
+        raise UsageError(f"'{slug}' is already the slug of {holder}; choose another title "
+                         "(the new file takes its name, and its address, from it)")
     text = scaffold(title, config, today or dt.date.today())
     try:
         # O_EXCL: refuse an existing file, a dangling link included, without a race.

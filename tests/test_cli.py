@@ -119,6 +119,20 @@ def test_new_writes_a_valid_draft_and_never_overwrites(
     assert path.read_text("utf-8") == "mine"
 
 
+def test_new_refuses_a_slug_another_monograph_has(project: Callable[[Files], Path]) -> None:
+    written = VALID.replace("date: 2026-10-16", "date: 2026-10-16\nslug: 'autre-titre'  # ici")
+    root = project({"sub/titre.md": VALID, "b.md": written})
+    for title, slug, holder in (("Titre", "titre", "monographs/sub/titre.md"),
+                                ("Autre titre", "autre-titre", "monographs/b.md")):
+        result = impact(root, "new", title)
+        assert result.returncode == 2
+        assert result.stderr == (
+            f"error: '{slug}' is already the slug of {holder}; choose another title (the new "
+            "file takes its name, and its address, from it)\n")
+    assert sorted(p.name for p in (root / "monographs").rglob("*.md")) == ["b.md", "titre.md"]
+    assert impact(root, "new", "Un titre").returncode == 0
+
+
 def test_new_never_writes_outside_the_source_folder(project: Callable[[Files], Path]) -> None:
     root = project({})
     result = impact(root, "new", "../../etc/passwd")
