@@ -16,8 +16,10 @@ import difflib
 import posixpath
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from .errors import ContentError, ContentWarning
+from .markdown import Reference
 from .model import Monograph, Partner
 from .slug import fold, slugify
 from .urls import same_file_key
@@ -28,6 +30,7 @@ def crosscheck(
     files: Iterable[str],
     source_name: str = "monographs",
     drafts: bool = False,
+    invalid: Sequence[Referrer] = (),
 ) -> tuple[list[ContentError], list[ContentWarning]]:
     """Check ``monographs`` (in source order) against each other and the other ``files``.
 
@@ -35,12 +38,25 @@ def crosscheck(
     monograph files that failed validation included: a link to one of those is not
     reported again, as the file's own errors say what to fix;
     ``source_name`` how messages name that folder, ``drafts`` whether drafts get pages in
-    this build.
+    this build; ``invalid``: what the bodies of those files refer to, checked as well.
     """
     files = list(files)
     errors = _slugs(monographs) + _organisations(monographs) + _case_twins(files, source_name)
-    refs_errors, warnings = references(monographs, monographs, set(files), source_name, drafts)
+    refs_errors, warnings = references(monographs, monographs, set(files), source_name, drafts,
+                                       invalid)
     return errors + refs_errors, warnings
+
+
+class Referrer(NamedTuple):
+    """A file whose body refers to others: a monograph, or a file with errors whose body
+    could still be read (``model.Invalid``)."""
+
+    source: str
+    path: str
+    references: tuple[Reference, ...]
+    published: bool
+    """Whether the file is a monograph and not a draft (a link from it to a draft is then
+    worth a warning, the draft having no page)."""
 
 
 def _slugs(monographs: Sequence[Monograph]) -> list[ContentError]:
@@ -124,15 +140,18 @@ def _case_twins(files: list[str], source_name: str) -> list[ContentError]:
 
 def references(
     monographs: Sequence[Monograph], every: Sequence[Monograph], files: set[str],
-    source_name: str, drafts: bool,
+    source_name: str, drafts: bool, invalid: Sequence[Referrer] = (),
 ) -> tuple[list[ContentError], list[ContentWarning]]:
-    """The errors and warnings of what the bodies of ``monographs`` refer to, among
-    ``every`` monograph and the other ``files`` (as for ``crosscheck``)."""
+    """The errors and warnings of what the bodies of ``monographs`` and of the ``invalid``
+    files refer to, among ``every`` monograph and the other ``files`` (as for
+    ``crosscheck``)."""
     by_source = {m.source: m for m in every}
     errors: list[ContentError] = []
     warnings: list[ContentWarning] = []
-    for monograph in monographs:
-        for ref in monograph.rendered.references:
+    referrers = [*(Referrer(m.source, m.path, m.rendered.references, not m.draft)
+                   for m in monographs), *invalid]
+    for monograph in referrers:
+        for ref in monograph.references:
             field = "body"
             kind = "image" if ref.image else "link"
             if ref.target == ".." or ref.target.startswith("../"):
@@ -145,7 +164,7 @@ def references(
                               f"to it with [text]({ref.written})"))
             elif ref.target in by_source:
                 target = by_source[ref.target]
-                if target.draft and not monograph.draft and not drafts:
+                if target.draft and monograph.published and not drafts:
                     warnings.append(ContentWarning(monograph.path, ref.line, field,
                                     f"link to the draft '{ref.written}' is shown as plain "
                                     "text until that monograph is published"))

@@ -22,11 +22,11 @@ from . import collector, reuse, snapshot, uptodate
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import BuildCache, Record, Stored
 from .config import Config, load_config
-from .crosscheck import crosscheck, references
+from .crosscheck import Referrer, crosscheck, references
 from .errors import ContentError, ContentWarning, InvalidContent, UsageError
 from .index import Site
 from .markdown import make_renderer
-from .model import Monograph
+from .model import Invalid, Monograph
 from .options import Options
 from .schema import validate
 from .source import Discovery, SourceFile, discover, read_bytes, read_document
@@ -134,6 +134,7 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
         check, batches, options.jobs, min_items=-(-MIN_PARALLEL // FILES_PER_PUT))),
         strict=True))
     monographs: list[Monograph] = []
+    invalid: list[Referrer] = []  # files with errors whose bodies could be read
     versions: dict[str, str] = {}
     held: tuple[dict[str, bytes], dict[str, bytes]] = ({}, {})
     for source in found.monographs:
@@ -147,6 +148,8 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
         result = cached[key] if outcome is None else pickle.loads(outcome.result)
         if isinstance(result, list):
             errors.extend(result)
+            if isinstance(result, Invalid):
+                invalid.append(Referrer(source.rel, source.display, result.references, False))
             continue
         monographs.append(result)
         versions[result.source] = key
@@ -159,7 +162,8 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
     valid = {m.source for m in monographs}
     others = [f.rel for f in (*found.assets, *found.monographs) if f.rel not in valid]
     cross_errors, warnings = crosscheck(
-        monographs, others, options.source.as_posix().rstrip("/"), drafts=options.drafts)
+        monographs, others, options.source.as_posix().rstrip("/"), drafts=options.drafts,
+        invalid=invalid)
     errors.extend(cross_errors)
     if errors:
         raise InvalidContent(errors)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .markdown import Outline
+from .errors import ContentError
+from .markdown import Outline, Reference
 from .pickling import by_fields
 from .territory import Territory
 
@@ -82,3 +83,17 @@ class Checked:
     html: bytes
     """UTF-8."""
     words: str
+
+
+class Invalid(list[ContentError]):
+    """A file's errors, with the local files its body refers to: checked against the
+    other files as a valid monograph's are (``crosscheck.references``), so that a file
+    with errors in its front matter has those of its body too, in the same run."""
+
+    def __init__(self, errors: list[ContentError], references: tuple[Reference, ...]
+                 ) -> None:
+        super().__init__(errors)
+        self.references = references
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return Invalid, (list(self), self.references)

@@ -24,7 +24,7 @@ from .config import Config
 from .errors import ContentError, shown
 from .fields import Fields
 from .markdown import page_placeholder, render
-from .model import Checked, Monograph, Partner
+from .model import Checked, Invalid, Monograph, Partner
 from .slug import fold, is_slug, slugify
 from .source import RawDocument
 from .territory import Territory, TerritoryError, resolve
@@ -124,7 +124,7 @@ def validate(
     rendered = render(parser, raw.body, raw.source.rel, page_placeholder,
                       lambda rel: base(urls.asset(rel)), raw.body_line)
     if fields.errors:
-        return fields.errors
+        return Invalid(fields.errors, rendered.outline.references)
     assert title and summary and date and networks and alliances and territories and slug
     order = config.stakeholders.order
     monograph = Monograph(

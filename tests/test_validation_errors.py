@@ -280,6 +280,14 @@ CASES: list[tuple[str, Files, list[str]]] = [
     # --- body references
     ("link to a missing monograph", {"a.md": VALID + "\nVoir [le pôle](pole.md).\n"},
      [f"{F}:14: body: link 'pole.md': no such monograph file in monographs/"]),
+    ("front matter and body errors of one file, together", {
+        "a.md": with_line("date: 2026-10-16", "date: 2026-02-30")
+        + "\nVoir [le pôle](pole.md) et [l’autre](b.md).\n",
+        "b.md": with_line("network: ANPP", "network: ANP") + "\n![schéma](schema.png)\n"},
+     [f"{F}:3: date: impossible date '2026-02-30': February 2026 has 28 days",
+      f"{F}:14: body: link 'pole.md': no such monograph file in monographs/",
+      "monographs/b.md:5: network: unknown network 'ANP' (did you mean 'ANPP'?)",
+      "monographs/b.md:14: body: image 'schema.png': no such file in monographs/"]),
     ("link to a missing monograph, close match", {
         "a.md": VALID + "\nVoir\n[le pôle](sub/pole-lauragai.md#x).\n",
         "sub/pole-lauragais.md": VALID},
@@ -362,3 +370,25 @@ def test_bom_and_crlf_file_passes(project: Callable[[Files], Path]) -> None:
     assert monograph.title == "Un pôle territorial fédère entreprises et associations"
     assert monograph.territories[0].department == "Haute-Garonne"
     assert monograph.body_line == 12
+
+
+@pytest.mark.parametrize(("drafts", "expected"), [
+    (False, ["monographs/a.md:14: warning: body: link to the draft 'b.md' is shown as plain text "
+             "until that monograph is published"]),
+    (True, []),
+])
+def test_only_a_published_monograph_is_warned_of_its_links_to_drafts(
+    project: Callable[[Files], Path], drafts: bool, expected: list[str]
+) -> None:
+    # a.md is published, c.md a draft, d.md in error: each links to the draft b.md.
+    draft = VALID.replace("date: 2026-10-16", "date: 2026-10-16\ndraft: true")
+    root = project({"a.md": VALID + "\n[b](b.md)\n", "b.md": draft,
+                    "c.md": draft + "\n[b](b.md)\n",
+                    "d.md": with_line("network: ANPP", "network: ANP") + "\n[b](b.md)\n"})
+    options = Options(config=root / "impact.yaml", source=root / "monographs", drafts=drafts)
+    with pytest.raises(InvalidContent) as caught:
+        load(options)
+    assert [e.field for e in caught.value.errors] == ["network"]
+    (root / "monographs/d.md").unlink()
+    prefix = (root / "monographs").as_posix() + "/"
+    assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings] == expected
