@@ -32,7 +32,7 @@ from .model import Monograph
 from .plan import Deferred, OutputPage
 from .reads import ALWAYS, Recorder, TracedSite, card_key, front_key, model_key, plain
 from .reuse import OWN_PAGE
-from .typography import french
+from .typography import french_text
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
@@ -165,7 +165,7 @@ def make_environment(templates: Path, site: Site,
     link = urls.Urls(site.config.base_url)
     env.globals.update(site=shown, url=link, full_url=link.full, urls=urls,
                        absolute_base=link.absolute, article_data=article_data)
-    env.filters.update(date_fr=date_fr, fr=french, plural=plural, jsonld=to_json_script)
+    env.filters.update(date_fr=date_fr, fr=french_text, plural=plural, jsonld=to_json_script)
     env.globals["cached_card"] = _card_cache(env, traced=recorder is not None)
     return env
 

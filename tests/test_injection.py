@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup, Tag
 from impact_ssg.opendata import _cell
 from impact_ssg.pipeline import Options, build
 from impact_ssg.slug import slugify
-from impact_ssg.typography import french
+from impact_ssg.typography import french_text
 
 from .conftest import ROOT
 
@@ -181,8 +181,8 @@ def text_of(soup: BeautifulSoup, selector: str) -> str:
 @pytest.mark.parametrize("case", CASES, ids=[c.slug for c in CASES])
 def test_monograph_page_shows_every_value_as_text(site: Path, case: Hostile) -> None:
     soup = soup_of(site, f"monographies/{case.slug}")
-    assert text_of(soup, "h1") == french(case.title)
-    assert text_of(soup, ".lead") == french(case.summary)
+    assert text_of(soup, "h1") == french_text(case.title)
+    assert text_of(soup, ".lead") == french_text(case.summary)
     assert case.author in text_of(soup, ".byline")
     assert meta(soup, "property", "og:title") == [case.title]
     assert meta(soup, "property", "og:description") == [case.summary]
@@ -207,7 +207,7 @@ def test_term_and_territory_pages_show_every_name_as_text(site: Path, case: Host
         soup = soup_of(site, route)
         assert name in text_of(soup, "h1"), route
         cards = [a.get_text() for a in soup.select(".card-title a")]
-        assert cards == [french(case.title)], route
+        assert cards == [french_text(case.title)], route
     organisation = soup_of(site, f"organisations/{slugify(case.partner)}")
     assert HOSTILE_URL in [a.get("href") for a in organisation.find_all("a")]
 

@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from impact_ssg.markdown import RenderedBody, make_renderer, render
-from impact_ssg.typography import NNBSP, french
+from impact_ssg.typography import NNBSP, french, french_text
 
 PAGES = {"a.md": "/monographies/a/", "sub/b.md": "/monographies/b/"}
 
@@ -41,6 +41,33 @@ def html(body: str, allow_html: bool = False, source: str = "x.md") -> RenderedB
 def test_french_spacing(text: str, expected: str) -> None:
     assert french(text) == expected
     assert french(expected) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('Un "test" d\'été ?', f"Un «{NNBSP}test{NNBSP}» d’été{NNBSP}?"),
+    ("aujourd'hui, l'accueil", "aujourd’hui, l’accueil"),
+    ('Le "pôle" et "la halle"', f"Le «{NNBSP}pôle{NNBSP}» et «{NNBSP}la halle{NNBSP}»"),
+    # What does not pair, or is not between letters, is left as written.
+    ('un "seul', 'un "seul'),
+    ("« Déjà » là", f"«{NNBSP}Déjà{NNBSP}» là"),
+])
+def test_titles_and_summaries_get_the_bodies_quotes_and_apostrophes(
+    text: str, expected: str
+) -> None:
+    # Not Markdown, so not through its typographer: the templates' `fr` filter.
+    assert french_text(text) == expected
+    assert french_text(expected) == expected
+    if text.count('"') % 2 == 0:
+        assert body_text(text) == expected
+
+
+def test_single_quotes_around_words_are_left_in_titles() -> None:
+    # Quotes or apostrophes? Only those between letters are surely apostrophes.
+    assert french_text("'x' et rock 'n' roll") == "'x' et rock 'n' roll"
+
+
+def body_text(text: str) -> str:
+    return BeautifulSoup(html(text).html, "html.parser").get_text().strip()
 
 
 def test_typography_never_touches_code() -> None:
