@@ -156,6 +156,11 @@ def test_every_monograph_page_links_all_its_facets(site: Path, corpus: Corpus) -
         assert wanted <= hrefs, (m.slug, wanted - hrefs)
         assert soup.h1 is not None
         assert soup.h1.get_text().replace("\u202f", " ") == m.title  # French spacing aside
+    # Each organisation with its category, labelled as the config writes it (acronyms
+    # kept: "PME et TPE").
+    facts_text = page(site, "monographies/pole-lauragais/").select_one("aside.facts")
+    assert facts_text is not None
+    assert "Menuiserie Dubreuil (PME et TPE)" in " ".join(facts_text.get_text().split())
 
 
 def test_every_internal_link_and_image_resolves(site: Path) -> None:
