@@ -71,7 +71,13 @@ class Vocabulary:
 
     def unknown(self, text: str) -> str:
         """The error message for a value that matches no entry."""
-        close = difflib.get_close_matches(fold(text), list(self._by_key), n=1, cutoff=0.6)
+        key = fold(text)
+        close = difflib.get_close_matches(key, list(self._by_key), n=1, cutoff=0.6)
+        if not close:
+            # A spelling with words added or left out ("mécénat de compétences" for
+            # "Mécénat"): too unlike to be close as a whole, yet plainly meant.
+            close = sorted((k for k in self._by_key if len(min(k, key, key=len)) >= 4
+                            and (key.startswith(k) or k.startswith(key))), key=len)[-1:]
         if close:
             return f"unknown {self.noun} '{text}' (did you mean '{self._by_key[close[0]].id}'?)"
         ids = ", ".join(e.id for e in self.entries)

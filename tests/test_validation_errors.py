@@ -31,6 +31,14 @@ CASES: list[tuple[str, Files, list[str]]] = [
     ("unknown alliance type", {"a.md": with_line(
         "alliance_type: innovation-societale", "alliance_type: mecennat")},
      [f"{F}:6: alliance_type: unknown alliance type 'mecennat' (did you mean 'mecenat'?)"]),
+    ("unknown alliance type, words added", {"a.md": with_line(
+        "alliance_type: innovation-societale", "alliance_type: mécenat de compétence")},
+     [f"{F}:6: alliance_type: unknown alliance type 'mécenat de compétence' (did you mean "
+      "'mecenat'?)"]),
+    ("unknown network, a word left out", {"a.md": with_line(
+        "network: ANPP", "network: Réseau national des maisons")},
+     [f"{F}:5: network: unknown network 'Réseau national des maisons' (did you mean "
+      "'RNMA'?)"]),
     ("unknown stakeholder in a list", {"a.md": with_line(
         "stakeholders: [association, eti]", "stakeholders:\n  - association\n  - asociasion\n"
         "  - fondation")},
