@@ -38,11 +38,13 @@ class Fields:
     def check_keys(
         self, mapping: Mapping, allowed: tuple[str, ...], prefix: str = "",
         synonyms: dict[str, str] | None = None,
-    ) -> None:
-        """Report every key of ``mapping`` not in ``allowed``, with did-you-mean.
+    ) -> set[str]:
+        """Report every key of ``mapping`` not in ``allowed``, with did-you-mean; return
+        the keys meant (so that a key written wrong is not also reported missing).
 
         ``synonyms`` maps folded words an author may use instead (``résumé``) to the key.
         """
+        meant_keys: set[str] = set()
         for entry in mapping.entries:
             if entry.key in allowed:
                 continue
@@ -51,6 +53,9 @@ class Fields:
             hint = (f"did you mean '{meant}'?" if meant
                     else "known keys: " + ", ".join(allowed))
             self.error(entry.line, prefix + entry.key, f"unknown key '{entry.key}' ({hint})")
+            if meant:
+                meant_keys.add(meant)
+        return meant_keys
 
     def text(self, node: Node, field: str, *, max_chars: int | None = None) -> str | None:
         """A non-empty single-line-or-more text value, NFC, outer white space removed."""

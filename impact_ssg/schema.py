@@ -77,9 +77,9 @@ def validate(
     """
     fields = Fields(raw.source.display)
     fm = raw.front_matter
-    fields.check_keys(fm, KEYS, synonyms=FRENCH_KEYS)
+    misspelt = fields.check_keys(fm, KEYS, synonyms=FRENCH_KEYS)
     for key, example in REQUIRED.items():
-        if fm.get(key) is None:
+        if fm.get(key) is None and key not in misspelt:
             fields.error(1, key, f"required field is missing; add '{example}'")
 
     def value(key: str) -> Node | None:
@@ -116,7 +116,7 @@ def validate(
     # Unreadable stakeholders or partners are reported already; don't add a second error.
     reported = (partners is None and value("partners") is not None) or (
         declared is None and value("stakeholders") is not None)
-    if not categories and not reported:
+    if not categories and not reported and not misspelt & {"stakeholders", "partners"}:
         fields.error(1, "stakeholders", "required field is missing; add 'stakeholders: [...]' "
                      "(categories such as association, pme) or partners with their 'stakeholder'")
 
@@ -218,7 +218,7 @@ def _territories(fields: Fields, node: Node) -> tuple[Territory, ...] | None:
                        "or a list of them")
     found: list[Territory] = []
     for prefix, mapping in items:
-        fields.check_keys(mapping, TERRITORY_KEYS, prefix, TERRITORY_FRENCH)
+        misspelt = fields.check_keys(mapping, TERRITORY_KEYS, prefix, TERRITORY_FRENCH)
         levels: dict[str, str | None] = dict.fromkeys(TERRITORY_KEYS)
         lines: dict[str, int] = {}
         readable = True
@@ -228,8 +228,9 @@ def _territories(fields: Fields, node: Node) -> tuple[Territory, ...] | None:
                 lines[key] = entry.line
                 readable = readable and levels[key] is not None
         if not lines:
-            fields.error(mapping.line, prefix.rstrip("."), "give at least one of country, "
-                         "region, department, commune")
+            if not misspelt:
+                fields.error(mapping.line, prefix.rstrip("."), "give at least one of country, "
+                             "region, department, commune")
             ok = False
             continue
         if not readable:
@@ -259,16 +260,18 @@ def _partners(fields: Fields, node: Node, vocabulary: Vocabulary) -> tuple[Partn
     partners: list[Partner] = []
     seen: dict[str, int] = {}
     for prefix, mapping in items:
-        fields.check_keys(mapping, PARTNER_KEYS, prefix, PARTNER_FRENCH)
+        misspelt = fields.check_keys(mapping, PARTNER_KEYS, prefix, PARTNER_FRENCH)
         name_entry, category_entry = mapping.get("name"), mapping.get("stakeholder")
         name = fields.text(name_entry.value, prefix + "name") if name_entry else None
-        if name_entry is None:
+        if name_entry is None and "name" not in misspelt:
             fields.error(mapping.line, prefix + "name", "required field is missing; add "
                          "'name: …' (the organisation's name)")
         category = None
         if category_entry is None:
-            fields.error(mapping.line, prefix + "stakeholder", "required field is missing; add "
-                         f"'stakeholder: …' (one of {', '.join(e.id for e in vocabulary.entries)})")
+            if "stakeholder" not in misspelt:
+                fields.error(mapping.line, prefix + "stakeholder", "required field is missing; "
+                             f"add 'stakeholder: …' (one of "
+                             f"{', '.join(e.id for e in vocabulary.entries)})")
         else:
             ids = _terms(fields, category_entry.value, prefix + "stakeholder", vocabulary)
             if ids is not None and len(ids) > 1:

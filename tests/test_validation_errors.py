@@ -149,6 +149,20 @@ CASES: list[tuple[str, Files, list[str]]] = [
       "draft)"]),
     ("misspelt key", {"a.md": with_line("network: ANPP", "network: ANPP\nthemse: [emploi]")},
      [f"{F}:6: themse: unknown key 'themse' (did you mean 'themes'?)"]),
+    # A required key written wrong is that key's error, not a second "missing" one.
+    ("misspelt required key", {"a.md": with_line("summary:", "sumary:")},
+     [f"{F}:4: sumary: unknown key 'sumary' (did you mean 'summary'?)"]),
+    ("misspelt stakeholders", {"a.md": with_line("stakeholders:", "stakeholder:")},
+     [f"{F}:10: stakeholder: unknown key 'stakeholder' (did you mean 'stakeholders'?)"]),
+    ("misspelt keys of a partner and a territory", {"a.md": with_line(
+        'territory:\n  department: "31"\n  commune: Toulouse',
+        'territory:\n  departement: "31"\npartners:\n  - nom: Menuiserie Dubreuil\n'
+        '    stakeholdr: pme')},
+     [f"{F}:8: territory.departement: unknown key 'departement' (did you mean "
+      "'department'?)",
+      f"{F}:10: partners[0].nom: unknown key 'nom' (did you mean 'name'?)",
+      f"{F}:11: partners[0].stakeholdr: unknown key 'stakeholdr' (did you mean "
+      "'stakeholder'?)"]),
     ("duplicate key", {"a.md": with_line("network: ANPP", "network: ANPP\nnetwork: METI")},
      [f"{F}:6: front matter: duplicate key 'network' (first at line 5); keep one"]),
     ("non-string key", {"a.md": with_line("network: ANPP", "network: ANPP\n2026: x")},
