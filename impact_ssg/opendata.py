@@ -1,4 +1,5 @@
-"""Open data: the published monographs as ``monographs.json`` and ``monographs.csv``.
+"""Open data: the published monographs as ``monographs.json`` and ``monographs.csv``
+(drafts, which a build with ``--drafts`` shows, are not published).
 
 One record per monograph with the fields of SPEC §4. The CSV is UTF-8 with a BOM so that
 spreadsheet software reads accents right, list cells are joined with `` | ``, and a cell
@@ -45,6 +46,10 @@ def record(site: Site, monograph: Monograph) -> dict[str, object]:
     }
 
 
+def _published(site: Site) -> list[Monograph]:
+    return [m for m in site.monographs if not m.draft]
+
+
 def to_json(site: Site) -> bytes:
     """``{"monographs": [...]}``, newest first, indented by one space a level.
 
@@ -52,7 +57,7 @@ def to_json(site: Site) -> bytes:
     which holds every piece of the whole at once (about 100 MB at 10,000 monographs).
     """
     records = []
-    for monograph in site.monographs:
+    for monograph in _published(site):
         pieces: list[str] = []
         _indented(record(site, monograph), "\n   ", pieces)
         records.append(("  " + "".join(pieces)).encode("utf-8"))
@@ -127,7 +132,7 @@ def to_csv(site: Site) -> bytes:
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8-sig", newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for monograph in site.monographs:
+    for monograph in _published(site):
         data = record(site, monograph)
         writer.writerow([_cell(data[c]) for c in CSV_COLUMNS])
     out.flush()

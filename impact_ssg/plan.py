@@ -100,6 +100,10 @@ def plan(site: Site, static_dir: Path | None, data: dict[str, Callable[[], bytes
 
     ``data`` maps the routes of generated files (open data, search index) to their makers.
     """
+    # A build with drafts is a preview: they get pages, marked as drafts and not to be
+    # indexed, but are announced nowhere (feed, sitemap).
+    published = [m for m in site.monographs if not m.draft]
+    drafts = {urls.monograph(m.slug) for m in site.monographs if m.draft}
     outputs: list[Output] = [
         OutputPage("", "home.html", {}),
         OutputPage(urls.MONOGRAPHS + "/", "catalogue.html", {"monographs": site.monographs}),
@@ -107,8 +111,8 @@ def plan(site: Site, static_dir: Path | None, data: dict[str, Callable[[], bytes
         OutputPage(urls.PANORAMA + "/", "panorama.html",
                    {"panorama": Deferred(functools.partial(panorama, site))}),
         OutputPage("404.html", "404.html", {}),
-        OutputPage("feed.xml", "feed.xml", {"monographs": site.monographs[:FEED_SIZE],
-                                            "updated": newest_date(site.monographs)}),
+        OutputPage("feed.xml", "feed.xml", {"monographs": published[:FEED_SIZE],
+                                            "updated": newest_date(published)}),
         OutputPage("robots.txt", "robots.txt", {}),
     ]
     for monograph in site.monographs:
@@ -137,7 +141,8 @@ def plan(site: Site, static_dir: Path | None, data: dict[str, Callable[[], bytes
                 outputs.append(OutputFile(f"static/{rel}", copy_from=path,
                                           origin=path.as_posix()))
     html_routes = [o.route for o in outputs if isinstance(o, OutputPage)
-                   and o.template.endswith(".html") and o.route != "404.html"]
+                   and o.template.endswith(".html") and o.route != "404.html"
+                   and o.route not in drafts]
     outputs.append(OutputPage("sitemap.xml", "sitemap.xml", {"routes": html_routes}))
     _check_collisions(outputs)
     return outputs

@@ -170,8 +170,16 @@ def test_drafts_get_pages_with_drafts_only(project: Path) -> None:
     assert impact(project, "--quiet").returncode == 0
     assert not (project / "site/monographies/epicerie-etudiante-rennes").exists()
     assert impact(project, "--quiet", "--drafts").returncode == 0
-    page = (project / "site/monographies/epicerie-etudiante-rennes/index.html").read_text("utf-8")
+    site = project / "site"
+    page = (site / "monographies/epicerie-etudiante-rennes/index.html").read_text("utf-8")
     assert "Brouillon" in page
+    # A preview: not to be indexed, and announced nowhere.
+    assert '<meta name="robots" content="noindex">' in page
+    assert '<meta name="robots"' not in (
+        site / "monographies/pole-lauragais/index.html").read_text("utf-8")
+    for announced in ("sitemap.xml", "feed.xml", "data/monographs.json", "data/monographs.csv"):
+        text = (site / announced).read_text("utf-8")
+        assert "pole-lauragais" in text and "epicerie-etudiante-rennes" not in text, announced
 
 
 def test_an_output_below_a_file_is_a_usage_error(project: Path) -> None:
