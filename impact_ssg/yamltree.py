@@ -122,6 +122,10 @@ _HINTS = (
 )
 
 
+_FLOWS = {"while parsing a flow sequence": "'[' of a list",
+          "while parsing a flow mapping": "'{' of a mapping"}
+
+
 def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     problem = (error.problem or str(error)).strip()
     for needle, hint in _HINTS:
@@ -154,6 +158,12 @@ def parse(text: str, first_line: int = 1) -> Node | None:
         if unclosed is not None:
             raise YamlError(unclosed + first_line - 1, "invalid YAML: the quote opened on this "
                             "line is not closed; end the value with the same quote") from None
+        flow = _FLOWS.get(error.context or "")
+        if flow is not None and error.context_mark is not None:
+            # Found where the next key begins: the bracket left open is the mistake.
+            raise YamlError(error.context_mark.line + first_line, f"invalid YAML: the {flow} "
+                            "opened on this line is not closed; close it on the same line"
+                            ) from None
         raise YamlError(line, _yaml_message(error)) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not accept
         line = text.count("\n", 0, error.position) + first_line

@@ -212,7 +212,16 @@ CASES: list[tuple[str, Files, list[str]]] = [
       "end the value with the same quote"]),
     ("invalid YAML after a valid multi-line quote is not blamed on the quote", {
         "a.md": with_line("network: ANPP", 'network: [ANPP\nthemes: "deux\n  lignes"')},
-     [f"{F}:6: front matter: invalid YAML (did not find expected ',' or ']')"]),
+     [f"{F}:5: front matter: invalid YAML: the '[' of a list opened on this line is not "
+      "closed; close it on the same line"]),
+    ("invalid YAML: list left open, found at the next key", {"a.md": with_line(
+        "stakeholders: [association, eti]", "stakeholders: [association, eti\nthemes: [x]")},
+     [f"{F}:10: front matter: invalid YAML: the '[' of a list opened on this line is not "
+      "closed; close it on the same line"]),
+    ("invalid YAML: mapping left open", {"a.md": with_line(
+        'territory:\n  department: "31"\n  commune: Toulouse', 'territory: {department: "31"')},
+     [f"{F}:7: front matter: invalid YAML: the '{{' of a mapping opened on this line is not "
+      "closed; close it on the same line"]),
     ("a '#' glued to a word starts a comment", {"a.md": with_line(
         'title: "Un pôle territorial fédère entreprises et associations"',
         "title: Le pôle #1 du territoire")},
