@@ -10,6 +10,7 @@ with its table of contents, links to monograph files rewritten to their pages.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore, replace, smartquotes
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -158,6 +160,28 @@ def make_renderer(allow_html: bool = False) -> MarkdownIt:
     parser.add_render_rule("table_open", _table_open)
     parser.add_render_rule("table_close", _table_close)
     return parser
+
+
+def french_text(text: str) -> str:
+    """Plain text (a title, a summary, a label: not Markdown) as the text of a body is
+    rendered: the typographer's quotes (« », “ ”), apostrophes and replacements (…, –),
+    then French spacing; nothing else of Markdown is read in it."""
+    return _french_text(text)
+
+
+@functools.lru_cache(maxsize=16384)  # a title shows on many pages
+def _french_text(text: str) -> str:
+    state = StateCore(text, _text_parser(), {})
+    inline = Token("inline", "", 0, content=text, children=[Token("text", "", 0, content=text)])
+    state.tokens = [inline]
+    for rule in (replace, smartquotes, _typography_rule):
+        rule(state)
+    return "".join(child.content for child in inline.children or ())
+
+
+@functools.cache
+def _text_parser() -> MarkdownIt:
+    return make_renderer()
 
 
 def _typography_rule(state: object) -> None:

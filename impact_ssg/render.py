@@ -28,11 +28,11 @@ from . import structured, urls
 from .compiled import CompiledTemplates
 from .errors import SsgError
 from .index import Site, Term, TerritoryNode
+from .markdown import french_text
 from .model import Monograph
 from .plan import Deferred, OutputPage
 from .reads import ALWAYS, Recorder, TracedSite, card_key, front_key, model_key, plain
 from .reuse import OWN_PAGE
-from .typography import french_text
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")

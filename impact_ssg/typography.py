@@ -1,8 +1,8 @@
 """French typography for prose: the spaces French puts inside « » and before ; : ! ?
 
 ``french(text)`` is applied to text only, never to code: by the Markdown renderer to
-text tokens, whose quotes its typographer has made French already, and, after the
-quotes (``french_text``), by templates to titles and summaries. Both are idempotent.
+text tokens, after its typographer has made their quotes French, and so to titles and
+summaries (``markdown.french_text``). It is idempotent.
 
 It runs on every paragraph of every body, so each rule looks for its punctuation
 first, where a regular expression starting with a space or a look-behind is tried at
@@ -38,24 +38,6 @@ def french(text: str) -> str:
     if "»" in text:
         text = _CLOSING.sub(_glued_closing, text)
     return text
-
-
-# An apostrophe between letters (l'accueil, aujourd'hui); a quote around a word is left.
-_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
-
-
-def french_text(text: str) -> str:
-    """Plain text as a body's text is rendered: typographic apostrophes, straight double
-    quotes paired into guillemets (when they pair: an odd count is left as written),
-    then ``french`` spacing. For titles, summaries and labels, which are not Markdown."""
-    if "'" in text:
-        text = _APOSTROPHE.sub("’", text)
-    count = text.count('"')
-    if count and count % 2 == 0:
-        pieces = text.split('"')
-        text = "".join(piece + ("«" if i % 2 == 0 else "»") for i, piece in
-                       enumerate(pieces[:-1])) + pieces[-1]
-    return french(text)
 
 
 def _space_before(text: str) -> str:

@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+from impact_ssg.markdown import french_text
 from impact_ssg.opendata import _cell
 from impact_ssg.pipeline import Options, build
 from impact_ssg.slug import slugify
-from impact_ssg.typography import french_text
 
 from .conftest import ROOT
 
