@@ -116,14 +116,34 @@ _HINTS = (
     ("did not find expected key", "check the indentation of this line and the one before"),
     ("expected <block end>", "check the indentation of this line and the one before"),
     ("did not find expected '-' indicator", "check the indentation of the list items"),
+    ("did not find expected ','", "separate the items with commas, and put an item "
+     "holding a ',', ':', '[' or ']' in double quotes"),
     ("while scanning a simple key", "a line is neither 'key: value' nor a list item"),
     ("found character that cannot start any token", "a value starts with a reserved "
      "character ('@', '`', '%'): put it in double quotes"),
 )
 
 
-_FLOWS = {"while parsing a flow sequence": "'[' of a list",
-          "while parsing a flow mapping": "'{' of a mapping"}
+_FLOWS = {"while parsing a flow sequence": ("'[' of a list", "]"),
+          "while parsing a flow mapping": ("'{' of a mapping", "}")}
+
+
+# A line that starts a key of the front matter (no indent), or a list item's.
+_KEY_LINE = re.compile(r"[^\s#-][^:]*:(\s|$)|-\s")
+
+
+def _left_open(text: str, error: yaml.MarkedYAMLError) -> int | None:
+    """The line (from 0) of a flow collection left open: its error was met past that
+    line, at the end or where the next key or item begins (a comma missing inside it,
+    even on a later line of it, is another mistake); ``None`` otherwise."""
+    opened, problem = error.context_mark, error.problem_mark
+    if opened is None or problem is None or problem.line <= opened.line:
+        return None
+    lines = text.split("\n")
+    if (problem.line >= len(lines) or not lines[problem.line][problem.column:].strip()
+            or _KEY_LINE.match(lines[problem.line])):
+        return int(opened.line)
+    return None
 
 
 def _yaml_message(error: yaml.MarkedYAMLError) -> str:
@@ -159,11 +179,10 @@ def parse(text: str, first_line: int = 1) -> Node | None:
             raise YamlError(unclosed + first_line - 1, "invalid YAML: the quote opened on this "
                             "line is not closed; end the value with the same quote") from None
         flow = _FLOWS.get(error.context or "")
-        if flow is not None and error.context_mark is not None:
-            # Found where the next key begins: the bracket left open is the mistake.
-            raise YamlError(error.context_mark.line + first_line, f"invalid YAML: the {flow} "
-                            "opened on this line is not closed; close it on the same line"
-                            ) from None
+        if flow is not None and (opened := _left_open(text, error)) is not None:
+            raise YamlError(opened + first_line, f"invalid YAML: the "
+                            f"{flow[0]} opened on this line is not closed; end it with "
+                            f"'{flow[1]}'") from None
         raise YamlError(line, _yaml_message(error)) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not accept
         line = text.count("\n", 0, error.position) + first_line

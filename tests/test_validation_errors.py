@@ -213,15 +213,23 @@ CASES: list[tuple[str, Files, list[str]]] = [
     ("invalid YAML after a valid multi-line quote is not blamed on the quote", {
         "a.md": with_line("network: ANPP", 'network: [ANPP\nthemes: "deux\n  lignes"')},
      [f"{F}:5: front matter: invalid YAML: the '[' of a list opened on this line is not "
-      "closed; close it on the same line"]),
+      "closed; end it with ']'"]),
     ("invalid YAML: list left open, found at the next key", {"a.md": with_line(
         "stakeholders: [association, eti]", "stakeholders: [association, eti\nthemes: [x]")},
      [f"{F}:10: front matter: invalid YAML: the '[' of a list opened on this line is not "
-      "closed; close it on the same line"]),
+      "closed; end it with ']'"]),
+    ("invalid YAML: a comma missing in a list is not a list left open", {"a.md": with_line(
+        "stakeholders: [association, eti]", 'stakeholders: [association, "eti" pme]')},
+     [f"{F}:10: front matter: invalid YAML (did not find expected ',' or ']'): separate the "
+      "items with commas, and put an item holding a ',', ':', '[' or ']' in double quotes"]),
+    ("invalid YAML: a comma missing on a later line of a list", {"a.md": with_line(
+        "stakeholders: [association, eti]", 'stakeholders: [association,\n  "eti" pme,\n  x]')},
+     [f"{F}:11: front matter: invalid YAML (did not find expected ',' or ']'): separate the "
+      "items with commas, and put an item holding a ',', ':', '[' or ']' in double quotes"]),
     ("invalid YAML: mapping left open", {"a.md": with_line(
         'territory:\n  department: "31"\n  commune: Toulouse', 'territory: {department: "31"')},
      [f"{F}:7: front matter: invalid YAML: the '{{' of a mapping opened on this line is not "
-      "closed; close it on the same line"]),
+      "closed; end it with '}'"]),
     ("a '#' glued to a word starts a comment", {"a.md": with_line(
         'title: "Un pôle territorial fédère entreprises et associations"',
         "title: Le pôle #1 du territoire")},
