@@ -28,8 +28,8 @@ from .index import Site
 from .markdown import make_renderer
 from .model import Invalid, Monograph
 from .options import Options
-from .schema import validate
-from .source import Discovery, SourceFile, discover, read_bytes, read_document
+from .schema import unreadable, validate
+from .source import Discovery, FrontMatterErrors, SourceFile, discover, read_bytes, read_document
 from .workers import MIN_PARALLEL, parallel_map
 
 
@@ -313,7 +313,8 @@ def _entry(source: SourceFile, data: bytes | None, config: Config, parser: Markd
             return read
         data = read
     raw = read_document(source, data)
-    result = raw if isinstance(raw, list) else validate(raw, config, parser)
+    result = (unreadable(raw, source, config, parser) if isinstance(raw, FrontMatterErrors)
+              else raw if isinstance(raw, list) else validate(raw, config, parser))
     key = build_cache.key(source.display, uptodate.digest(data))
     if isinstance(result, list):
         return Record(key, source.display, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))

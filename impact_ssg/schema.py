@@ -23,10 +23,10 @@ from . import urls, words
 from .config import Config
 from .errors import ContentError, shown
 from .fields import Fields
-from .markdown import page_placeholder, render
+from .markdown import RenderedBody, page_placeholder, render
 from .model import Checked, Invalid, Monograph, Partner
 from .slug import fold, is_slug, slugify
-from .source import RawDocument
+from .source import FrontMatterErrors, RawDocument, SourceFile
 from .territory import Territory, TerritoryError, resolve
 from .vocabulary import Vocabulary
 from .yamltree import Mapping, Node, Scalar, Sequence, kind_of
@@ -120,9 +120,7 @@ def validate(
         fields.error(1, "stakeholders", "required field is missing; add 'stakeholders: [...]' "
                      "(categories such as association, pme) or partners with their 'stakeholder'")
 
-    base = urls.Urls(config.base_url)
-    rendered = render(parser, raw.body, raw.source.rel, page_placeholder,
-                      lambda rel: base(urls.asset(rel)), raw.body_line)
+    rendered = _render(raw.body, raw.body_line, raw.source, config, parser)
     if fields.errors:
         return Invalid(fields.errors, rendered.outline.references)
     assert title and summary and date and networks and alliances and territories and slug
@@ -137,6 +135,21 @@ def validate(
     )
     return Checked(monograph, rendered.utf8,
                    words.of_monograph(monograph, rendered.text, config))
+
+
+def unreadable(errors: FrontMatterErrors, source: SourceFile, config: Config,
+               parser: MarkdownIt) -> Invalid:
+    """The errors of a file whose front matter cannot be read, with what its body refers
+    to: checked too, so that every error of the file comes out in one run."""
+    rendered = _render(errors.body, errors.body_line, source, config, parser)
+    return Invalid(list(errors), rendered.outline.references)
+
+
+def _render(body: str, line: int, source: SourceFile, config: Config, parser: MarkdownIt
+            ) -> RenderedBody:
+    base = urls.Urls(config.base_url)
+    return render(parser, body, source.rel, page_placeholder,
+                  lambda rel: base(urls.asset(rel)), line)
 
 
 def _opt(node: Node | None, read: Callable[[Node], T | None]) -> T | None:

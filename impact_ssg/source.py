@@ -183,21 +183,35 @@ def read_document(
     if close is None:
         return fail(1, "front matter", f"not closed; add a '{FENCE}' line after the last field")
     front = "\n".join(lines[1:close])
+    body, body_line = "\n".join(lines[close + 1:]), close + 2
+
+    def unread(line: int, message: str) -> FrontMatterErrors:
+        return FrontMatterErrors(fail(line, "front matter", message), body, body_line)
+
     if separator := _SEPARATOR.search(front):
         line = front.count("\n", 0, separator.start()) + 2
-        return fail(line, "front matter", f"invisible line separator U+{ord(separator.group()):04X}"
-                    " (often pasted from a word processor); replace it with a space")
+        return unread(line, f"invisible line separator U+{ord(separator.group()):04X} (often "
+                      "pasted from a word processor); replace it with a space")
     try:
         node = parse(front, first_line=2)
     except YamlError as error:
-        return fail(error.line, "front matter", error.message)
+        return unread(error.line, error.message)
     if node is None:
-        return fail(1, "front matter", "is empty; add the required fields (title, date, "
-                    "summary, network, alliance_type, territory, stakeholders)")
+        return unread(1, "is empty; add the required fields (title, date, summary, network, "
+                      "alliance_type, territory, stakeholders)")
     if not isinstance(node, Mapping):
-        return fail(node.line, "front matter", f"expected fields ('key: value' lines), found "
-                    f"{kind_of(node)}")
-    return RawDocument(source, node, "\n".join(lines[close + 1:]), close + 2)
+        return unread(node.line, f"expected fields ('key: value' lines), found {kind_of(node)}")
+    return RawDocument(source, node, body, body_line)
+
+
+class FrontMatterErrors(list[ContentError]):
+    """The errors of a file whose front matter cannot be read, with its body (and the
+    file line the body starts on), which can still be checked."""
+
+    def __init__(self, errors: list[ContentError], body: str, body_line: int) -> None:
+        super().__init__(errors)
+        self.body = body
+        self.body_line = body_line
 
 
 def _shorten(text: str, limit: int = 40) -> str:

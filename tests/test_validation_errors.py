@@ -327,6 +327,11 @@ CASES: list[tuple[str, Files, list[str]]] = [
       f"{F}:14: body: link 'pole.md': no such monograph file in monographs/",
       "monographs/b.md:5: network: unknown network 'ANP' (did you mean 'ANPP'?)",
       "monographs/b.md:14: body: image 'schema.png': no such file in monographs/"]),
+    ("unreadable front matter and body errors of one file, together", {
+        "a.md": with_line("network: ANPP", "network: ANPP\nnetwork: METI")
+        + "\nVoir [le pôle](pole.md).\n"},
+     [f"{F}:6: front matter: duplicate key 'network' (first at line 5); keep one",
+      f"{F}:15: body: link 'pole.md': no such monograph file in monographs/"]),
     ("link to a missing monograph, close match", {
         "a.md": VALID + "\nVoir\n[le pôle](sub/pole-lauragai.md#x).\n",
         "sub/pole-lauragais.md": VALID},
