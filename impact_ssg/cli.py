@@ -33,7 +33,6 @@ def _parser() -> argparse.ArgumentParser:
     site = argparse.ArgumentParser(add_help=False)
     site.add_argument("--output", type=Path, default=Path("site"), metavar="DIR",
                       help="output folder (default: site)")
-    site.add_argument("--drafts", action="store_true", help="include drafts")
     site.add_argument("--base-url", metavar="URL", help="override the config's base_url")
     site.add_argument("--jobs", type=_positive, metavar="N", help="processes (default: all cores)")
     site.add_argument("--clean", action="store_true", help="ignore every cache: a cold build")
@@ -45,13 +44,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"impact-ssg {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("build", parents=[common, site], help="validate and render the site")
+    build = commands.add_parser("build", parents=[common, site],
+                                help="validate and render the site")
+    build.add_argument("--drafts", action="store_true", help="include drafts")
     check = commands.add_parser("check", parents=[common], help="validate only")
     check.add_argument("--drafts", action="store_true", help="as a build with drafts would")
     check.add_argument("--quiet", action="store_true", help="print only errors")
     serve = commands.add_parser("serve", parents=[common, site],
                                 help="build with drafts, serve with live reload")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    # Always with drafts: ``--drafts`` is taken, as in ``build``, but not offered.
+    serve.add_argument("--drafts", action="store_true", help=argparse.SUPPRESS)
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     new = commands.add_parser("new", parents=[common], help="write a new monograph to fill")
     new.add_argument("title", help='its title, e.g. "Un pôle territorial fédère…"')

@@ -96,6 +96,14 @@ def test_unknown_option_is_a_usage_error(tmp_path: Path) -> None:
     assert "unrecognized arguments: --colour" in result.stderr
 
 
+def test_serve_help_offers_no_drafts_and_gives_the_defaults(tmp_path: Path) -> None:
+    result = impact(tmp_path, "serve", "--help")
+    assert result.returncode == 0
+    assert "--drafts" not in result.stdout  # serve always includes them
+    assert "address to listen on (default: 127.0.0.1)" in result.stdout
+    assert "--drafts" in impact(tmp_path, "build", "--help").stdout
+
+
 def test_new_writes_a_valid_draft_and_never_overwrites(
     project: Callable[[Files], Path]
 ) -> None:
