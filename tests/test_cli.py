@@ -14,9 +14,10 @@ import pytest
 from .conftest import ROOT, VALID, Files
 
 
-def impact(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def impact(cwd: Path, *args: str, timeout: float | None = None
+           ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
-                          capture_output=True, text=True, check=False)
+                          capture_output=True, text=True, check=False, timeout=timeout)
 
 
 def test_check_passes_on_the_shipped_examples() -> None:
@@ -102,6 +103,17 @@ def test_serve_help_offers_no_drafts_and_gives_the_defaults(tmp_path: Path) -> N
     assert "--drafts" not in result.stdout  # serve always includes them
     assert "address to listen on (default: 127.0.0.1)" in result.stdout
     assert "--drafts" in impact(tmp_path, "build", "--help").stdout
+
+
+@pytest.mark.parametrize("port", ["99999", "65536", "-5", "huit"])
+def test_serve_refuses_a_port_out_of_range(tmp_path: Path, port: str) -> None:
+    # A port taken as it stands would have the server start, and run until the timeout.
+    result = impact(tmp_path, "serve", "--port", port, timeout=30)
+    assert result.returncode == 2
+    reason = (f"'{port}' is not a whole number" if port == "huit" else
+              "must be 0 to 65535 (0: any free port)")
+    assert result.stderr.splitlines()[-1] == (
+        f"impact-ssg serve: error: argument --port: {reason}")
 
 
 def test_new_writes_a_valid_draft_and_never_overwrites(
