@@ -11,22 +11,65 @@ the browser reloads either way.
 
 from __future__ import annotations
 
+import errno
 import gc
 import html
+import socket
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
 from livereload import Server
-from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.handlers import (
+    ForceReloadHandler,
+    LiveReloadHandler,
+    LiveReloadJSHandler,
+    StaticFileHandler,
+)
+from livereload.server import LiveScriptInjector
 from livereload.watcher import INotifyWatcher, Watcher, get_watcher_class
+from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
+from tornado.netutil import bind_sockets
+from tornado.web import Application
 
-from .errors import ConfigError, InvalidContent, SsgError
+from .errors import ConfigError, InvalidContent, SsgError, UsageError
 from .pipeline import Options, build, templates_dir
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+# livereload's own snippet: the page loads livereload.js from the host and port it came
+# from, whatever name the browser reached the server by.
+LIVE_SCRIPT = (b'<script>(function(){var s=document.createElement("script");'
+               b'var port=window.location.port||(window.location.protocol=="https:"?443:80);'
+               b's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;'
+               b'document.head.appendChild(s);})();</script>')
+
+
+class _Server(Server):  # type: ignore[misc]
+    """livereload's server on sockets bound beforehand, rather than on a port it binds
+    itself once the site is built: a port already taken is said before the build, and
+    the port the system chose for ``--port 0`` is known."""
+
+    def __init__(self, sockets: list[socket.socket], watcher: Watcher) -> None:
+        super().__init__(watcher=watcher)
+        self.sockets = sockets
+
+    def application(self, port: int, host: str, liveport: int | None = None,
+                    debug: bool | None = None, live_css: bool = True) -> None:
+        # livereload's, less its other modes (live reload on a port of its own, a WSGI app)
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+
+        class Injector(LiveScriptInjector):  # type: ignore[misc]
+            script = LIVE_SCRIPT
+
+        app = Application([(r"/livereload", LiveReloadHandler),
+                           (r"/forcereload", ForceReloadHandler),
+                           (r"/livereload.js", LiveReloadJSHandler),
+                           *self.get_web_handlers(LIVE_SCRIPT)], transforms=[Injector])
+        HTTPServer(app).add_sockets(self.sockets)
 
 
 class _SiteHandler(StaticFileHandler):  # type: ignore[misc]
@@ -112,8 +155,12 @@ def _waiting(message: str) -> None:
 
 
 def serve(options: Options, host: str, port: int) -> None:
-    """Build, then serve and rebuild on every change until interrupted."""
+    """Build, then serve and rebuild on every change until interrupted. ``port`` 0 is any
+    free port; the port is taken before the build, and one that cannot be (in use, a host
+    that is not this machine's) is a ``UsageError``."""
     options = replace(options, drafts=True)
+    sockets = _bind(host, port)
+    port = int(sockets[0].getsockname()[1])
     if host not in LOOPBACK:
         print(f"warning: serving on {host}: anyone who can reach this machine can read the "
               "site, drafts included", file=sys.stderr)
@@ -122,7 +169,7 @@ def serve(options: Options, host: str, port: int) -> None:
     # livereload skips a reload within 3 s of the last one (or of the start): a second
     # save soon after the first would leave the browser on a stale page.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-    server = Server(watcher=_watcher())
+    server = _Server(sockets, watcher=_watcher())
     server.SFH = _SiteHandler
     for watched in (options.source, templates_dir(options), options.config):
         if watched.exists():
@@ -133,6 +180,20 @@ def serve(options: Options, host: str, port: int) -> None:
                       "(Ctrl+C to stop)", file=sys.stderr, flush=True))
     server.serve(port=port, host=host, root=str(options.output), open_url_delay=None,
                  restart_delay=0)
+
+
+def _bind(host: str, port: int) -> list[socket.socket]:
+    """Sockets listening on ``host`` (one per address it names), on ``port`` or, for 0, on
+    a free port the system chooses (the same for every address); a ``UsageError`` that says
+    why when the system refuses."""
+    try:
+        return bind_sockets(port, host)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} is already in use on {host}; pass --port N "
+                             "(0: any free port)") from None
+        raise UsageError(f"cannot listen on {host} port {port} ({error.strerror}); pass "
+                         "--host or --port") from None
 
 
 def _watcher() -> Watcher:

@@ -3,6 +3,7 @@ live reload in Chromium, loopback only, and no way out of the output folder."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 PAGE = "monographies/pole-lauragais/"
 SOURCE = "monographs/pole-lauragais.md"
+SERVING = re.compile(r"^Serving site/ on http://127\.0\.0\.1:(\d+)/ \(Ctrl\+C to stop\)$")
 
 
 def free_port() -> int:
@@ -33,11 +35,20 @@ def free_port() -> int:
 
 
 class Served:
-    """A running ``serve`` process and the project it serves."""
+    """A running ``serve`` process, the project it serves and what it has printed."""
 
     def __init__(self, root: Path, process: subprocess.Popen[str], port: int) -> None:
         self.root, self.process, self.port = root, process, port
-        self.base = f"http://127.0.0.1:{port}/"
+        self.said: list[str] = []
+        assert process.stderr is not None
+        stderr = process.stderr
+        # Kept reading all along, or a full pipe would block the server.
+        self.reader = threading.Thread(target=lambda: self.said.extend(stderr), daemon=True)
+        self.reader.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
 
     def get(self, path: str) -> tuple[int, str]:
         try:
@@ -59,39 +70,56 @@ class Served:
             time.sleep(0.05)
         raise AssertionError(f"/{path} never changed as expected; last: {status} {body[:300]}")
 
+    def stop(self) -> list[str]:
+        """End the server; return the lines it printed to stderr."""
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.reader.join(timeout=5)
+        return [line.rstrip("\n") for line in self.said]
 
-def start(root: Path, *args: str) -> tuple[subprocess.Popen[str], int]:
-    port = free_port()
+
+def copy_project(root: Path) -> Path:
+    """The shipped config, templates and monographs copied into ``root``."""
+    root.mkdir(exist_ok=True)
+    shutil.copy(ROOT / "impact.yaml", root)
+    for folder in ("templates", "monographs"):
+        shutil.copytree(ROOT / folder, root / folder)
+    return root
+
+
+def start(root: Path, *args: str, port: int | None = None) -> Served:
+    """``serve`` started in ``root`` on ``port`` (default: a free one), once it says where it
+    serves; with ``--quiet``, which says nothing, once it answers."""
+    asked = free_port() if port is None else port
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), *args],
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(asked), *args],
         cwd=root, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-    assert process.stderr is not None
+    served = Served(root, process, asked)
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = process.stderr.readline()
-        if "(Ctrl+C to stop)" in line:
-            # Keep reading what the server says, or a full pipe would block it.
-            threading.Thread(target=process.stderr.read, daemon=True).start()
-            return process, port
-        if not line and process.poll() is not None:
-            break
+    while time.monotonic() < deadline and process.poll() is None:
+        said = [SERVING.match(line.rstrip("\n")) for line in served.said]
+        if announced := next((m for m in said if m), None):
+            served.port = int(announced[1])
+            assert asked in (0, served.port)
+            return served
+        if "--quiet" in args and asked:
+            try:
+                served.get("")
+                return served
+            except OSError:
+                pass
+        time.sleep(0.05)
     process.kill()
-    raise AssertionError("serve did not start")
+    raise AssertionError(f"serve did not start: {''.join(served.said)}")
 
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
-    root = tmp_path / "projet"
-    root.mkdir()
-    shutil.copy(ROOT / "impact.yaml", root)
-    for folder in ("templates", "monographs"):
-        shutil.copytree(ROOT / folder, root / folder)
-    process, port = start(root)
+    running = start(copy_project(tmp_path / "projet"))
     try:
-        yield Served(root, process, port)
+        yield running
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        running.stop()
 
 
 def test_serves_the_site_with_drafts_and_live_reload(served: Served) -> None:
@@ -149,9 +177,7 @@ def test_no_path_leads_outside_the_output_folder(served: Served, path: str) -> N
 
 
 def test_another_host_must_be_asked_for_and_warns(tmp_path: Path) -> None:
-    shutil.copy(ROOT / "impact.yaml", tmp_path)
-    for folder in ("templates", "monographs"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
+    copy_project(tmp_path)
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "serve", "--host", "0.0.0.0", "--port",
@@ -163,6 +189,29 @@ def test_another_host_must_be_asked_for_and_warns(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_port_0_is_a_free_port_and_the_one_announced(tmp_path: Path) -> None:
+    served = start(copy_project(tmp_path), port=0)
+    try:
+        assert served.port != 0
+        assert served.get(PAGE)[0] == 200
+    finally:
+        served.stop()
+
+
+def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)],
+            cwd=copy_project(tmp_path), capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert result.stderr == (f"error: port {port} is already in use on 127.0.0.1; pass "
+                             "--port N (0: any free port)\n")
+    assert not (tmp_path / "site").exists()  # said before building
 
 
 def test_the_browser_reloads_by_itself(page: BrowserPage, served: Served) -> None:
