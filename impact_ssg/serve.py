@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import gc
 import html
+import logging
 import socket
 import sys
 from dataclasses import replace
@@ -31,6 +32,7 @@ from livereload.server import LiveScriptInjector
 from livereload.watcher import INotifyWatcher, Watcher, get_watcher_class
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
+from tornado.log import LogFormatter
 from tornado.netutil import bind_sockets
 from tornado.web import Application
 
@@ -50,11 +52,26 @@ LIVE_SCRIPT = (b'<script>(function(){var s=document.createElement("script");'
 class _Server(Server):  # type: ignore[misc]
     """livereload's server on sockets bound beforehand, rather than on a port it binds
     itself once the site is built: a port already taken is said before the build, and
-    the port the system chose for ``--port 0`` is known."""
+    the port the system chose for ``--port 0`` is known. Its log says nothing of where it
+    serves (``serve`` does), and with ``quiet`` only its errors."""
 
-    def __init__(self, sockets: list[socket.socket], watcher: Watcher) -> None:
+    def __init__(self, sockets: list[socket.socket], watcher: Watcher, quiet: bool) -> None:
         super().__init__(watcher=watcher)
-        self.sockets = sockets
+        self.sockets, self.quiet = sockets, quiet
+
+    def _setup_logging(self) -> None:
+        channel = logging.StreamHandler()
+        channel.setFormatter(LogFormatter())
+        # livereload's "Serving on" would repeat ``serve``'s line.
+        channel.addFilter(lambda record: not record.getMessage().startswith("Serving on "))
+        if self.quiet:
+            channel.setLevel(logging.ERROR)
+            # An access line is no error of the site's: a 404 is what a browser asked for,
+            # a 500 the error page, whose errors were printed when the build failed.
+            logging.getLogger("tornado.access").setLevel(logging.CRITICAL)
+        logging.getLogger("livereload").setLevel(logging.INFO)
+        for name in ("livereload", "tornado"):
+            logging.getLogger(name).addHandler(channel)
 
     def application(self, port: int, host: str, liveport: int | None = None,
                     debug: bool | None = None, live_css: bool = True) -> None:
@@ -169,15 +186,17 @@ def serve(options: Options, host: str, port: int) -> None:
     # livereload skips a reload within 3 s of the last one (or of the start): a second
     # save soon after the first would leave the browser on a stale page.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-    server = _Server(sockets, watcher=_watcher())
+    server = _Server(sockets, _watcher(), options.quiet)
     server.SFH = _SiteHandler
     for watched in (options.source, templates_dir(options), options.config):
         if watched.exists():
             server.watch(str(watched), lambda: _rebuild(options))
-    # Said once the loop runs, so the port is listening when a reader sees it.
-    IOLoop.current().add_callback(
-        lambda: print(f"Serving {options.output.as_posix()}/ on http://{_url_host(host)}:{port}/ "
-                      "(Ctrl+C to stop)", file=sys.stderr, flush=True))
+    if not options.quiet:
+        # Said once the loop runs, so the server answers when a reader sees it.
+        IOLoop.current().add_callback(
+            lambda: print(f"Serving {options.output.as_posix()}/ on "
+                          f"http://{_url_host(host)}:{port}/ (Ctrl+C to stop)",
+                          file=sys.stderr, flush=True))
     server.serve(port=port, host=host, root=str(options.output), open_url_delay=None,
                  restart_delay=0)
 

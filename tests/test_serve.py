@@ -197,7 +197,24 @@ def test_port_0_is_a_free_port_and_the_one_announced(tmp_path: Path) -> None:
         assert served.port != 0
         assert served.get(PAGE)[0] == 200
     finally:
-        served.stop()
+        said = served.stop()
+    assert not any("Serving on" in line for line in said)  # livereload's, port 0 and all
+
+
+def test_quiet_prints_only_the_errors(tmp_path: Path) -> None:
+    served = start(copy_project(tmp_path), "--quiet")
+    try:
+        assert served.get(PAGE)[0] == 200
+        assert served.get("nulle-part/")[0] == 404
+        served.edit(SOURCE, lambda t: t.replace("network: ANPP", "network: ANP"))
+        served.until(PAGE, lambda s, b: s == 500)
+        served.edit(SOURCE, lambda t: t.replace("network: ANP\n", "network: ANPP\n"))
+        served.until(PAGE, lambda s, b: s == 200)
+    finally:
+        said = served.stop()
+    assert said == ["monographs/pole-lauragais.md:6: network: unknown network 'ANP' (did you "
+                    "mean 'ANPP'?)",
+                    "1 error(s); serving the last good site until they are fixed."]
 
 
 def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
