@@ -17,7 +17,7 @@ from typing import NoReturn, TextIO
 
 from . import __version__
 from .cache import close_all
-from .errors import ConfigError, InvalidContent, SsgError
+from .errors import ConfigError, InvalidContent, SsgError, tally
 from .pipeline import BuildReport, Options, build, check, load_settings
 from .scaffold import create
 
@@ -199,7 +199,4 @@ def _count(number: int, noun: str) -> str:
 def _report(errors: Sequence[object], out: TextIO) -> None:
     for error in errors:
         print(error, file=out)
-    files = len({getattr(e, "path", "") for e in errors})
-    noun = "error" if len(errors) == 1 else "errors"
-    where = "1 file" if files == 1 else f"{files} files"
-    print(f"{len(errors)} {noun} in {where}; nothing was written.", file=out)
+    print(f"{tally(errors)}; nothing was written.", file=out)

@@ -11,7 +11,7 @@ anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -56,6 +56,16 @@ def one_line(text: str) -> str:
     """``text`` with line breaks and control characters written as escapes (``\\n``):
     whatever value a message quotes, it stays one line."""
     return _BREAKS.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def tally(errors: Sequence[object]) -> str:
+    """``3 errors in 2 files``: how many ``errors``, and in how many files (their ``path``);
+    ``1 error`` alone when none has a path."""
+    noun = "error" if len(errors) == 1 else "errors"
+    files = len({path for e in errors if (path := getattr(e, "path", ""))})
+    if not files:
+        return f"{len(errors)} {noun}"
+    return f"{len(errors)} {noun} in {'1 file' if files == 1 else f'{files} files'}"
 
 
 def shown(value: str, limit: int = 60) -> str:

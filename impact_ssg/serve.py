@@ -17,6 +17,7 @@ import html
 import logging
 import socket
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -36,7 +37,7 @@ from tornado.log import LogFormatter
 from tornado.netutil import bind_sockets
 from tornado.web import Application
 
-from .errors import ConfigError, InvalidContent, SsgError, UsageError
+from .errors import ConfigError, InvalidContent, SsgError, UsageError, tally
 from .pipeline import Options, build, templates_dir
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -149,22 +150,26 @@ def _rebuild(options: Options) -> None:
     # The last build's model is freed while the server waits, once the browsers are told
     # to reload, rather than at the start of the next build (``collector.frozen``).
     IOLoop.current().add_callback(gc.collect)
+    found: Sequence[object]
     try:
         report = build(options, waiting=None if options.quiet else _waiting)
     except (InvalidContent, ConfigError) as error:
-        _SiteHandler.errors = [str(e) for e in error.errors]
+        found = error.errors
     except SsgError as error:
-        _SiteHandler.errors = [str(error)]
+        found = [error]
     else:
         _SiteHandler.errors = []
         if not options.quiet and not report.unchanged:
             print(f"Rebuilt {report.monographs} monographs in {report.seconds:.2f} s.",
                   file=sys.stderr, flush=True)
         return
+    _SiteHandler.errors = [str(e) for e in found]
     for line in _SiteHandler.errors:
         print(line, file=sys.stderr)
-    print(f"{len(_SiteHandler.errors)} error(s); serving the last good site until they are "
-          "fixed.", file=sys.stderr, flush=True)
+    # Every page answers with the errors; the other files are the last good build's, if
+    # there was one.
+    them = "it until it is" if len(found) == 1 else "them until they are"
+    print(f"{tally(found)}; every page shows {them} fixed.", file=sys.stderr, flush=True)
 
 
 def _waiting(message: str) -> None:

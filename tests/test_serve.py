@@ -214,7 +214,24 @@ def test_quiet_prints_only_the_errors(tmp_path: Path) -> None:
         said = served.stop()
     assert said == ["monographs/pole-lauragais.md:6: network: unknown network 'ANP' (did you "
                     "mean 'ANPP'?)",
-                    "1 error(s); serving the last good site until they are fixed."]
+                    "1 error in 1 file; every page shows it until it is fixed."]
+
+
+def test_a_first_build_that_fails_shows_its_errors(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    for name, network in (("pole-lauragais", "ANPP"), ("agadir-cooperatives-argan", "METI")):
+        path = root / "monographs" / f"{name}.md"
+        path.write_text(path.read_text("utf-8").replace(f"network: {network}\n",
+                                                        "network: XYZ\n"), "utf-8")
+    served = start(root)
+    try:
+        for page in ("", PAGE):
+            status, body = served.get(page)
+            assert status == 500 and "pole-lauragais.md:6: network:" in body
+        assert served.get("static/style.css")[0] == 404  # no site was ever built
+    finally:
+        said = served.stop()
+    assert "2 errors in 2 files; every page shows them until they are fixed." in said
 
 
 def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
