@@ -90,6 +90,15 @@ def check(options: Options, waiting: Callable[[str], None] | None = None) -> Cor
         return load(options, config)
 
 
+def output_is_ours(options: Options) -> None:
+    """Raise ``UsageError`` unless the output folder may be replaced, and so served: it
+    is none of the project's folders, nor holds or lies inside one (``check_output``)."""
+    templates = templates_dir(options)
+    cache_folder = options.config.parent / CACHE_FOLDER
+    check_output(options.output, (options.config.parent, options.source, templates,
+                                  cache_folder), (options.source, templates, cache_folder))
+
+
 def build(options: Options, progress: Callable[[str], None] | None = None,
           waiting: Callable[[str], None] | None = None) -> BuildReport:
     """Validate, index, plan, render and publish; raises on any error, leaving the output
@@ -99,8 +108,7 @@ def build(options: Options, progress: Callable[[str], None] | None = None,
     templates = templates_dir(options)
     cache_folder = options.config.parent / CACHE_FOLDER
     # Before anything is read or written (the cache included): is the output ours?
-    check_output(options.output, (options.config.parent, options.source, templates,
-                                  cache_folder), (options.source, templates, cache_folder))
+    output_is_ours(options)
     if not templates.is_dir():
         raise UsageError(f"{templates.as_posix()}: no such folder; the site's templates live "
                          "in templates/ beside the config file")

@@ -38,7 +38,7 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application
 
 from .errors import ConfigError, InvalidContent, SsgError, UsageError, tally
-from .pipeline import Options, build, templates_dir
+from .pipeline import Options, build, output_is_ours, templates_dir
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -181,6 +181,9 @@ def serve(options: Options, host: str, port: int) -> None:
     free port; the port is taken before the build, and one that cannot be (in use, a host
     that is not this machine's) is a ``UsageError``."""
     options = replace(options, drafts=True)
+    # Every build would refuse a folder that is not a site's, but serving it would show
+    # its files all the same.
+    output_is_ours(options)
     sockets = _bind(host, port)
     port = int(sockets[0].getsockname()[1])
     if host not in LOOPBACK:

@@ -248,6 +248,16 @@ def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert not (tmp_path / "site").exists()  # said before building
 
 
+def test_a_folder_that_is_not_a_site_is_never_served(tmp_path: Path) -> None:
+    # A build refuses to replace it; serving it would show its files (the config here).
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--output", "."],
+        cwd=copy_project(tmp_path), capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: .: refusing to replace a folder that holds ")
+    assert result.stdout == "" and "Serving" not in result.stderr
+
+
 def test_the_browser_reloads_by_itself(page: BrowserPage, served: Served) -> None:
     page.page.goto(served.base + PAGE)
     page.page.wait_for_function("document.querySelector('h1').textContent.includes('relie')")
