@@ -110,11 +110,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown command '{args_list[0]}' ({hint})")
     if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version"):
         args_list.insert(0, "build")
-    args = parser.parse_args(args_list)
+    args, extra = parser.parse_known_args(args_list)
+    if extra:
+        misplaced = next((word for word in extra if word in COMMANDS), None)
+        parser.error(f"unrecognized arguments: {' '.join(extra)}" + (
+            f" ('{misplaced}' is a command: write it first, then its options)"
+            if misplaced else ""))
     try:
         return _run(args)
     except (InvalidContent, ConfigError) as error:
-        _report(error.errors, sys.stderr)
+        # A check writes nothing in any case.
+        _report(error.errors, sys.stderr, "" if args.command == "check"
+                else "; nothing was written")
         return error.exit_status
     except SsgError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -196,7 +203,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _report(errors: Sequence[object], out: TextIO) -> None:
+def _report(errors: Sequence[object], out: TextIO, outcome: str) -> None:
     for error in errors:
         print(error, file=out)
-    print(f"{tally(errors)}; nothing was written.", file=out)
+    print(f"{tally(errors)}{outcome}.", file=out)

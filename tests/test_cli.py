@@ -43,7 +43,7 @@ def test_check_reports_errors_of_every_file_then_a_count(
     assert result.stderr.splitlines() == [
         "monographs/a.md:5: network: unknown network 'ANP' (did you mean 'ANPP'?)",
         "monographs/b.md:3: date: impossible date '2026-02-30': February 2026 has 28 days",
-        "2 errors in 2 files; nothing was written.",
+        "2 errors in 2 files.",
     ]
 
 
@@ -87,7 +87,7 @@ def test_bad_config_is_exit_2_with_file_and_line(project: Callable[[Files], Path
         "impact.yaml:6: networks[1].id: 'a b' must be letters, digits and single hyphens (it "
         "becomes a web address)",
         "impact.yaml:8: networks[1].alias: unknown key 'alias' (did you mean 'aliases'?)",
-        "5 errors in 1 file; nothing was written.",
+        "5 errors in 1 file.",
     ]
 
 
@@ -95,6 +95,16 @@ def test_unknown_option_is_a_usage_error(tmp_path: Path) -> None:
     result = impact(tmp_path, "check", "--colour")
     assert result.returncode == 2
     assert "unrecognized arguments: --colour" in result.stderr
+
+
+def test_a_command_after_options_is_told_to_go_first(project: Callable[[Files], Path]) -> None:
+    root = project({"a.md": VALID})
+    result = impact(root, "--config", "impact.yaml", "check")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "impact-ssg: error: unrecognized arguments: check ('check' is a command: write it "
+        "first, then its options)")
+    assert impact(root, "check", "--config", "impact.yaml").returncode == 0
 
 
 def test_serve_help_offers_no_drafts_and_gives_the_defaults(tmp_path: Path) -> None:
