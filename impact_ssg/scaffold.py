@@ -17,7 +17,7 @@ from pathlib import Path
 from .config import Config
 from .errors import UsageError
 from .slug import nfc, slugify
-from .source import discover
+from .source import FENCE, MAX_FILE_BYTES, discover
 from .vocabulary import Vocabulary
 
 
@@ -75,23 +75,29 @@ def file_slug(title: str) -> str:
     return slug
 
 
-_SLUG_LINE = re.compile(r"""^slug:[ \t]*(["']?)([a-z0-9-]+)\1[ \t]*(?:#.*)?$""", re.M)
+_SLUG_LINE = re.compile(r"""slug:[ \t]*(["']?)([a-z0-9-]+)\1[ \t]*(?:#.*)?""")
 
 
 def _slugs_in_use(source: Path) -> dict[str, str]:
     """The slugs of the monographs under ``source`` (slug → file as messages show it):
-    each file's name's, or the one a ``slug:`` line of its front matter sets."""
+    each file's name's, or the one a ``slug:`` line of its front matter sets (a glance at
+    the lines, not a YAML reading: ``check`` says the rest)."""
     found: dict[str, str] = {}
     for monograph in discover(source).monographs:
         try:
-            with open(monograph.location, encoding="utf-8", errors="replace") as file:
-                head = file.read(16384)
+            with open(monograph.location, encoding="utf-8-sig", errors="replace") as file:
+                lines = file.read(MAX_FILE_BYTES).splitlines()
         except OSError:
             continue
-        front = head.split("\n---", 1)[0] if head.startswith("---") else ""
-        written = _SLUG_LINE.search(front)
+        written = None
+        if lines and lines[0].rstrip() == FENCE:
+            for line in lines[1:]:
+                if line.rstrip() == FENCE:
+                    break
+                if match := _SLUG_LINE.fullmatch(line):
+                    written = match.group(2)
         stem = posixpath.splitext(posixpath.basename(monograph.rel))[0]
-        found.setdefault(written.group(2) if written else slugify(stem), monograph.display)
+        found.setdefault(written or slugify(stem), monograph.display)
     return found
 
 

@@ -151,16 +151,22 @@ def test_new_writes_a_valid_draft_and_never_overwrites(
 
 def test_new_refuses_a_slug_another_monograph_has(project: Callable[[Files], Path]) -> None:
     written = VALID.replace("date: 2026-10-16", "date: 2026-10-16\nslug: 'autre-titre'  # ici")
-    root = project({"sub/titre.md": VALID, "b.md": written})
+    # A byte-order mark, Windows line ends, and a long front matter: as check reads them.
+    long = ("\ufeff" + VALID.replace("date: 2026-10-16", "date: 2026-10-16\n# "
+            + "x" * 20000 + "\nslug: loin")).replace("\n", "\r\n").encode()
+    root = project({"sub/titre.md": VALID, "b.md": written, "sub/c.md": long})
+    assert impact(root, "check").returncode == 0
     for title, slug, holder in (("Titre", "titre", "monographs/sub/titre.md"),
-                                ("Autre titre", "autre-titre", "monographs/b.md")):
+                                ("Autre titre", "autre-titre", "monographs/b.md"),
+                                ("Loin", "loin", "monographs/sub/c.md")):
         result = impact(root, "new", title)
         assert result.returncode == 2
         assert result.stderr == (
             f"error: '{slug}' is already the slug of {holder}; choose another title (the new "
             "file takes its name, and its address, from it)\n")
-    assert sorted(p.name for p in (root / "monographs").rglob("*.md")) == ["b.md", "titre.md"]
-    assert impact(root, "new", "Un titre").returncode == 0
+    assert sorted(p.name for p in (root / "monographs").rglob("*.md")) == [
+        "b.md", "c.md", "titre.md"]
+    assert impact(root, "new", "C").returncode == 0  # sub/c.md's slug is the one it writes
 
 
 def test_new_never_writes_outside_the_source_folder(project: Callable[[Files], Path]) -> None:
