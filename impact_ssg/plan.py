@@ -101,9 +101,9 @@ def plan(site: Site, static_dir: Path | None, data: dict[str, Callable[[], bytes
     ``data`` maps the routes of generated files (open data, search index) to their makers.
     """
     # A build with drafts is a preview: they get pages, marked as drafts and not to be
-    # indexed, but are announced nowhere (feed, sitemap).
+    # indexed, as are the lists only drafts fill, and are announced nowhere (feed,
+    # sitemap).
     published = [m for m in site.monographs if not m.draft]
-    drafts = {urls.monograph(m.slug) for m in site.monographs if m.draft}
     outputs: list[Output] = [
         OutputPage("", "home.html", {}),
         OutputPage(urls.MONOGRAPHS + "/", "catalogue.html", {"monographs": site.monographs}),
@@ -117,7 +117,8 @@ def plan(site: Site, static_dir: Path | None, data: dict[str, Callable[[], bytes
     ]
     for monograph in site.monographs:
         outputs.append(OutputPage(urls.monograph(monograph.slug), "monograph.html",
-                                  {"monograph": monograph}, origin=monograph.path))
+                                  {"monograph": monograph, **_only_drafts([monograph])},
+                                  origin=monograph.path))
     for kind, terms in site.terms.items():
         title, singular, plural = TERM_TITLES[kind]
         outputs.append(OutputPage(f"{kind}/", "terms.html", {
@@ -142,7 +143,7 @@ def plan(site: Site, static_dir: Path | None, data: dict[str, Callable[[], bytes
                                           origin=path.as_posix()))
     html_routes = [o.route for o in outputs if isinstance(o, OutputPage)
                    and o.template.endswith(".html") and o.route != "404.html"
-                   and o.route not in drafts]
+                   and NOINDEX not in o.context]
     outputs.append(OutputPage("sitemap.xml", "sitemap.xml", {"routes": html_routes}))
     _check_collisions(outputs)
     return outputs
@@ -153,19 +154,30 @@ def newest_date(monographs: Sequence[Monograph]) -> dt.date:
     return max((m.updated or m.date for m in monographs), default=dt.date(1970, 1, 1))
 
 
+NOINDEX = "noindex"
+"""A page's context variable, true on a page that shows drafts only (``--drafts``): it
+asks search engines not to index it (``base.html``), and the sitemap leaves it out."""
+
+
+def _only_drafts(monographs: Sequence[Monograph]) -> dict[str, object]:
+    return {NOINDEX: True} if monographs and all(m.draft for m in monographs) else {}
+
+
 def _term_pages(term: Term, singular: str) -> Iterator[OutputPage]:
     for route, chunk, pagination in _paginated(term.route, term.monographs):
         yield OutputPage(route, "term.html", {"term": term, "monographs": chunk,
                                               "pagination": pagination,
                                               "singular": singular,
-                                              "index_title": TERM_TITLES[term.kind][0]})
+                                              "index_title": TERM_TITLES[term.kind][0],
+                                              **_only_drafts(term.monographs)})
 
 
 def _territory_pages(nodes: Sequence[TerritoryNode]) -> Iterator[OutputPage]:
     for node in nodes:
         for route, chunk, pagination in _paginated(node.route, node.monographs):
             yield OutputPage(route, "territory.html", {"node": node, "monographs": chunk,
-                                                       "pagination": pagination})
+                                                       "pagination": pagination,
+                                                       **_only_drafts(node.monographs)})
         yield from _territory_pages(node.children)
 
 

@@ -180,6 +180,17 @@ def test_drafts_get_pages_with_drafts_only(project: Path) -> None:
     for announced in ("sitemap.xml", "feed.xml", "data/monographs.json", "data/monographs.csv"):
         text = (site / announced).read_text("utf-8")
         assert "pole-lauragais" in text and "epicerie-etudiante-rennes" not in text, announced
+    # Nor the lists only the draft fills: its organisation, its commune and department.
+    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    for route in ("organisations/gaec-du-clos-fleuri/",
+                  "territoires/france/bretagne/ille-et-vilaine/rennes/",
+                  "territoires/france/bretagne/ille-et-vilaine/"):
+        assert '<meta name="robots" content="noindex">' in (
+            site / route / "index.html").read_text("utf-8"), route
+        assert f"/{route}</loc>" not in sitemap, route
+    for route in ("organisations/menuiserie-dubreuil/", "territoires/france/bretagne/"):
+        assert '<meta name="robots"' not in (site / route / "index.html").read_text("utf-8")
+        assert f"/{route}</loc>" in sitemap, route
 
 
 def test_an_output_below_a_file_is_a_usage_error(project: Path) -> None:
