@@ -110,9 +110,15 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
     wanted = {keys[s.rel]: s.display for s in found.monographs if s.rel in keys}
     cached: dict[str, Monograph | list[ContentError]] = {}
     if kept is not None:
-        snapshot.restore_outlines(kept)  # the cross-checks read every monograph's links
         cached = {key: m for m in kept.monographs
                   if (key := kept.versions.get(m.source)) in wanted}
+        # The cross-checks read every monograph's links: the outlines left out of the
+        # model are read back; if they cannot be, the cache gives every monograph.
+        try:
+            if cached:
+                snapshot.restore_outlines(kept)
+        except snapshot.UNREADABLE:
+            cached = {}
     cached.update(build_cache.get({key: path for key, path in wanted.items()
                                    if key not in cached}))
     parsers: list[MarkdownIt] = []

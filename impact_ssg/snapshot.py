@@ -104,6 +104,12 @@ def save(cache: Path, output: Path, snapshot: Snapshot) -> None:
                     other.unlink(missing_ok=True)
 
 
+# What reading back a model, or the outlines left out of it, raises when it cannot be
+# read (damaged, or written by a version of impact-ssg whose classes differ).
+UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+              IndexError, TypeError, ValueError, KeyError)
+
+
 def read(cache: Path, output: Path, frame: str) -> Snapshot | None:
     """The model of ``frame`` kept for ``output``, if there is one that can be read; one
     that cannot is removed, so that the next text edit keeps a new one."""
@@ -113,8 +119,7 @@ def read(cache: Path, output: Path, frame: str) -> Snapshot | None:
             snapshot = pickle.loads(path.read_bytes())
     except FileNotFoundError:
         return None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-            IndexError, TypeError, ValueError, KeyError):
+    except UNREADABLE:
         snapshot = None
     if not (isinstance(snapshot, Snapshot) and snapshot.frame == frame
             and isinstance(snapshot.site, Site)):

@@ -4,8 +4,11 @@ have rendered."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import io
 import json
+import pickle
 import shutil
 import subprocess
 import sys
@@ -213,6 +216,23 @@ def test_a_front_matter_edit_reads_only_the_edited_entry_and_checks_every_link(
     monkeypatch.undo()
     edit(project / toulouse, "\ndraft: false\n", "\ndraft: true\n")
     assert warnings_of(project) == (code, warned)
+    assert same_as_clean(project)
+
+
+def test_a_front_matter_edit_past_outlines_that_cannot_be_read(project: Path) -> None:
+    """The kept model's outlines damaged (or written by another version): a front-matter
+    edit reads every monograph from the cache instead, and checks every link."""
+    build(project)
+    (path,) = (project / ".impact-cache/outputs").glob("*.model")
+    kept = pickle.loads(path.read_bytes())
+    damaged = io.BytesIO()  # written as a model is, its outlines left out
+    snapshot._Pickler(damaged, protocol=pickle.HIGHEST_PROTOCOL).dump(
+        dataclasses.replace(kept, outlines=b"damaged"))
+    path.write_bytes(damaged.getvalue())
+    toulouse = "monographs/mobilite-solidaire-toulouse.md"
+    edit(project / toulouse, "\ntitle:", "\ndraft: true\ntitle:")
+    code, warned = warnings_of(project)
+    assert code == 0 and "pole-lauragais.md:" in warned and "link to the draft" in warned
     assert same_as_clean(project)
 
 
