@@ -73,11 +73,16 @@ def _slugs(monographs: Sequence[Monograph]) -> list[ContentError]:
         kept = next((m for m in group if not _slug_written(m)), group[0])
         named = "from its file name" if not _slug_written(kept) else f"line {kept.slug_line}"
         for monograph in group:
-            if monograph is not kept:
-                errors.append(ContentError(
-                    monograph.path, monograph.slug_line, "slug",
-                    f"'{slug}' is already the slug of {kept.path} ({named}); two monographs "
-                    "need two slugs: rename the file or set 'slug: …'"))
+            if monograph is kept:
+                continue
+            # Either may give way; the fix names both when this one's slug was written.
+            fix = ("rename this file or set 'slug: …'" if not _slug_written(monograph)
+                   else f"change this slug, or rename {kept.path}" if not _slug_written(kept)
+                   else "change one of them")
+            errors.append(ContentError(
+                monograph.path, monograph.slug_line, "slug",
+                f"'{slug}' is already the slug of {kept.path} ({named}); two monographs "
+                f"need two slugs: {fix}"))
     return errors
 
 

@@ -74,7 +74,8 @@ def _indented(value: object, pad: str, out: list[str]) -> None:
     """Append ``value`` as ``json.dumps(value, ensure_ascii=False, indent=1)`` writes it
     at the depth whose line break and indent are ``pad`` (its items'): the same text
     twice as fast, every scalar written by the C encoder, where ``indent`` sends all
-    through the pure-Python one."""
+    through the pure-Python one. ``value`` is made of what ``record`` gives: dicts with
+    string keys, lists and scalars (a tuple would come out on one line)."""
     if isinstance(value, dict):
         labelled: Iterable[tuple[str, object]] = [
             (_scalar(key) + ": ", item) for key, item in value.items()]

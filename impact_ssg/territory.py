@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .pickling import by_fields
@@ -81,8 +81,8 @@ class Territory:
 
 
 # Asked for on every page, data file and search facet that shows a territory; a base
-# names a few thousand.
-@cache
+# names a few thousand (bounded all the same: serve lives on through many edits).
+@lru_cache(maxsize=16384)
 def _slugs(territory: Territory) -> tuple[str, ...]:
     return tuple(slugify(name) for name in territory.levels)
 
