@@ -21,6 +21,7 @@ from urllib.parse import quote, unquote, urlsplit
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore, replace, smartquotes
+from markdown_it.rules_core.replacements import RARE_RE, SCOPED_ABBR_RE
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -171,6 +172,10 @@ def french_text(text: str) -> str:
 
 @functools.lru_cache(maxsize=16384)  # a title shows on many pages
 def _french_text(text: str) -> str:
+    # The typographer's own tests of whether its rules have anything to do.
+    if ("'" not in text and '"' not in text and not RARE_RE.search(text)
+            and not SCOPED_ABBR_RE.search(text)):
+        return french(text)
     state = StateCore(text, _text_parser(), {})
     inline = Token("inline", "", 0, content=text, children=[Token("text", "", 0, content=text)])
     state.tokens = [inline]

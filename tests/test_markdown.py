@@ -50,6 +50,7 @@ def test_french_spacing(text: str, expected: str) -> None:
     ("l'\"accueil\"", f"l’«{NNBSP}accueil{NNBSP}»"),
     ("'x' et rock 'n' roll", "“x” et rock “n” roll"),
     ("Du -- au... (c)", "Du – au… ©"),
+    ("Marque (TM) et (r) +- 2", "Marque ™ et ® ± 2"),
     # Quotes that open or close nothing are left as written.
     ('Écrans 24" et 27"', 'Écrans 24" et 27"'),
     ('"a" "b', f'«{NNBSP}a{NNBSP}» "b'),
