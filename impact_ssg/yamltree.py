@@ -117,7 +117,7 @@ _HINTS = (
     ("expected <block end>", "check the indentation of this line and the one before"),
     ("did not find expected '-' indicator", "check the indentation of the list items"),
     ("did not find expected ','", "separate the items with commas, and put an item "
-     "holding a ',', ':', '[' or ']' in double quotes"),
+     "holding a comma, a colon or a bracket in double quotes"),
     ("while scanning a simple key", "a line is neither 'key: value' nor a list item"),
     ("found character that cannot start any token", "a value starts with a reserved "
      "character ('@', '`', '%'): put it in double quotes"),
@@ -128,8 +128,8 @@ _FLOWS = {"while parsing a flow sequence": ("'[' of a list", "]"),
           "while parsing a flow mapping": ("'{' of a mapping", "}")}
 
 
-# A line that starts a key of the front matter (no indent), or a list item's.
-_KEY_LINE = re.compile(r"[^\s#-][^:]*:(\s|$)|-\s")
+# A line that starts a key ('key:') or a list item ('- '), at any indentation.
+_KEY_LINE = re.compile(r"\s*(?:[^\s#-][^:]*:(?:\s|$)|-\s)")
 
 
 def _left_open(text: str, error: yaml.MarkedYAMLError) -> int | None:

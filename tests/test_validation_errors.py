@@ -221,11 +221,18 @@ CASES: list[tuple[str, Files, list[str]]] = [
     ("invalid YAML: a comma missing in a list is not a list left open", {"a.md": with_line(
         "stakeholders: [association, eti]", 'stakeholders: [association, "eti" pme]')},
      [f"{F}:10: front matter: invalid YAML (did not find expected ',' or ']'): separate the "
-      "items with commas, and put an item holding a ',', ':', '[' or ']' in double quotes"]),
+      "items with commas, and put an item holding a comma, a colon or a bracket in double "
+      "quotes"]),
     ("invalid YAML: a comma missing on a later line of a list", {"a.md": with_line(
         "stakeholders: [association, eti]", 'stakeholders: [association,\n  "eti" pme,\n  x]')},
      [f"{F}:11: front matter: invalid YAML (did not find expected ',' or ']'): separate the "
-      "items with commas, and put an item holding a ',', ':', '[' or ']' in double quotes"]),
+      "items with commas, and put an item holding a comma, a colon or a bracket in double "
+      "quotes"]),
+    ("invalid YAML: an item of a list of territories left open", {"a.md": with_line(
+        'territory:\n  department: "31"\n  commune: Toulouse',
+        'territory:\n  - {department: "31", commune: Toulouse\n  - {department: "32"}')},
+     [f"{F}:8: front matter: invalid YAML: the '{{' of a mapping opened on this line is not "
+      "closed; end it with '}'"]),
     ("invalid YAML: mapping left open", {"a.md": with_line(
         'territory:\n  department: "31"\n  commune: Toulouse', 'territory: {department: "31"')},
      [f"{F}:7: front matter: invalid YAML: the '{{' of a mapping opened on this line is not "
