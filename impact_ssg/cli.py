@@ -95,6 +95,9 @@ def run() -> NoReturn:
         sys.stderr.flush()
     except BrokenPipeError:  # the reader is gone (``| head``): what was left unsaid is lost
         status = 1
+    except KeyboardInterrupt:  # Ctrl+C: a build stopped leaves its output folder as it was
+        print("\ninterrupted", file=sys.stderr, flush=True)
+        status = 130
     finally:
         close_all()
     os._exit(status)
@@ -108,11 +111,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         close = difflib.get_close_matches(args_list[0], COMMANDS, n=1)
         hint = f"did you mean '{close[0]}'?" if close else "commands: " + ", ".join(COMMANDS)
         parser.error(f"unknown command '{args_list[0]}' ({hint})")
-    if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version"):
+    implied = not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version")
+    if implied:
         args_list.insert(0, "build")
     args, extra = parser.parse_known_args(args_list)
     if extra:
-        misplaced = next((word for word in extra if word in COMMANDS), None)
+        # A command after options was taken for a stray argument of the implied build.
+        misplaced = next((word for word in extra if word in COMMANDS), None) if implied \
+            else None
         parser.error(f"unrecognized arguments: {' '.join(extra)}" + (
             f" ('{misplaced}' is a command: write it first, then its options)"
             if misplaced else ""))

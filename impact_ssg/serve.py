@@ -158,10 +158,12 @@ def _rebuild(options: Options) -> None:
     except SsgError as error:
         found = [error]
     else:
-        _SiteHandler.errors = []
-        if not options.quiet and not report.unchanged:
-            print(f"Rebuilt {report.monographs} monographs in {report.seconds:.2f} s.",
-                  file=sys.stderr, flush=True)
+        fixed, _SiteHandler.errors = bool(_SiteHandler.errors), []
+        if not options.quiet and (fixed or not report.unchanged):
+            # Said even when the fix gave back the site as it was: the errors printed
+            # last are gone.
+            print(f"{'Fixed: rebuilt' if fixed else 'Rebuilt'} {report.monographs} "
+                  f"monographs in {report.seconds:.2f} s.", file=sys.stderr, flush=True)
         return
     _SiteHandler.errors = [str(e) for e in found]
     for line in _SiteHandler.errors:
@@ -185,7 +187,7 @@ def serve(options: Options, host: str, port: int) -> None:
     # its files all the same.
     output_is_ours(options)
     sockets = _bind(host, port)
-    port = int(sockets[0].getsockname()[1])
+    asked, port = port, int(sockets[0].getsockname()[1])
     if host not in LOOPBACK:
         print(f"warning: serving on {host}: anyone who can reach this machine can read the "
               "site, drafts included", file=sys.stderr)
@@ -199,8 +201,9 @@ def serve(options: Options, host: str, port: int) -> None:
     for watched in (options.source, templates_dir(options), options.config):
         if watched.exists():
             server.watch(str(watched), lambda: _rebuild(options))
-    if not options.quiet:
-        # Said once the loop runs, so the server answers when a reader sees it.
+    if not options.quiet or asked == 0:
+        # Said once the loop runs, so the server answers when a reader sees it; even with
+        # --quiet when the system chose the port, which nothing else would tell.
         IOLoop.current().add_callback(
             lambda: print(f"Serving {options.output.as_posix()}/ on "
                           f"http://{_url_host(host)}:{port}/ (Ctrl+C to stop)",

@@ -105,6 +105,10 @@ def test_a_command_after_options_is_told_to_go_first(project: Callable[[Files], 
         "impact-ssg: error: unrecognized arguments: check ('check' is a command: write it "
         "first, then its options)")
     assert impact(root, "check", "--config", "impact.yaml").returncode == 0
+    # A command written first: a second one is only a stray argument.
+    stray = impact(root, "check", "--quiet", "build")
+    assert stray.returncode == 2
+    assert stray.stderr.splitlines()[-1] == "impact-ssg: error: unrecognized arguments: build"
 
 
 def test_serve_help_offers_no_drafts_and_gives_the_defaults(tmp_path: Path) -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -79,3 +81,24 @@ def test_background_work_runs_in_another_process_and_its_errors_reach_the_caller
     failing = in_background(functools.partial(_fail_on(0), 0), 2, MIN_PARALLEL, MIN_PARALLEL)
     with pytest.raises(SsgError, match="item 0 is bad"):
         failing()
+
+
+def test_ctrl_c_stops_a_build_at_once_and_writes_no_site(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--count",
+                    "1500", "--seed", "3", "--output", str(corpus)],
+                   check=True, capture_output=True)
+    output = tmp_path / "site"
+    # As a terminal's Ctrl+C: SIGINT to the build and its workers, mid-build.
+    build = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--config", str(corpus / "impact.yaml"),
+         "--source", str(corpus / "monographs"), "--output", str(output)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(1.5)
+    os.killpg(build.pid, signal.SIGINT)
+    _, stderr = build.communicate(timeout=60)
+    assert build.returncode == 130
+    assert stderr.endswith("\ninterrupted\n") and "Traceback" not in stderr
+    assert not output.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]  # nothing half-written

@@ -141,6 +141,11 @@ def test_edit_break_and_fix_a_monograph(served: Served) -> None:
     served.edit(SOURCE, lambda t: t.replace("network: ANP\n", "network: ANPP\n"))
     served.until(PAGE, lambda s, b: s == 200 and "relie les maraîchers" in b)
     assert served.process.poll() is None
+    # The fix gives back the site as it was: the terminal says the errors are gone.
+    deadline = time.monotonic() + 10
+    while not any(line.startswith("Fixed: rebuilt ") for line in served.said):
+        assert time.monotonic() < deadline, served.said
+        time.sleep(0.05)
 
 
 def test_templates_and_config_are_watched(served: Served) -> None:
@@ -215,6 +220,15 @@ def test_quiet_prints_only_the_errors(tmp_path: Path) -> None:
     assert said == ["monographs/pole-lauragais.md:6: network: unknown network 'ANP' (did you "
                     "mean 'ANPP'?)",
                     "1 error in 1 file; every page shows it until it is fixed."]
+
+
+def test_quiet_still_tells_the_port_the_system_chose(tmp_path: Path) -> None:
+    served = start(copy_project(tmp_path), "--quiet", port=0)
+    try:
+        assert served.port != 0 and served.get(PAGE)[0] == 200
+    finally:
+        said = served.stop()
+    assert said == [f"Serving site/ on http://127.0.0.1:{served.port}/ (Ctrl+C to stop)"]
 
 
 def test_a_first_build_that_fails_shows_its_errors(tmp_path: Path) -> None:
