@@ -164,20 +164,22 @@ def _only_drafts(monographs: Sequence[Monograph]) -> dict[str, object]:
 
 
 def _term_pages(term: Term, singular: str) -> Iterator[OutputPage]:
+    drafts_only = _only_drafts(term.monographs)  # once for all the term's pages
     for route, chunk, pagination in _paginated(term.route, term.monographs):
         yield OutputPage(route, "term.html", {"term": term, "monographs": chunk,
                                               "pagination": pagination,
                                               "singular": singular,
                                               "index_title": TERM_TITLES[term.kind][0],
-                                              **_only_drafts(term.monographs)})
+                                              **drafts_only})
 
 
 def _territory_pages(nodes: Sequence[TerritoryNode]) -> Iterator[OutputPage]:
     for node in nodes:
+        drafts_only = _only_drafts(node.monographs)
         for route, chunk, pagination in _paginated(node.route, node.monographs):
             yield OutputPage(route, "territory.html", {"node": node, "monographs": chunk,
                                                        "pagination": pagination,
-                                                       **_only_drafts(node.monographs)})
+                                                       **drafts_only})
         yield from _territory_pages(node.children)
 
 
