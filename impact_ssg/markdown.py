@@ -11,8 +11,10 @@ with its table of contents, links to monograph files rewritten to their pages.
 from __future__ import annotations
 
 import functools
+import itertools
 import posixpath
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
@@ -238,7 +240,10 @@ def render(
 # and resolved once every monograph is known. Markdown input never holds U+0000 (the parser
 # replaces it), so no author can forge one.
 _PAGE_MARK = "\x00page:"
-_PAGE_LINK = re.compile('<a href="\x00page:([^"\x00]*)\x00(#[^"]*)?">(.*?)</a>', re.DOTALL)
+# A link's other attributes (a title) follow its ``href``; their values are escaped, so
+# hold no ``>``.
+_PAGE_LINK = re.compile('<a href="\x00page:([^"\x00]*)\x00(#[^"]*)?"([^>]*)>(.*?)</a>',
+                        re.DOTALL)
 
 
 def page_placeholder(target: str) -> str:
@@ -255,8 +260,9 @@ def resolve_pages(html: str, link_to: Callable[[str], str | None]) -> str:
     def replace(match: re.Match[str]) -> str:
         url = link_to(unquote(match.group(1)))
         if url is None:
-            return match.group(3)
-        return f'<a href="{escape(url + (match.group(2) or ""))}">{match.group(3)}</a>'
+            return match.group(4)
+        return (f'<a href="{escape(url + (match.group(2) or ""))}"{match.group(3)}>'
+                f"{match.group(4)}</a>")
 
     return _PAGE_LINK.sub(replace, html)
 
@@ -273,10 +279,28 @@ _ATTRIBUTES: dict[str, set[str]] = {
 }
 
 
+_PLACEHOLDER = re.compile('\x00page:[^"\x00]*\x00')
+
+
 def sanitise(html: str) -> str:
-    """``html`` with scripts, event handlers, styles and unsafe URLs removed (``allow_html``)."""
-    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES,
-                     url_schemes=set(SAFE_SCHEMES), link_rel=None)
+    """``html`` with scripts, event handlers, styles and unsafe URLs removed (``allow_html``).
+    Placeholders of links to monographs (``page_placeholder``) come out as they went in."""
+    held = _PLACEHOLDER.findall(html)
+    if held:
+        # The sanitiser turns U+0000 into U+FFFD: the placeholders cross it as relative
+        # links under a random name no body can guess, and come back after.
+        name = "impact-" + secrets.token_hex(12)
+        numbers = itertools.count()
+        html = _PLACEHOLDER.sub(lambda _: f"{name}-{next(numbers)}-", html)
+    clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES,
+                      url_schemes=set(SAFE_SCHEMES), link_rel=None)
+    if held:
+        # Back where they are links; elsewhere (the text of an element removed, which the
+        # sanitiser keeps as text) as the sanitiser would have left them.
+        clean = re.sub(f'(<a href=")?{name}-([0-9]+)-', lambda match: (
+            match.group(1) + held[int(match.group(2))] if match.group(1)
+            else held[int(match.group(2))].replace("\x00", "\ufffd")), clean)
+    return clean
 
 
 def _plain_text(tokens: list[Token]) -> str:

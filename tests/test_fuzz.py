@@ -102,6 +102,7 @@ MARKDOWN = st.lists(st.sampled_from([
     "[x](javascript:alert(1))", "![x](JavaScript:alert(1))", "<javascript:alert(1)>",
     "[x](data:text/html,<script>alert(1)</script>)", "[r]\n\n[r]: javascript:alert(1)\n",
     "[x](java\tscript:alert(1))", "[x](<javascript:alert(1)>)", "[x](vbscript:x 'titre')",
+    '[x](a.md "titre")', "[x](a.md#b 'titre')", '[r]\n\n[r]: a.md "t"\n',
     '<a href="javascript:alert(1)">x</a>', "<img src=x onerror=alert(1)>",
 ]), max_size=60).map("".join)
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from impact_ssg.markdown import RenderedBody, french_text, make_renderer, render
+from impact_ssg.markdown import (
+    RenderedBody,
+    french_text,
+    make_renderer,
+    page_placeholder,
+    render,
+    resolve_pages,
+)
 from impact_ssg.typography import NNBSP, french
 
 PAGES = {"a.md": "/monographies/a/", "sub/b.md": "/monographies/b/"}
@@ -112,6 +119,21 @@ def test_links_to_monograph_files_and_other_files_are_rewritten() -> None:
     image = soup.find("img")
     assert image is not None and image["src"] == "/fichiers/img/plan.png"
     assert image["alt"] == "Plan" and image["loading"] == "lazy"
+
+
+@pytest.mark.parametrize("allow_html", [False, True])
+def test_links_to_monograph_files_keep_their_title_once_resolved(allow_html: bool) -> None:
+    body = ('[A](a.md "Le pôle") [B](sub/b.md#suite "Suite") [r] [brouillon](draft.md "t")\n\n'
+            '[r]: a.md "Référence"\n')
+    rendered = render(make_renderer(allow_html), body, "x.md", page_placeholder,
+                      lambda rel: "/fichiers/" + rel)
+    resolved = resolve_pages(rendered.html, PAGES.get)
+    assert "\x00" not in resolved
+    links = BeautifulSoup(resolved, "html.parser").find_all("a")
+    assert [(a["href"], a.get("title"), a.get_text()) for a in links] == [
+        ("/monographies/a/", "Le pôle", "A"), ("/monographies/b/#suite", "Suite", "B"),
+        ("/monographies/a/", "Référence", "r")]
+    assert "brouillon" in BeautifulSoup(resolved, "html.parser").get_text()
 
 
 def test_links_resolve_from_the_monographs_folder() -> None:

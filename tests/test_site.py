@@ -7,6 +7,7 @@ import csv
 import io
 import itertools
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from bs4 import BeautifulSoup
 from impact_ssg.index import _shared
 from impact_ssg.model import Monograph
 from impact_ssg.opendata import _indented
-from impact_ssg.pipeline import Corpus
+from impact_ssg.pipeline import Corpus, Options, build
 from impact_ssg.slug import slugify
 
 from .conftest import ROOT, build_examples
@@ -194,6 +195,35 @@ def test_links_between_monographs_and_images_are_rewritten(site: Path) -> None:
         ROOT / "monographs/images/schema-pole-lauragais.png").read_bytes()
     toc = [a["href"] for a in soup.select("nav.toc a")]
     assert toc[0] == "#le-contexte" and len(toc) >= 4
+
+
+def test_links_between_monographs_survive_raw_html(
+        site: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # With raw HTML allowed, bodies go through the sanitiser: the links between
+    # monographs must come out of it as they do without it.
+    folder = tmp_path_factory.mktemp("raw-html")
+    config = (ROOT / "impact.yaml").read_text("utf-8")
+    assert "allow_html: false" in config
+    (folder / "impact.yaml").write_text(config.replace("allow_html: false", "allow_html: true"),
+                                        "utf-8")
+    shutil.copytree(ROOT / "templates", folder / "templates")
+    raw = folder / "site"
+    build(Options(config=folder / "impact.yaml", source=ROOT / "monographs", output=raw,
+                  base_url=BASE, quiet=True))
+
+    def prose_links(root: Path) -> list[tuple[str, str]]:
+        return [(str(path.relative_to(root)), str(a["href"]))
+                for path in html_pages(root / "monographies")
+                for a in BeautifulSoup(path.read_text("utf-8"), "html.parser").select(
+                    ".prose a[href]")]
+
+    links = prose_links(raw)
+    assert links == prose_links(site)
+    between = [href for _, href in links if href.startswith(f"{BASE}monographies/")]
+    assert len(between) >= 5
+    for _, href in links:
+        target = target_file(raw, href)
+        assert target is None or target.is_file(), href
 
 
 def test_feed_and_sitemap_parse(site: Path, corpus: Corpus) -> None:
