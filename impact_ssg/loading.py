@@ -63,6 +63,13 @@ def build_cache_of(options: Options) -> BuildCache:
     return BuildCache(options.config.parent / CACHE_FOLDER, settings, read=not options.clean)
 
 
+def check_source(options: Options) -> None:
+    """Raise ``UsageError`` unless the source folder is one."""
+    if not options.source.is_dir():
+        raise UsageError(f"{options.source.as_posix()}: no such folder; run from the project "
+                         "root or pass --source DIR")
+
+
 def load_settings(options: Options) -> Config:
     """The config with command-line overrides; raises ``UsageError``/``ConfigError``."""
     config = load_config(options.config)
@@ -87,9 +94,7 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
     edit reads a few entries instead of every one."""
     known = known or {}
     config = config or load_settings(options)
-    if not options.source.is_dir():
-        raise UsageError(f"{options.source.as_posix()}: no such folder; run from the project "
-                         "root or pass --source DIR")
+    check_source(options)
     found = discover(options.source)
     errors: list[ContentError] = list(found.errors)
     build_cache = build_cache_of(options)

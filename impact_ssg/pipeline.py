@@ -109,6 +109,7 @@ def build(options: Options, progress: Callable[[str], None] | None = None,
     cache_folder = options.config.parent / CACHE_FOLDER
     # Before anything is read or written (the cache included): is the output ours?
     output_is_ours(options)
+    loading.check_source(options)
     if not templates.is_dir():
         raise UsageError(f"{templates.as_posix()}: no such folder; the site's templates live "
                          "in templates/ beside the config file")

@@ -65,6 +65,22 @@ def test_missing_source_folder_is_a_usage_error(tmp_path: Path) -> None:
         "error: monographs: no such folder; run from the project root or pass --source DIR\n")
 
 
+def test_missing_source_folder_after_a_build_is_a_usage_error(
+        project: Callable[[Files], Path]) -> None:
+    # A build after another reads the model the last one kept, before anything else.
+    root = project({"x.md": VALID})
+    shutil.copytree(ROOT / "templates", root / "templates")
+    assert impact(root, "build").returncode == 0
+    before = sorted((p.relative_to(root), p.read_bytes())
+                    for p in (root / "site").rglob("*") if p.is_file())
+    result = impact(root, "build", "--source", "contenus")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: contenus: no such folder; run from the project root or pass --source DIR\n")
+    assert sorted((p.relative_to(root), p.read_bytes())
+                  for p in (root / "site").rglob("*") if p.is_file()) == before
+
+
 def test_missing_config_is_a_usage_error(tmp_path: Path) -> None:
     result = impact(tmp_path, "check")
     assert result.returncode == 2
