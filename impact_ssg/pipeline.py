@@ -41,7 +41,7 @@ from .options import Options as Options
 from .plan import Output, OutputPage, plan
 from .publish import SpareCheck, Twin, check_output, check_spare, publish, put, safe_join
 from .render import TracingEnvironment, make_environment, render_page
-from .urls import output_file
+from .urls import Urls, output_file
 from .workers import MIN_PARALLEL, default_jobs, end_with_parent, in_background, parallel_map
 
 
@@ -75,6 +75,9 @@ class BuildReport:
     """Whether ``base_url`` is absolute (feed and sitemap need it to publish)."""
     unchanged: bool = False
     """Nothing changed since the last build: the site was left as it was."""
+    base_path: str = "/"
+    """The path of ``base_url``: pages link to each other under it (``serve`` serves
+    the site there)."""
 
 
 def templates_dir(options: Options) -> Path:
@@ -130,7 +133,8 @@ def _build(options: Options, say: Callable[[str], None], started: float, config:
     if last and last.inputs == fingerprint.everything and uptodate.as_left(
             last, options.output):
         return BuildReport(0, 0, 0, 0, time.perf_counter() - started, (),
-                           config.base_is_absolute, unchanged=True)
+                           config.base_is_absolute, unchanged=True,
+                           base_path=Urls(config.base_url)(""))
     spare = spare_folder(cache_folder, options.output)
     checked = _check_spare(spare, last.spare if last else uptodate.Table(), options)
     try:
@@ -359,7 +363,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         drafts_skipped=0 if options.drafts else sum(m.draft for m in corpus.monographs),
         pages=pages, files=len(outputs) - pages,
         seconds=time.perf_counter() - started, warnings=corpus.warnings,
-        absolute_base=site.config.base_is_absolute)
+        absolute_base=site.config.base_is_absolute, base_path=Urls(site.config.base_url)(""))
 
 
 def spare_folder(cache_folder: Path, output: Path) -> Path | None:

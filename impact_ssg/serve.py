@@ -1,12 +1,13 @@
 """``serve``: build with drafts, serve the output folder with live reload, rebuild on change.
 
 The site is served from the output folder only (Tornado's static handler, which refuses
-paths outside its root), on 127.0.0.1 unless another host is asked for. Monographs,
-templates (static files included) and the config are watched through inotify where
-pyinotify is available, so a save is seen at once. A build that fails leaves the last
-good site in place; while it fails, every page answers with the errors (``file:line:
-field: message``) and the terminal prints them; the next good build clears them, and
-the browser reloads either way.
+paths outside its root), under the path of its ``base_url`` (where its pages link), on
+127.0.0.1 unless another host is asked for. Monographs, templates (static files
+included) and the config are watched through inotify where pyinotify is available, so a
+save is seen at once, and so are the folders holding them, for a path replaced. A build
+that fails leaves the last good site in place; while it fails, every page answers with
+the errors (``file:line: field: message``) and the terminal prints them; the next good
+build clears them, and the browser reloads either way.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ import errno
 import gc
 import html
 import logging
+import os
 import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import unquote
 
 from livereload import Server
 from livereload.handlers import (
@@ -35,7 +38,7 @@ from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.log import LogFormatter
 from tornado.netutil import bind_sockets
-from tornado.web import Application
+from tornado.web import Application, HTTPError
 
 from .errors import ConfigError, InvalidContent, SsgError, UsageError, tally
 from .pipeline import Options, build, output_is_ours, templates_dir
@@ -95,8 +98,18 @@ class _SiteHandler(StaticFileHandler):  # type: ignore[misc]
 
     errors: ClassVar[list[str]] = []
     not_found: ClassVar[Path | None] = None
+    base: ClassVar[str] = "/"
+    """Where the site is served: its ``base_url``'s path, under which its pages link to
+    each other (that of the last good build)."""
 
     async def get(self, path: str, include_body: bool = True) -> None:
+        under = unquote(self.base)[1:]
+        if not path.startswith(under):
+            if path in ("", under[:-1]):
+                self.redirect(self.base)
+                return
+            raise HTTPError(404)
+        path = path[len(under):]
         if self.errors and (path == "" or path.endswith(("/", ".html"))):
             self.set_status(500)
             self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -159,11 +172,16 @@ def _rebuild(options: Options) -> None:
         found = [error]
     else:
         fixed, _SiteHandler.errors = bool(_SiteHandler.errors), []
-        if not options.quiet and (fixed or not report.unchanged):
-            # Said even when the fix gave back the site as it was: the errors printed
-            # last are gone.
-            print(f"{'Fixed: rebuilt' if fixed else 'Rebuilt'} {report.monographs} "
-                  f"monographs in {report.seconds:.2f} s.", file=sys.stderr, flush=True)
+        _SiteHandler.base = report.base_path
+        if options.quiet or (report.unchanged and not fixed):
+            return
+        if report.unchanged:
+            # The fix gave back the site as it was: the errors printed last are gone.
+            said = "Fixed: the site is as it was before the errors."
+        else:
+            said = (f"{'Fixed: rebuilt' if fixed else 'Rebuilt'} {report.monographs} "
+                    f"monographs in {report.seconds:.2f} s.")
+        print(said, file=sys.stderr, flush=True)
         return
     _SiteHandler.errors = [str(e) for e in found]
     for line in _SiteHandler.errors:
@@ -206,7 +224,8 @@ def serve(options: Options, host: str, port: int) -> None:
         # --quiet when the system chose the port, which nothing else would tell.
         IOLoop.current().add_callback(
             lambda: print(f"Serving {options.output.as_posix()}/ on "
-                          f"http://{_url_host(host)}:{port}/ (Ctrl+C to stop)",
+                          f"http://{_url_host(host)}:{port}{_SiteHandler.base} "
+                          "(Ctrl+C to stop)",
                           file=sys.stderr, flush=True))
     server.serve(port=port, host=host, root=str(options.output), open_url_delay=None,
                  restart_delay=0)
@@ -226,20 +245,72 @@ def _bind(host: str, port: int) -> list[socket.socket]:
                          "--host or --port") from None
 
 
+class _Primed(Watcher):  # type: ignore[misc]
+    """livereload's watcher, for which a file it has not seen is a change: livereload
+    takes one only when its time is later than the server's start, and a file moved or
+    copied in keeps an older one. What a path holds when it is watched is seen then."""
+
+    _priming = False
+
+    def watch(self, path: str, func: Any = None, delay: Any = None,
+              ignore: Any = None) -> None:
+        Watcher.watch(self, path, func, delay, ignore)
+        self._priming = True  # nothing there now is a change
+        try:
+            self._task_mtimes = self._tasks[path]["mtimes"]
+            self.is_changed(path, ignore)
+        finally:
+            self._priming = False
+
+    def is_file_changed(self, path: str, ignore: Any = None) -> bool:
+        new = path not in self._task_mtimes
+        changed = bool(super().is_file_changed(path, ignore))
+        return not self._priming and (changed or (new and path in self._new_mtimes))
+
+
 def _watcher() -> Watcher:
-    """inotify where available, also told of files saved by rename (as many editors do)."""
+    """inotify where available, told of files saved by rename (as many editors do), and of
+    watched paths replaced, deleted or made again (``git checkout``, ``rm -r``): the
+    folder holding each is watched too, for its name only."""
     if get_watcher_class() is not INotifyWatcher:
-        return Watcher()
+        return _Primed()
     import pyinotify
 
-    class Notified(INotifyWatcher):  # type: ignore[misc]
+    flags = (pyinotify.IN_CREATE | pyinotify.IN_DELETE | pyinotify.IN_MODIFY
+             | pyinotify.IN_MOVED_TO | pyinotify.IN_MOVED_FROM | pyinotify.IN_CLOSE_WRITE)
+
+    class Notified(_Primed, INotifyWatcher):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.holders: dict[str, set[str]] = {}
+            """A folder holding a watched path → the names of those it holds."""
+            self.trees: set[str] = set()
+            """The watched folders, each watched with everything in it."""
+
         def watch(self, path: str, func: Any = None, delay: Any = None,
                   ignore: Any = None) -> None:
-            flags = (pyinotify.IN_CREATE | pyinotify.IN_DELETE | pyinotify.IN_MODIFY
-                     | pyinotify.IN_MOVED_TO | pyinotify.IN_MOVED_FROM
-                     | pyinotify.IN_CLOSE_WRITE)
-            self.wm.add_watch(path, flags, rec=True, do_glob=True, auto_add=True)
-            Watcher.watch(self, path, func, delay, ignore)
+            # A watch follows a file or folder, not its name: one replaced by another
+            # would be watched no more.
+            where = os.path.abspath(path)
+            holder, name = os.path.split(where)
+            if holder not in self.holders:
+                self.wm.add_watch(holder, flags)
+            self.holders.setdefault(holder, set()).add(name)
+            if os.path.isdir(where):
+                self.trees.add(where)
+                self.wm.add_watch(where, flags, rec=True, auto_add=True)
+            _Primed.watch(self, path, func, delay, ignore)
+
+        def inotify_event(self, event: Any) -> None:
+            if event.pathname in self.trees and event.mask & (
+                    pyinotify.IN_CREATE | pyinotify.IN_MOVED_TO):
+                self.wm.add_watch(event.pathname, flags, rec=True, auto_add=True)
+            names = self.holders.get(event.path)
+            if names is not None and event.name not in names and not any(
+                    event.path == tree or event.path.startswith(tree + os.sep)
+                    for tree in self.trees):
+                return  # beside a watched path: the output folder, the cache
+            super().inotify_event(event)
 
     return Notified()
 

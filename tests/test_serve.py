@@ -3,6 +3,7 @@ live reload in Chromium, loopback only, and no way out of the output folder."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from bs4 import BeautifulSoup
 
 from .conftest import ROOT
 
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 
 PAGE = "monographies/pole-lauragais/"
 SOURCE = "monographs/pole-lauragais.md"
-SERVING = re.compile(r"^Serving site/ on http://127\.0\.0\.1:(\d+)/ \(Ctrl\+C to stop\)$")
+SERVING = re.compile(r"^Serving site/ on http://127\.0\.0\.1:(\d+)/\S* \(Ctrl\+C to stop\)$")
 
 
 def free_port() -> int:
@@ -53,9 +55,9 @@ class Served:
     def get(self, path: str) -> tuple[int, str]:
         try:
             with urllib.request.urlopen(self.base + path, timeout=5) as response:
-                return response.status, response.read().decode("utf-8")
+                return response.status, response.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as error:
-            return error.code, error.read().decode("utf-8")
+            return error.code, error.read().decode("utf-8", "replace")
 
     def edit(self, rel: str, change: Callable[[str], str]) -> None:
         path = self.root / rel
@@ -143,7 +145,7 @@ def test_edit_break_and_fix_a_monograph(served: Served) -> None:
     assert served.process.poll() is None
     # The fix gives back the site as it was: the terminal says the errors are gone.
     deadline = time.monotonic() + 10
-    while not any(line.startswith("Fixed: rebuilt ") for line in served.said):
+    while "Fixed: the site is as it was before the errors.\n" not in served.said:
         assert time.monotonic() < deadline, served.said
         time.sleep(0.05)
 
@@ -153,6 +155,65 @@ def test_templates_and_config_are_watched(served: Served) -> None:
     served.until("nulle-part/", lambda s, b: s == 404 and "Rien ici" in b)
     served.edit("impact.yaml", lambda t: t.replace("label: Mécénat", "label: Mécénat solidaire"))
     served.until("alliances/mecenat/", lambda s, b: "Mécénat solidaire" in b)
+
+
+def test_config_saved_by_rename_is_watched_at_every_save(served: Served) -> None:
+    # Many editors, sed -i and git checkout write a new file and rename it over the old.
+    config = served.root / "impact.yaml"
+
+    def save_by_rename(label: str) -> None:
+        text = config.read_text("utf-8").replace("label: Mécénat", f"label: {label}", 1)
+        (served.root / "impact.yaml.tmp").write_text(text, "utf-8")
+        os.replace(served.root / "impact.yaml.tmp", config)
+        shown = f"</span> {label}</h1>"
+        served.until("alliances/mecenat/", lambda s, b: shown in b)
+        config.write_text(config.read_text("utf-8").replace(f"label: {label}",
+                                                            "label: Mécénat"), "utf-8")
+        served.until("alliances/mecenat/", lambda s, b: shown not in b)
+
+    save_by_rename("Mécénat solidaire")
+    save_by_rename("Mécénat partagé")
+
+
+def test_monographs_folder_deleted_then_restored(served: Served) -> None:
+    source = served.root / "monographs"
+    kept = served.root / "ailleurs"
+    shutil.copytree(source, kept)
+    shutil.rmtree(source)
+    body = served.until(PAGE, lambda s, b: s == 500)
+    assert "monographs: no such folder" in body
+    shutil.copytree(kept, source)
+    served.until(PAGE, lambda s, b: s == 200)
+    # Watched again, with everything in it.
+    served.edit(SOURCE, lambda t: t.replace("relie maraîchers", "relie les maraîchers"))
+    served.until(PAGE, lambda s, b: s == 200 and "relie les maraîchers" in b)
+
+
+def test_a_site_published_under_a_path_is_served_there(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "projet")
+    config = root / "impact.yaml"
+    config.write_text(config.read_text("utf-8").replace(
+        "base_url: /\n", "base_url: https://example.org/impact/\n"), "utf-8")
+    served = start(root, port=0)
+    try:
+        assert any(line.endswith(f":{served.port}/impact/ (Ctrl+C to stop)\n")
+                   for line in served.said)
+        status, body = served.get("impact/" + PAGE)
+        assert status == 200
+        soup = BeautifulSoup(body, "html.parser")
+        links = [str(tag.get("href") or tag.get("src")) for tag in soup.select(
+            "link[href], a[href], img[src]")]
+        inside = sorted({link for link in links if link.startswith("/")})
+        assert "/impact/static/style.css" in inside and len(inside) > 10
+        for link in inside:
+            assert served.get(link[1:].split("#")[0])[0] == 200, link
+        status, body = served.get("")  # sent on to the site
+        assert status == 200 and "<h1>Monographies de pratiques" in " ".join(body.split())
+        assert served.get("impact")[0] == 200
+        status, body = served.get(PAGE)  # not where the site is
+        assert status == 404 and "Page introuvable" in body
+    finally:
+        served.stop()
 
 
 def test_listens_on_loopback_only(served: Served) -> None:
