@@ -188,10 +188,11 @@ def _card_cache(env: TracingEnvironment, traced: bool) -> Callable[[Monograph, i
         key = card_key(monograph, level)
         card = cards.get(key)
         if card is None:
-            macros = env.get_template("_macros.html").module
-            # Made apart even when nothing is traced: a card belongs to no page.
-            made, read, elsewhere = recorder.apart(lambda: str(
-                macros.card(monograph, level)).encode())  # type: ignore[attr-defined]
+            # Made apart even when nothing is traced: a card belongs to no page. What
+            # the macros' own top-level code read is the card's too (a page may show it
+            # without importing them).
+            made, read, elsewhere = recorder.apart(lambda: str(env.get_template(
+                "_macros.html").module.card(monograph, level)).encode())  # type: ignore[attr-defined]
             if traced:
                 recorder.fresh[key] = sorted(read)
             if elsewhere:

@@ -211,6 +211,27 @@ def test_what_an_imported_template_reads_once_counts_for_every_page_importing_it
     assert same_as_clean(project)
 
 
+def test_a_card_counts_what_the_top_level_code_of_its_template_reads(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The card macro shows what its template's top-level code read; the not-found page
+    # shows a card without importing that template: the card's own reads must hold it.
+    edit(project / "templates/_macros.html", "{% macro breadcrumbs(items, nodes=()) %}",
+         "{% set newest = site.monographs[0].title %}\n"
+         "{% macro breadcrumbs(items, nodes=()) %}")
+    edit(project / "templates/_macros.html", "{{ m.summary|fr }}</p>",
+         "{{ m.summary|fr }} ({{ newest }})</p>")
+    edit(project / "templates/404.html", "Page introuvable</h1>",
+         "Page introuvable</h1>\n{{ cached_card(site.monographs[1], 3) }}")
+    traced(project, monkeypatch)
+    newest = (project / "site/404.html").read_text("utf-8")
+    edit(project / "monographs/friche-culturelle-roubaix.md", 'title: "À Roubaix',
+         'title: "Roubaix, la fabrique')
+    rendered_routes(project, monkeypatch)
+    assert "Roubaix, la fabrique" in (project / "site/404.html").read_text("utf-8") != newest
+    assert same_as_clean(project)
+
+
 def test_slugs_swapped_give_the_clean_search_index(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
