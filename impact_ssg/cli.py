@@ -130,7 +130,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 else "; nothing was written")
         return error.exit_status
     except SsgError as error:
-        print(f"error: {error}", file=sys.stderr)
+        lines = str(error).splitlines() or [""]
+        for line in lines:
+            print(f"error: {line}", file=sys.stderr)
+        if len(lines) > 1:
+            print(f"{len(lines)} errors.", file=sys.stderr)
         return error.exit_status
 
 

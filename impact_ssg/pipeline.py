@@ -40,7 +40,7 @@ from .model import Monograph
 from .options import Options as Options
 from .plan import Output, OutputPage, plan
 from .publish import SpareCheck, Twin, check_output, check_spare, publish, put, safe_join
-from .render import TracingEnvironment, make_environment, render_page
+from .render import TracingEnvironment, check_templates, make_environment, render_page
 from .urls import Urls, output_file
 from .workers import MIN_PARALLEL, default_jobs, end_with_parent, in_background, parallel_map
 
@@ -260,6 +260,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     env = make_environment(templates, site, CompiledTemplates(
         cache_folder / COMPILED_FOLDER, read=not options.clean),
         reads.Recorder() if tracing else None)
+    check_templates(env, templates)
     if from_snapshot:
         # A page whose monograph's text changed may now read others' outlines, which the
         # kept model lacks until asked for; the page then counts in ``foreign``.

@@ -207,7 +207,27 @@ def _card_cache(env: TracingEnvironment, traced: bool) -> Callable[[Monograph, i
 
 
 class TemplateProblem(SsgError):
-    """A template that does not compile or fails while rendering: the user's to fix."""
+    """Templates that do not compile, or one that fails while rendering: the user's to
+    fix; one line for each."""
+
+
+def check_templates(env: TracingEnvironment, templates: Path) -> None:
+    """Compile every template of the folder (its ``static/`` aside); raise one
+    ``TemplateProblem`` naming each that does not compile, with its line."""
+    problems = []
+    for path in sorted(templates.rglob("*")):
+        name = path.relative_to(templates).as_posix()
+        if name.startswith("static/") or path.suffix not in TEMPLATE_SUFFIXES:
+            continue
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as error:
+            problems.append(f"{_shown_path(error.filename)}:{error.lineno}: {error.message}")
+    if problems:
+        raise TemplateProblem("\n".join(problems))
+
+
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
 
 
 def render_page(env: TracingEnvironment, page: OutputPage) -> bytes:
@@ -229,12 +249,18 @@ def render_page(env: TracingEnvironment, page: OutputPage) -> bytes:
     except jinja2.TemplateSyntaxError as error:
         where = f"{_shown_path(error.filename)}:{error.lineno}"
         raise TemplateProblem(f"{where}: {error.message}") from error
-    except jinja2.TemplateError as error:
+    except Exception as error:
         frames = [(f.tb_frame.f_code.co_filename, f.tb_lineno)
                   for f in _frames(error.__traceback__)
-                  if f.tb_frame.f_code.co_filename.endswith((".html", ".xml", ".txt"))]
+                  if f.tb_frame.f_code.co_filename.endswith(TEMPLATE_SUFFIXES)]
+        said = str(error)
+        if not isinstance(error, jinja2.TemplateError):
+            if not frames:
+                raise  # not the templates' doing
+            # What a template's code raised: sorting values that do not compare, 1/0…
+            said = f"{type(error).__name__}: {error}"
         where = f"{_shown_path(frames[-1][0])}:{frames[-1][1]}" if frames else page.template
-        raise TemplateProblem(f"{where}: {error} (while rendering /{page.route})") from error
+        raise TemplateProblem(f"{where}: {said} (while rendering /{page.route})") from error
 
 
 def _frames(traceback: TracebackType | None) -> Iterator[TracebackType]:

@@ -169,7 +169,7 @@ def _rebuild(options: Options) -> None:
     except (InvalidContent, ConfigError) as error:
         found = error.errors
     except SsgError as error:
-        found = [error]
+        found = str(error).splitlines()
     else:
         fixed, _SiteHandler.errors = bool(_SiteHandler.errors), []
         _SiteHandler.base = report.base_path

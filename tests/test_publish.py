@@ -86,6 +86,35 @@ def test_a_template_syntax_error_names_its_file_and_line(project: Path) -> None:
     assert not (project / "site").exists()
 
 
+def test_every_template_that_does_not_compile_is_named_in_one_run(project: Path) -> None:
+    for name, tag in (("404.html", "{% endblock %}"), ("term.html", "{% endblock %}")):
+        template = project / "templates" / name
+        template.write_text(template.read_text("utf-8").replace(tag, "{% endblok %}", 1),
+                            "utf-8")
+    result = impact(project)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert [line.split(": ")[0] for line in lines[:-1]] == [
+        "error", "error"] and lines[-1] == "2 errors."
+    assert lines[0].startswith("error: templates/404.html:2: Encountered unknown tag 'endblok'")
+    assert lines[1].startswith("error: templates/term.html:")
+    assert not (project / "site").exists()
+
+
+def test_an_error_raised_by_template_code_names_its_line(project: Path) -> None:
+    assert impact(project, "--quiet").returncode == 0
+    before = snapshot(project / "site")
+    template = project / "templates" / "home.html"
+    text = template.read_text("utf-8")
+    line = text[:text.index("</h1>")].count("\n") + 1
+    template.write_text(text.replace("</h1>", "{{ 1 / 0 }}</h1>", 1), "utf-8")
+    result = impact(project)
+    assert result.returncode == 2
+    assert result.stderr == (f"error: templates/home.html:{line}: ZeroDivisionError: division "
+                             "by zero (while rendering /)\n")
+    assert snapshot(project / "site") == before
+
+
 def test_a_rebuild_replaces_the_whole_site(project: Path) -> None:
     assert impact(project, "--quiet").returncode == 0
     (project / "monographs" / "pole-lauragais.md").unlink()

@@ -157,6 +157,15 @@ def test_templates_and_config_are_watched(served: Served) -> None:
     served.until("alliances/mecenat/", lambda s, b: "Mécénat solidaire" in b)
 
 
+def test_an_error_raised_by_template_code_shows_in_the_browser(served: Served) -> None:
+    served.edit("templates/monograph.html", lambda t: t.replace("</h1>", "{{ 1 / 0 }}</h1>", 1))
+    body = served.until(PAGE, lambda s, b: s == 500)
+    assert "templates/monograph.html:" in body and "ZeroDivisionError" in body
+    assert served.process.poll() is None
+    served.edit("templates/monograph.html", lambda t: t.replace("{{ 1 / 0 }}", ""))
+    served.until(PAGE, lambda s, b: s == 200)
+
+
 def test_config_saved_by_rename_is_watched_at_every_save(served: Served) -> None:
     # Many editors, sed -i and git checkout write a new file and rename it over the old.
     config = served.root / "impact.yaml"
