@@ -146,6 +146,36 @@ def _left_open(text: str, error: yaml.MarkedYAMLError) -> int | None:
     return None
 
 
+# What PyYAML says, at the next line or further, of a line with no ':' after its key.
+_NO_COLON = ("could not find expected ':'", "mapping values are not allowed",
+             "while scanning a simple key")
+_BLOCK_SCALAR = re.compile(r"[^#]*:\s+[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def _keyless(text: str, last: int) -> tuple[int, str] | None:
+    """The first line (from 0) up to ``last`` that neither holds a key nor continues the
+    value before it (indented deeper, or inside a '|' or '>' block), with its first word:
+    a key whose ':' is missing. ``None`` if there is none."""
+    indent = 0  # of the last line holding a key or an item
+    block: int | None = None  # the indent a block scalar's lines run deeper than
+    for number, line in enumerate(text.split("\n")[:last + 1]):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        depth = len(line) - len(line.lstrip(" "))
+        if block is not None and depth > block:
+            continue
+        block = None
+        if _KEY_LINE.match(line):
+            indent = depth + (2 if stripped.startswith("- ") else 0)
+            if _BLOCK_SCALAR.match(line):
+                block = depth
+            continue
+        if depth <= indent and not stripped.startswith(("-", '"', "'", "[", "{")):
+            return number, stripped.split()[0]
+    return None
+
+
 def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     problem = (error.problem or str(error)).strip()
     for needle, hint in _HINTS:
@@ -183,6 +213,12 @@ def parse(text: str, first_line: int = 1) -> Node | None:
             raise YamlError(opened + first_line, f"invalid YAML: the "
                             f"{flow[0]} opened on this line is not closed; end it with "
                             f"'{flow[1]}'") from None
+        if any(needle in f"{error.problem} {error.context}" for needle in _NO_COLON) and (
+                keyless := _keyless(text, line - first_line)) is not None:
+            raise YamlError(keyless[0] + first_line, "invalid YAML: this line holds no "
+                            f"'key: value'; write '{keyless[1]}: …' if '{keyless[1]}' is a "
+                            "key, or indent the line if it goes on with the value above"
+                            ) from None
         raise YamlError(line, _yaml_message(error)) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not accept
         line = text.count("\n", 0, error.position) + first_line

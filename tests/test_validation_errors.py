@@ -201,6 +201,29 @@ CASES: list[tuple[str, Files, list[str]]] = [
         "title: Le pôle: une histoire")},
      [f"{F}:2: front matter: invalid YAML (mapping values are not allowed in this context): "
       "a ':' inside a value: put the value in double quotes"]),
+    ("invalid YAML: a key without its colon, before a key", {"a.md": with_line(
+        "summary: \"Deux phrases qui disent l'essentiel. La seconde aussi.\"",
+        "summary \"Deux phrases.\"")},
+     [f"{F}:4: front matter: invalid YAML: this line holds no 'key: value'; write "
+      "'summary: …' if 'summary' is a key, or indent the line if it goes on with the value "
+      "above"]),
+    ("invalid YAML: a key without its colon, in a nested mapping", {"a.md": with_line(
+        "  commune: Toulouse", "  commune Toulouse")},
+     [f"{F}:9: front matter: invalid YAML: this line holds no 'key: value'; write "
+      "'commune: …' if 'commune' is a key, or indent the line if it goes on with the value "
+      "above"]),
+    ("invalid YAML: a key without its colon before a folded value", {"a.md": with_line(
+        "title: \"Un pôle territorial fédère entreprises et associations\"",
+        "title >-\n  Un pôle: une histoire")},
+     [f"{F}:2: front matter: invalid YAML: this line holds no 'key: value'; write "
+      "'title: …' if 'title' is a key, or indent the line if it goes on with the value "
+      "above"]),
+    ("invalid YAML: lines of a folded value are not keys", {"a.md": with_line(
+        "title: \"Un pôle territorial fédère entreprises et associations\"",
+        "title: >-\n  Un pôle\n  territorial\ndate 2026-10-16")},
+     [f"{F}:5: front matter: invalid YAML: this line holds no 'key: value'; write "
+      "'date: …' if 'date' is a key, or indent the line if it goes on with the value "
+      "above"]),
     ("invalid YAML: unclosed quote", {"a.md": with_line(
         "summary: \"Deux phrases qui disent l'essentiel. La seconde aussi.\"",
         'summary: "Deux phrases')},
