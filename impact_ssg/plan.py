@@ -134,11 +134,13 @@ def plan(site: Site, static_dir: Path | None, data: dict[str, Callable[[], bytes
                                   origin=asset.display))
     if static_dir is not None and static_dir.is_dir():
         for path in sorted(static_dir.rglob("*")):
+            rel = path.relative_to(static_dir).as_posix()
+            if any(part.startswith(".") for part in rel.split("/")) or rel.endswith("~"):
+                continue  # hidden (.DS_Store, an editor's swap file), or an editor's backup
             if path.is_symlink():
                 raise UsageError(f"{path.as_posix()}: is a symbolic link; impact-ssg never "
                                  "follows links: put the file itself there")
             if path.is_file():
-                rel = path.relative_to(static_dir).as_posix()
                 outputs.append(OutputFile(f"static/{rel}", copy_from=path,
                                           origin=path.as_posix()))
     html_routes = [o.route for o in outputs if isinstance(o, OutputPage)

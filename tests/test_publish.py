@@ -237,3 +237,18 @@ def test_a_symlink_in_the_static_folder_is_refused(project: Path, tmp_path: Path
     assert result.returncode == 2
     assert "lien.txt: is a symbolic link" in result.stderr
     assert not (project / "site").exists()
+
+
+def test_hidden_files_and_backups_of_the_static_folder_are_not_published(
+        project: Path) -> None:
+    static = project / "templates" / "static"
+    for rel in (".DS_Store", ".style.css.swp", "style.css~", ".cache/x.css", "_en-plus.css",
+                "polices/.keep", "polices/titre.woff2"):
+        (static / rel).parent.mkdir(parents=True, exist_ok=True)
+        (static / rel).write_bytes(b"x")
+    assert impact(project, "--quiet").returncode == 0
+    published = {p.relative_to(project / "site/static").as_posix()
+                 for p in (project / "site/static").rglob("*") if p.is_file()}
+    assert {"_en-plus.css", "polices/titre.woff2", "style.css"} <= published
+    assert not published & {".DS_Store", ".style.css.swp", "style.css~", ".cache/x.css",
+                            "polices/.keep"}
