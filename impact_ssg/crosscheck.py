@@ -135,12 +135,16 @@ def _case_twins(files: list[str], source_name: str) -> list[ContentError]:
         other = first.setdefault(same_file_key(rel), rel)
         if other == rel:
             continue
-        how = ("by case" if rel.casefold() == other.casefold()
-               else "by how their accents are encoded (NFC or NFD)")
         errors.append(ContentError(
-            f"{source_name}/{rel}", 0, "file", f"'{rel}' and '{other}' differ only {how} "
-            "and would be one file on many web servers; rename one"))
+            f"{source_name}/{rel}", 0, "file", f"'{rel}' and '{other}' differ only "
+            f"{_how_apart(rel, other)} and would be one file on many web servers; rename one"))
     return errors
+
+
+def _how_apart(one: str, other: str) -> str:
+    """How two paths of the same ``same_file_key`` differ."""
+    return ("by case" if one.casefold() == other.casefold()
+            else "by how their accents are encoded (NFC or NFD)")
 
 
 def references(
@@ -179,9 +183,15 @@ def references(
                               "name or folder starts with '_' or '.'); rename it or drop the link"))
             elif ref.target not in files:
                 known = list(by_source) if ref.target.lower().endswith(".md") else sorted(files)
-                close = difflib.get_close_matches(ref.target, known, n=1, cutoff=0.6)
-                hint = (f" (did you mean '{_relative(close[0], monograph.source)}'?)"
-                        if close else "")
+                key = same_file_key(ref.target)
+                twin = next((k for k in known if same_file_key(k) == key), None)
+                if twin is not None:  # the same name to a reader, not to a web server
+                    hint = (f"; '{_relative(twin, monograph.source)}' differs from it only "
+                            f"{_how_apart(twin, ref.target)}: write the link as its name is")
+                else:
+                    close = difflib.get_close_matches(ref.target, known, n=1, cutoff=0.6)
+                    hint = (f" (did you mean '{_relative(close[0], monograph.source)}'?)"
+                            if close else "")
                 what = "monograph file" if ref.target.lower().endswith(".md") else "file"
                 errors.append(ContentError(monograph.path, ref.line, field,
                               f"{kind} '{ref.written}': no such {what} in {source_name}/{hint}"))

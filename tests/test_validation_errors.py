@@ -367,6 +367,14 @@ CASES: list[tuple[str, Files, list[str]]] = [
         "sub/pole-lauragais.md": VALID},
      [f"{F}:15: body: link 'sub/pole-lauragai.md': no such monograph file in monographs/ "
       "(did you mean 'sub/pole-lauragais.md'?)"]),
+    ("link whose accents are encoded otherwise than its file's name", {
+        "a.md": VALID + "\nVoir [l’étude](e\u0301tude.md) et [le plan](Plan.png).\n",
+        "étude.md": VALID.replace("title:", "slug: etude\ntitle:"), "plan.png": b"\x89PNG"},
+     [f"{F}:14: body: link 'Plan.png': no such file in monographs/; 'plan.png' differs "
+      "from it only by case: write the link as its name is",
+      f"{F}:14: body: link 'e\u0301tude.md': no such monograph file in monographs/; "
+      "'étude.md' differs from it only by how their accents are encoded (NFC or NFD): write "
+      "the link as its name is"]),
     ("link to an invalid monograph reports only that file", {
         "a.md": VALID + "\n[b](b.md)\n",
         "b.md": with_line("network: ANPP", "network: ANP")},
