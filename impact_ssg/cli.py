@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", parents=[common], help="validate only")
     check.add_argument("--drafts", action="store_true", help="as a build with drafts would")
     check.add_argument("--quiet", action="store_true", help="print only errors")
+    check.add_argument("--jobs", type=_positive, metavar="N", help="processes (default: all cores)")
     serve = commands.add_parser("serve", parents=[common, site],
                                 help="build with drafts, serve with live reload")
     # Always with drafts: ``--drafts`` is taken, as in ``build``, but not offered.

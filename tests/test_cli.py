@@ -265,3 +265,11 @@ def test_a_reader_gone_ends_the_program_quietly(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert (tmp_path / "site" / "index.html").is_file()  # the build itself was done
+
+
+def test_check_takes_jobs_as_a_build_does(project: Callable[[Files], Path]) -> None:
+    root = project({"x.md": VALID.replace("network: ANPP", "network: RNM")})
+    one, two = (impact(root, "check", "--jobs", jobs) for jobs in ("1", "2"))
+    assert one.returncode == two.returncode == 1
+    assert one.stderr == two.stderr and "unknown network 'RNM'" in one.stderr
+    assert impact(root, "check", "--jobs", "0").returncode == 2
