@@ -144,15 +144,22 @@ def load_config(path: Path) -> Config:
     return config
 
 
+# A language tag for French (BCP 47 tags ignore case), with a region or not.
+_FRENCH = re.compile(r"fr(?:-[a-z0-9]{2,8})*", re.IGNORECASE)
+
+
 def _read(fields: Fields, mapping: Mapping) -> Config:
     fields.check_keys(mapping, _KEYS)
     values: dict[str, object] = {}
     for key in ("title", "description", "language"):
         if (entry := mapping.get(key)) is not None:
             values[key] = fields.text(entry.value, key)
-    if values.get("language") not in (None, "fr"):
+    language = values.get("language")
+    if isinstance(language, str) and _FRENCH.fullmatch(language):
+        values["language"] = "fr"  # "FR", "fr-FR", "fr-CA": French all the same
+    elif language is not None:
         fields.error(mapping.get("language").line, "language",  # type: ignore[union-attr]
-                     f"'{values['language']}' is not supported; the site speaks French ('fr')")
+                     f"'{language}' is not supported; the site speaks French ('fr')")
     if (entry := mapping.get("base_url")) is not None:
         raw = fields.text(entry.value, "base_url")
         if raw is not None:

@@ -107,6 +107,25 @@ def test_bad_config_is_exit_2_with_file_and_line(project: Callable[[Files], Path
     ]
 
 
+@pytest.mark.parametrize(("language", "error"), [
+    ("fr", None), ("FR", None), ("fr-FR", None), ("Fr-ca", None),
+    ("en", "impact.yaml:7: language: 'en' is not supported; the site speaks French ('fr')"),
+    ("fra", "impact.yaml:7: language: 'fra' is not supported; the site speaks French ('fr')"),
+])
+def test_the_language_is_french_written_any_way(
+        project: Callable[[Files], Path], language: str, error: str | None) -> None:
+    root = project({"a.md": VALID})
+    config = root / "impact.yaml"
+    text = config.read_text("utf-8")
+    assert text.splitlines()[6] == "language: fr"
+    config.write_text(text.replace("language: fr", f"language: {language}"), "utf-8")
+    result = impact(root, "check")
+    if error is None:
+        assert result.returncode == 0, result.stderr
+    else:
+        assert result.returncode == 2 and result.stderr.splitlines()[0] == error
+
+
 def test_unknown_option_is_a_usage_error(tmp_path: Path) -> None:
     result = impact(tmp_path, "check", "--colour")
     assert result.returncode == 2
