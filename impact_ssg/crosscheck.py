@@ -177,6 +177,15 @@ def references(
                     warnings.append(ContentWarning(monograph.path, ref.line, field,
                                     f"link to the draft '{ref.written}' is shown as plain "
                                     "text until that monograph is published"))
+                elif ref.fragment and not target.rendered.leads_to(ref.fragment):
+                    close = difflib.get_close_matches(ref.fragment, target.rendered.anchors,
+                                                      n=1, cutoff=0.6)
+                    hint = f" (did you mean '#{close[0]}'?)" if close else ""
+                    warnings.append(ContentWarning(monograph.path, ref.line, field,
+                                    f"link '{ref.written}#{ref.fragment}': {target.path} "
+                                    "has no heading "
+                                    f"'#{ref.fragment}'{hint}; the link leads to the top of "
+                                    "its page"))
             elif any(part.startswith(("_", ".")) for part in ref.target.split("/")):
                 errors.append(ContentError(monograph.path, ref.line, field,
                               f"{kind} '{ref.written}' points at a file that is ignored (its "

@@ -281,6 +281,16 @@ def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, 
         return None
     snapshot.with_outlines(kept, {rel: m.rendered for rel, m in fresh.items()})
     checked = [m for m in kept.monographs if m.source in fresh]
+    # A link to a heading is checked against the headings of the page it leads to: an
+    # edited monograph's own such links need the others' outlines, and so do those
+    # other bodies make to its headings.
+    if snapshot.linked_within(checked) or fresh.keys() & kept.linked_within:
+        try:
+            snapshot.restore_outlines(kept)
+        except snapshot.UNREADABLE:
+            return None
+        checked = [m for m in kept.monographs if m.source in fresh or any(
+            ref.fragment and ref.target in fresh for ref in m.rendered.references)]
     errors, warnings = references(checked, kept.monographs, {a.rel for a in found.assets},
                                   options.source.as_posix().rstrip("/"), options.drafts)
     if errors:

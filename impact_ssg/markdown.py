@@ -56,6 +56,8 @@ class Reference:
     line: int
     """File line of the reference."""
     image: bool
+    fragment: str = ""
+    """The part after '#', decoded: a heading's id in the page linked to ('' if none)."""
 
 
 def local_target(href: str) -> str | None:
@@ -86,7 +88,8 @@ def references(tokens: list[Token], source_rel: str, body_line: int) -> list[Ref
                 path = local_target(href)
                 if path is not None:
                     target = posixpath.normpath(posixpath.join(folder, path))
-                    found.append(Reference(target, path, line, child.type == "image"))
+                    found.append(Reference(target, path, line, child.type == "image",
+                                           unquote(urlsplit(href).fragment)))
                 # An image's alt text may run over lines: they count for what follows.
                 line += sum(c.type in ("softbreak", "hardbreak") for c in child.children or ())
     return found
@@ -117,6 +120,8 @@ class RenderedBody:
     """The body's words as plain text (for the search index)."""
     references: tuple[Reference, ...] = ()
     """Local files the body links to or embeds."""
+    anchors: tuple[str, ...] = ()
+    """The ids of its headings, of every level (``toc`` holds levels 2 and 3)."""
 
     @property
     def html(self) -> str:
@@ -126,7 +131,7 @@ class RenderedBody:
     @property
     def outline(self) -> Outline:
         """What a monograph keeps of its body beside its facts."""
-        return Outline(self.toc, self.references)
+        return Outline(self.toc, self.references, self.anchors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +143,14 @@ class Outline:
 
     toc: tuple[Heading, ...] = ()
     references: tuple[Reference, ...] = ()
+    anchors: tuple[str, ...] = ()
+    """The ids of its headings, of every level."""
+
+    def leads_to(self, fragment: str) -> bool:
+        """Whether a link to ``fragment`` of the page showing this body finds its target:
+        a heading, a footnote or a part of the page every monograph's has."""
+        return (fragment in self.anchors or fragment in RESERVED_IDS
+                or _FOOTNOTE_ID.match(fragment) is not None)
 
 
 # Ids the page templates use; body headings never take them.
@@ -225,7 +238,7 @@ def render(
     """
     tokens = parser.parse(body, {})
     refs = tuple(references(tokens, source_rel, body_line))
-    toc = _headings(tokens)
+    toc, anchors = _headings(tokens)
     folder = posixpath.dirname(source_rel)
     for block in tokens:
         if block.type == "inline" and block.children:
@@ -233,7 +246,7 @@ def render(
     html = parser.renderer.render(tokens, parser.options, {})
     if parser.options["html"]:
         html = sanitise(html)
-    return RenderedBody(html.encode("utf-8"), toc, _plain_text(tokens), refs)
+    return RenderedBody(html.encode("utf-8"), toc, _plain_text(tokens), refs, anchors)
 
 
 # Links to monograph files are written as placeholders while bodies are rendered one by one,
@@ -320,14 +333,16 @@ def _plain_text(tokens: list[Token]) -> str:
 _FOOTNOTE_ID = re.compile(r"^fn(?:ref)?\d+(?::\d+)?$")
 
 
-def _headings(tokens: list[Token]) -> tuple[Heading, ...]:
+def _headings(tokens: list[Token]) -> tuple[tuple[Heading, ...], tuple[str, ...]]:
+    """The table of contents (levels 2 and 3), and every heading's id."""
     opens = [i for i, t in enumerate(tokens) if t.type == "heading_open"]
     if not opens:
-        return ()
+        return (), ()
     shift = 2 - min(int(tokens[i].tag[1]) for i in opens)
     used = set(RESERVED_IDS)
     next_suffix: dict[str, int] = {}
     toc: list[Heading] = []
+    anchors: list[str] = []
     previous = 1
     for i in opens:
         level = min(max(int(tokens[i].tag[1]) + shift, 2), previous + 1, 6)
@@ -342,9 +357,10 @@ def _headings(tokens: list[Token]) -> tuple[Heading, ...]:
             ident = f"{base}-{next_suffix[base]}"
         used.add(ident)
         tokens[i].attrSet("id", ident)
+        anchors.append(ident)
         if level <= 3:
             toc.append(Heading(level, ident, text))
-    return tuple(toc)
+    return tuple(toc), tuple(anchors)
 
 
 def _rewrite_links(

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import pickle
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,9 @@ class Snapshot:
     outlines: bytes = b""
     """Each monograph's outline by source path, pickled: read back only when a page
     that shows one is rendered again."""
+    linked_within: frozenset[str] = frozenset()
+    """The monographs (source paths) some body links to a heading of (``#id``): a text
+    edit to one checks those links again."""
 
 
 class _Pickler(pickle.Pickler):
@@ -93,7 +96,8 @@ def save(cache: Path, output: Path, snapshot: Snapshot) -> None:
     try:
         restore_outlines(snapshot)
         kept = replace(snapshot, site=replace(snapshot.site, bodies={}), outlines=pickle.dumps(
-            {m.source: m.rendered for m in snapshot.monographs}, pickle.HIGHEST_PROTOCOL))
+            {m.source: m.rendered for m in snapshot.monographs}, pickle.HIGHEST_PROTOCOL),
+            linked_within=linked_within(snapshot.monographs))
     except (pickle.UnpicklingError, EOFError, KeyError, *unpicklable):
         return
     if write_whole(path, lambda out: _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(kept),
@@ -127,6 +131,13 @@ def read(cache: Path, output: Path, frame: str) -> Snapshot | None:
             path.unlink()
         return None
     return snapshot
+
+
+def linked_within(monographs: Iterable[Monograph]) -> frozenset[str]:
+    """The source paths of the monographs the bodies of ``monographs`` link to a heading
+    of (``Snapshot.linked_within``)."""
+    return frozenset(ref.target for monograph in monographs
+                     for ref in monograph.rendered.references if ref.fragment)
 
 
 def restore_outlines(snapshot: Snapshot) -> None:

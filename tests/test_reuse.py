@@ -534,3 +534,44 @@ def test_the_model_is_left_alone_by_the_collector_while_pages_are_written(
     run()  # from the kept model
     assert tracked == [0, 0, 0]
     assert alive[2] <= alive[0], alive
+
+
+def test_links_to_headings_are_checked_again_by_text_edits(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Text edits check only the edited monographs' links, against outlines most of which
+    # they do not read: a link to a heading, from or to an edited body, is checked all
+    # the same, and the warnings are those of a clean build.
+    toulouse = "monographs/mobilite-solidaire-toulouse.md"
+    options = Options(config=project / "impact.yaml", source=project / "monographs",
+                      output=project / "site", jobs=1)
+
+    def warned() -> tuple[list[str], list[str]]:
+        routes: list[str] = []
+
+        def counting(env: object, page: OutputPage) -> bytes:
+            routes.append(page.route)
+            return render_page(env, page)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(pipeline, "render_page", counting)
+        report = pipeline.build(options)
+        clean = loading.load(options).warnings
+        assert report.warnings == clean
+        return routes, [w.message for w in clean]
+
+    edit(project / LAURAGAIS, "(mobilite-solidaire-toulouse.md)",
+         "(mobilite-solidaire-toulouse.md#le-contexte)")
+    assert warned()[1] == []
+    edit(project / toulouse, "## Le contexte", "## Le cadre")
+    routes, messages = warned()
+    assert routes == ["monographies/mobilite-solidaire-toulouse/"]  # a text edit
+    assert len(messages) == 1 and messages[0].startswith(
+        "link 'mobilite-solidaire-toulouse.md#le-contexte': ")
+    assert messages[0].endswith(f"{toulouse} has no heading '#le-contexte'; the link leads "
+                                "to the top of its page")
+    edit(project / LAURAGAIS, "#le-contexte)", "#le-cadre)")
+    assert warned() == (["monographies/pole-lauragais/"], [])
+    edit(project / LAURAGAIS, "#le-cadre)", "#nulle-part)")
+    routes, messages = warned()
+    assert routes == ["monographies/pole-lauragais/"] and len(messages) == 1
+    assert "has no heading '#nulle-part'" in messages[0]

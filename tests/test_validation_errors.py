@@ -469,3 +469,24 @@ def test_only_a_published_monograph_is_warned_of_its_links_to_drafts(
     options = Options(config=root / "impact.yaml", source=root / "monographs", drafts=drafts)
     prefix = (root / "monographs").as_posix() + "/"
     assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings] == expected
+
+
+def test_links_to_a_heading_that_is_not_there_are_warned_of(
+    project: Callable[[Files], Path]
+) -> None:
+    target = VALID.replace("Un corps de texte.", "## Le contexte\n\n#### Détail\n\nTexte[^1].\n\n"
+                           "[^1]: Une note.")
+    body = ("\n[a](b.md#le-contexte) [b](b.md#detail) [c](b.md#fn1) [d](b.md#sommaire)\n"
+            "[e](b.md#le-contxte) [f](sub/../b.md#nulle-part) [g](b.md#le%20contexte)\n")
+    root = project({"a.md": VALID + body, "b.md": target})
+    options = Options(config=root / "impact.yaml", source=root / "monographs")
+    prefix = (root / "monographs").as_posix() + "/"
+    assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings] == [
+        "monographs/a.md:15: warning: body: link 'b.md#le contexte': monographs/b.md has no "
+        "heading '#le contexte' (did you mean '#le-contexte'?); the link leads to the top of "
+        "its page",
+        "monographs/a.md:15: warning: body: link 'b.md#le-contxte': monographs/b.md has no "
+        "heading '#le-contxte' (did you mean '#le-contexte'?); the link leads to the top of "
+        "its page",
+        "monographs/a.md:15: warning: body: link 'sub/../b.md#nulle-part': monographs/b.md has "
+        "no heading '#nulle-part'; the link leads to the top of its page"]
