@@ -146,34 +146,36 @@ def _left_open(text: str, error: yaml.MarkedYAMLError) -> int | None:
     return None
 
 
-# What PyYAML says, at the next line or further, of a line with no ':' after its key.
-_NO_COLON = ("could not find expected ':'", "mapping values are not allowed",
-             "while scanning a simple key")
-_BLOCK_SCALAR = re.compile(r"[^#]*:\s+[|>][-+0-9]*\s*(?:#.*)?$")
-
-
-def _keyless(text: str, last: int) -> tuple[int, str] | None:
-    """The first line (from 0) up to ``last`` that neither holds a key nor continues the
-    value before it (indented deeper, or inside a '|' or '>' block), with its first word:
-    a key whose ':' is missing. ``None`` if there is none."""
-    indent = 0  # of the last line holding a key or an item
-    block: int | None = None  # the indent a block scalar's lines run deeper than
-    for number, line in enumerate(text.split("\n")[:last + 1]):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        depth = len(line) - len(line.lstrip(" "))
-        if block is not None and depth > block:
-            continue
-        block = None
-        if _KEY_LINE.match(line):
-            indent = depth + (2 if stripped.startswith("- ") else 0)
-            if _BLOCK_SCALAR.match(line):
-                block = depth
-            continue
-        if depth <= indent and not stripped.startswith(("-", '"', "'", "[", "{")):
-            return number, stripped.split()[0]
-    return None
+def _keyless(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str] | None:
+    """The line (from 0) of a key written without its ':', with the key, when PyYAML's
+    complaint comes from one: it scanned the line for a key and found no ':' (it says
+    where it began), or it read the line, and the lines after it at its indentation, as
+    one value, met the next key's ':' there, and found it out of place. ``None`` when
+    neither (a ':' inside a value, say)."""
+    lines = text.split("\n")
+    if error.context == "while scanning a simple key" and error.context_mark is not None:
+        start: int | None = error.context_mark.line
+    elif "mapping values are not allowed" in (error.problem or "") and error.problem_mark:
+        mark = error.problem_mark
+        here = lines[mark.line] if mark.line < len(lines) else ""
+        if ":" in here[:mark.column] or not here[:mark.column].strip():
+            return None  # the ':' is not the first of its line: one inside a value
+        # Up the lines of that value: its first is the least indented.
+        depth = len(here) - len(here.lstrip(" "))
+        start = None
+        for number in range(mark.line - 1, -1, -1):
+            above = lines[number]
+            indent = len(above) - len(above.lstrip(" "))
+            if (not above.strip() or indent > depth or _KEY_LINE.match(above)
+                    or above.lstrip().startswith(("#", "-", '"', "'", "[", "{", "%"))):
+                break
+            start, depth = number, indent
+    else:
+        return None
+    if start is None or start >= len(lines):
+        return None
+    words = lines[start].strip().removeprefix("- ").split()
+    return (start, words[0]) if words else None
 
 
 def _yaml_message(error: yaml.MarkedYAMLError) -> str:
@@ -213,8 +215,7 @@ def parse(text: str, first_line: int = 1) -> Node | None:
             raise YamlError(opened + first_line, f"invalid YAML: the "
                             f"{flow[0]} opened on this line is not closed; end it with "
                             f"'{flow[1]}'") from None
-        if any(needle in f"{error.problem} {error.context}" for needle in _NO_COLON) and (
-                keyless := _keyless(text, line - first_line)) is not None:
+        if (keyless := _keyless(text, error)) is not None:
             raise YamlError(keyless[0] + first_line, "invalid YAML: this line holds no "
                             f"'key: value'; write '{keyless[1]}: …' if '{keyless[1]}' is a "
                             "key, or indent the line if it goes on with the value above"

@@ -224,6 +224,16 @@ CASES: list[tuple[str, Files, list[str]]] = [
      [f"{F}:5: front matter: invalid YAML: this line holds no 'key: value'; write "
       "'date: …' if 'date' is a key, or indent the line if it goes on with the value "
       "above"]),
+    ("invalid YAML: the first key of a nested mapping without its colon", {"a.md": with_line(
+        '  department: "31"', '  department "31"')},
+     [f"{F}:8: front matter: invalid YAML: this line holds no 'key: value'; write "
+      "'department: …' if 'department' is a key, or indent the line if it goes on with the "
+      "value above"]),
+    ("invalid YAML: a wrapped list item is no key without a colon", {"a.md": with_line(
+        "stakeholders: [association, eti]",
+        "stakeholders: [association, eti]\nthemes:\n  - eau et\n    climat\nx: Lyon: une friche")},
+     [f"{F}:14: front matter: invalid YAML (mapping values are not allowed in this context): "
+      "a ':' inside a value: put the value in double quotes"]),
     ("invalid YAML: unclosed quote", {"a.md": with_line(
         "summary: \"Deux phrases qui disent l'essentiel. La seconde aussi.\"",
         'summary: "Deux phrases')},
