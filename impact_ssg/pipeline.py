@@ -86,9 +86,12 @@ def templates_dir(options: Options) -> Path:
 
 
 def check(options: Options, waiting: Callable[[str], None] | None = None) -> Corpus:
-    """``load``, alone with the build cache (``lock``: ``waiting`` is told when another
-    build or check holds it)."""
+    """The templates compiled (``check_templates``), then ``load``, alone with the build
+    cache (``lock``: ``waiting`` is told when another build or check holds it)."""
     config = load_settings(options)
+    templates = templates_dir(options)
+    if templates.is_dir():
+        check_templates(templates)
     with lock.exclusive(options.config.parent / CACHE_FOLDER, waiting):
         return load(options, config)
 
@@ -147,6 +150,12 @@ def _build(options: Options, say: Callable[[str], None], started: float, config:
                 checked()
 
 
+def _of_folder(table: uptodate.Table, folder: Path) -> dict[str, str]:
+    """The content digests ``table`` holds of the files under ``folder``."""
+    prefix = os.path.join(folder, "")
+    return {path: entry[0] for path, entry in table.files.items() if path.startswith(prefix)}
+
+
 def _check_spare(spare: Path | None, table: uptodate.Table, options: Options
                  ) -> Callable[[], SpareCheck | None] | None:
     """``publish.check_spare`` started in another process, while this one reads and
@@ -185,6 +194,10 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
              fingerprint: uptodate.Inputs, spare: Path | None,
              checked: Callable[[], SpareCheck | None] | None) -> BuildReport:
     """The build once its inputs are known to have changed since the ``last``."""
+    if last is None or _of_folder(last.sources, templates) != _of_folder(
+            fingerprint.table, templates):
+        # Before the monographs are read: every template that does not compile at once.
+        check_templates(templates)
     say("reading and checking the monographs")
     # Whether no page of the last build read a body not its own: a text edit then
     # changes only the edited monographs' own pages (``reuse``).
@@ -260,7 +273,6 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     env = make_environment(templates, site, CompiledTemplates(
         cache_folder / COMPILED_FOLDER, read=not options.clean),
         reads.Recorder() if tracing else None)
-    check_templates(env, templates)
     if from_snapshot:
         # A page whose monograph's text changed may now read others' outlines, which the
         # kept model lacks until asked for; the page then counts in ``foreign``.

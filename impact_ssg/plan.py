@@ -95,6 +95,12 @@ def _paginated(route: str, items: Sequence[Monograph]) -> Iterator[tuple[str, Se
         yield routes[number - 1], chunk, Pagination(number, count, routes) if count > 1 else None
 
 
+PAGE_TEMPLATES = ("home.html", "catalogue.html", "territories.html", "panorama.html",
+                  "404.html", "feed.xml", "robots.txt", "monograph.html", "terms.html",
+                  "term.html", "territory.html", "sitemap.xml")
+"""The templates pages are rendered with (``render.check_templates``)."""
+
+
 def plan(site: Site, static_dir: Path | None, data: dict[str, Callable[[], bytes]]) -> list[Output]:
     """Every output of the site; raises ``InvalidContent`` if two would share a route.
 

@@ -15,11 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import TypedDict
 
 import jinja2
+import jinja2.meta as meta
 from jinja2.environment import TemplateModule
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -30,7 +33,7 @@ from .errors import SsgError
 from .index import Site, Term, TerritoryNode
 from .markdown import french_text
 from .model import Monograph
-from .plan import Deferred, OutputPage
+from .plan import PAGE_TEMPLATES, Deferred, OutputPage
 from .reads import ALWAYS, Recorder, TracedSite, card_key, front_key, model_key, plain
 from .reuse import OWN_PAGE
 
@@ -135,6 +138,16 @@ def _hidden(env: jinja2.Environment, site: object, name: str) -> jinja2.Undefine
                          obj=site, name=name)
 
 
+class _Syntax(TypedDict):
+    trim_blocks: bool
+    lstrip_blocks: bool
+    keep_trailing_newline: bool
+
+
+# How templates are read: the lexer's rules depend on it.
+_SYNTAX: _Syntax = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
+
+
 def make_environment(templates: Path, site: Site,
                      compiled: CompiledTemplates | None = None,
                      recorder: Recorder | None = None) -> TracingEnvironment:
@@ -146,9 +159,7 @@ def make_environment(templates: Path, site: Site,
         # HTML and XML are escaped; plain text (robots.txt) is not HTML.
         autoescape=jinja2.select_autoescape(disabled_extensions=("txt",), default=True),
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        **_SYNTAX,
         # One build, one version of each template: not checked again at each page.
         auto_reload=False,
     )
@@ -192,7 +203,7 @@ def _card_cache(env: TracingEnvironment, traced: bool) -> Callable[[Monograph, i
             # the macros' own top-level code read is the card's too (a page may show it
             # without importing them).
             made, read, elsewhere = recorder.apart(lambda: str(env.get_template(
-                "_macros.html").module.card(monograph, level)).encode())  # type: ignore[attr-defined]
+                CARD_TEMPLATE).module.card(monograph, level)).encode())  # type: ignore[attr-defined]
             if traced:
                 recorder.fresh[key] = sorted(read)
             if elsewhere:
@@ -211,23 +222,41 @@ class TemplateProblem(SsgError):
     fix; one line for each."""
 
 
-def check_templates(env: TracingEnvironment, templates: Path) -> None:
-    """Compile every template of the folder (its ``static/`` aside); raise one
-    ``TemplateProblem`` naming each that does not compile, with its line."""
-    problems = []
-    for path in sorted(templates.rglob("*")):
-        name = path.relative_to(templates).as_posix()
-        if name.startswith("static/") or path.suffix not in TEMPLATE_SUFFIXES:
+def check_templates(templates: Path) -> None:
+    """Compile the templates the site renders (``plan.PAGE_TEMPLATES``, and the card's
+    ``_macros.html``) and those they extend, include or import by a name written out;
+    raise one ``TemplateProblem`` naming each that does not compile or cannot be read,
+    with its line. Other files of the folder are not templates of the site."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), **_SYNTAX)
+    problems: list[str] = []
+    seen: set[str] = set()
+    todo = [*PAGE_TEMPLATES, CARD_TEMPLATE]
+    while todo:
+        name = todo.pop()
+        if name in seen:
             continue
+        seen.add(name)
+        shown = _shown_path(os.fspath(templates / name))
         try:
-            env.get_template(name)
+            source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            tree = env.parse(source, name)
+        except jinja2.TemplateNotFound:
+            continue  # the page asking for it says so
         except jinja2.TemplateSyntaxError as error:
-            problems.append(f"{_shown_path(error.filename)}:{error.lineno}: {error.message}")
+            problems.append(f"{shown}:{error.lineno}: {error.message}")
+            continue
+        except UnicodeDecodeError:
+            problems.append(f"{shown}: not UTF-8 text; save it in UTF-8")
+            continue
+        todo.extend(sorted(n for n in meta.find_referenced_templates(tree) if n is not None))
     if problems:
-        raise TemplateProblem("\n".join(problems))
+        raise TemplateProblem("\n".join(sorted(problems)))
 
 
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
+CARD_TEMPLATE = "_macros.html"
+"""The template whose ``card`` macro ``cached_card`` renders."""
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def render_page(env: TracingEnvironment, page: OutputPage) -> bytes:
@@ -250,14 +279,18 @@ def render_page(env: TracingEnvironment, page: OutputPage) -> bytes:
         where = f"{_shown_path(error.filename)}:{error.lineno}"
         raise TemplateProblem(f"{where}: {error.message}") from error
     except Exception as error:
-        frames = [(f.tb_frame.f_code.co_filename, f.tb_lineno)
-                  for f in _frames(error.__traceback__)
-                  if f.tb_frame.f_code.co_filename.endswith(TEMPLATE_SUFFIXES)]
+        called = [(f.tb_frame.f_code.co_filename, f.tb_lineno)
+                  for f in _frames(error.__traceback__)]
+        frames = [frame for frame in called if frame[0].endswith(TEMPLATE_SUFFIXES)]
         said = str(error)
         if not isinstance(error, jinja2.TemplateError):
-            if not frames:
-                raise  # not the templates' doing
-            # What a template's code raised: sorting values that do not compare, 1/0…
+            # What a template's code raised (1/0, or Jinja's sort on values that do not
+            # compare) is the template's to mend; what this package's code raised when
+            # called from one is not.
+            last = max((i for i, (name, _) in enumerate(called)
+                        if name.endswith(TEMPLATE_SUFFIXES)), default=None)
+            if last is None or any(name.startswith(_PACKAGE) for name, _ in called[last:]):
+                raise
             said = f"{type(error).__name__}: {error}"
         where = f"{_shown_path(frames[-1][0])}:{frames[-1][1]}" if frames else page.template
         raise TemplateProblem(f"{where}: {said} (while rendering /{page.route})") from error

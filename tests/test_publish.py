@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from impact_ssg import structured
+from impact_ssg.pipeline import Options, build
+
 from .conftest import ROOT
 
 
@@ -99,6 +102,30 @@ def test_every_template_that_does_not_compile_is_named_in_one_run(project: Path)
     assert lines[0].startswith("error: templates/404.html:2: Encountered unknown tag 'endblok'")
     assert lines[1].startswith("error: templates/term.html:")
     assert not (project / "site").exists()
+
+
+def test_files_of_the_templates_folder_that_no_page_uses_are_not_compiled(
+        project: Path) -> None:
+    templates = project / "templates"
+    (templates / "NOTES.txt").write_text("Notes : {{ x }} {% raw %}\n", "utf-8")
+    (templates / "LICENCE.txt").write_bytes("Caf\xe9\n".encode("latin-1"))
+    (templates / ".#home.html").symlink_to("root@machine.1234:1700000000")  # an editor's lock
+    assert impact(project, "--quiet").returncode == 0
+    # A partial a page includes is compiled with it, and named with its own line.
+    (templates / "_pied.html").write_text("<p>\n{% if x %}</p>\n", "utf-8")
+    base = templates / "base.html"
+    base.write_text(base.read_text("utf-8").replace("</footer>",
+                                                    '{% include "_pied.html" %}</footer>'),
+                    "utf-8")
+    (templates / "feed.xml").write_text((templates / "feed.xml").read_text("utf-8")
+                                        + "{% raw %}\n", "utf-8")
+    result = impact(project)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("error: templates/_pied.html:2: Unexpected end of template.")
+    assert lines[1].startswith("error: templates/feed.xml:") and "raw" in lines[1]
+    assert lines[2:] == ["2 errors."]
+    assert impact(project, "check").stderr.splitlines()[:2] == lines[:2]
 
 
 def test_an_error_raised_by_template_code_names_its_line(project: Path) -> None:
@@ -252,3 +279,16 @@ def test_hidden_files_and_backups_of_the_static_folder_are_not_published(
     assert {"_en-plus.css", "polices/titre.woff2", "style.css"} <= published
     assert not published & {".DS_Store", ".style.css.swp", "style.css~", ".cache/x.css",
                             "polices/.keep"}
+
+
+def test_an_error_of_impact_ssg_called_from_a_template_is_no_template_problem(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The monograph page calls article_data, which is this package's code: its bug is
+    # not the template's to mend, and keeps its traceback.
+    def broken(site: object, monograph: object) -> dict[str, object]:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(structured, "article", broken)
+    with pytest.raises(KeyError, match="a bug"):
+        build(Options(config=project / "impact.yaml", source=project / "monographs",
+                      output=project / "site", quiet=True, jobs=1))
