@@ -95,6 +95,14 @@ def _paginated(route: str, items: Sequence[Monograph]) -> Iterator[tuple[str, Se
         yield routes[number - 1], chunk, Pagination(number, count, routes) if count > 1 else None
 
 
+def _kept_back(name: str) -> bool:
+    """Whether a file or folder of the static folder is left out of the site: hidden
+    (``.DS_Store``, an editor's swap or lock file), an editor's backup (``style.css~``)
+    or autosave (``#style.css#``)."""
+    return name.startswith(".") or name.endswith("~") or (
+        len(name) > 1 and name.startswith("#") and name.endswith("#"))
+
+
 PAGE_TEMPLATES = ("home.html", "catalogue.html", "territories.html", "panorama.html",
                   "404.html", "feed.xml", "robots.txt", "monograph.html", "terms.html",
                   "term.html", "territory.html", "sitemap.xml")
@@ -141,8 +149,8 @@ def plan(site: Site, static_dir: Path | None, data: dict[str, Callable[[], bytes
     if static_dir is not None and static_dir.is_dir():
         for path in sorted(static_dir.rglob("*")):
             rel = path.relative_to(static_dir).as_posix()
-            if any(part.startswith(".") for part in rel.split("/")) or rel.endswith("~"):
-                continue  # hidden (.DS_Store, an editor's swap file), or an editor's backup
+            if any(_kept_back(part) for part in rel.split("/")):
+                continue
             if path.is_symlink():
                 raise UsageError(f"{path.as_posix()}: is a symbolic link; impact-ssg never "
                                  "follows links: put the file itself there")

@@ -40,6 +40,7 @@ from tornado.log import LogFormatter
 from tornado.netutil import bind_sockets
 from tornado.web import Application, HTTPError
 
+from .cache import FOLDER as CACHE_FOLDER
 from .errors import ConfigError, InvalidContent, SsgError, UsageError, tally
 from .pipeline import Options, build, output_is_ours, templates_dir
 
@@ -214,11 +215,14 @@ def serve(options: Options, host: str, port: int) -> None:
     # livereload skips a reload within 3 s of the last one (or of the start): a second
     # save soon after the first would leave the browser on a stale page.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-    server = _Server(sockets, _watcher(), options.quiet)
+    # What builds write is never what they read, even in a watched folder (--source .).
+    apart = (options.output, options.config.parent / CACHE_FOLDER)
+    server = _Server(sockets, _watcher(tuple(os.path.abspath(p) for p in apart)),
+                     options.quiet)
     server.SFH = _SiteHandler
+    # Watched even when missing: one made later is seen.
     for watched in (options.source, templates_dir(options), options.config):
-        if watched.exists():
-            server.watch(str(watched), lambda: _rebuild(options))
+        server.watch(str(watched), lambda: _rebuild(options))
     if not options.quiet or asked == 0:
         # Said once the loop runs, so the server answers when a reader sees it; even with
         # --quiet when the system chose the port, which nothing else would tell.
@@ -248,9 +252,23 @@ def _bind(host: str, port: int) -> list[socket.socket]:
 class _Primed(Watcher):  # type: ignore[misc]
     """livereload's watcher, for which a file it has not seen is a change: livereload
     takes one only when its time is later than the server's start, and a file moved or
-    copied in keeps an older one. What a path holds when it is watched is seen then."""
+    copied in keeps an older one. What a path holds when it is watched is seen then.
+    Nothing under the folders ``apart`` (absolute paths) is a change."""
 
     _priming = False
+
+    def __init__(self, apart: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.apart = apart
+
+    def is_apart(self, path: str) -> bool:
+        """Whether ``path`` lies under one of the folders ``apart``."""
+        where = os.path.abspath(path)
+        return any(where == folder or where.startswith(folder + os.sep)
+                   for folder in self.apart)
+
+    def ignore(self, filename: str) -> bool:
+        return bool(super().ignore(filename)) or self.is_apart(filename)
 
     def watch(self, path: str, func: Any = None, delay: Any = None,
               ignore: Any = None) -> None:
@@ -268,12 +286,13 @@ class _Primed(Watcher):  # type: ignore[misc]
         return not self._priming and (changed or (new and path in self._new_mtimes))
 
 
-def _watcher() -> Watcher:
+def _watcher(apart: tuple[str, ...] = ()) -> Watcher:
     """inotify where available, told of files saved by rename (as many editors do), and of
     watched paths replaced, deleted or made again (``git checkout``, ``rm -r``): the
-    folder holding each is watched too, for its name only."""
+    folder holding each is watched too, for its name only. Nothing under the folders
+    ``apart`` (absolute paths) is watched."""
     if get_watcher_class() is not INotifyWatcher:
-        return _Primed()
+        return _Primed(apart)
     import pyinotify
 
     flags = (pyinotify.IN_CREATE | pyinotify.IN_DELETE | pyinotify.IN_MODIFY
@@ -281,7 +300,7 @@ def _watcher() -> Watcher:
 
     class Notified(_Primed, INotifyWatcher):  # type: ignore[misc]
         def __init__(self) -> None:
-            super().__init__()
+            super().__init__(apart)
             self.holders: dict[str, set[str]] = {}
             """A folder holding a watched path → the names of those it holds."""
             self.trees: set[str] = set()
@@ -296,15 +315,22 @@ def _watcher() -> Watcher:
             if holder not in self.holders:
                 self.wm.add_watch(holder, flags)
             self.holders.setdefault(holder, set()).add(name)
-            if os.path.isdir(where):
-                self.trees.add(where)
-                self.wm.add_watch(where, flags, rec=True, auto_add=True)
+            if os.path.isdir(where) or not os.path.exists(where):
+                self.trees.add(where)  # or will be, when made
+                self.add_tree(where)
             _Primed.watch(self, path, func, delay, ignore)
 
+        def add_tree(self, folder: str) -> None:
+            if os.path.isdir(folder):
+                self.wm.add_watch(folder, flags, rec=True, auto_add=True,
+                                  exclude_filter=self.is_apart)
+
         def inotify_event(self, event: Any) -> None:
+            if self.is_apart(event.pathname):
+                return
             if event.pathname in self.trees and event.mask & (
                     pyinotify.IN_CREATE | pyinotify.IN_MOVED_TO):
-                self.wm.add_watch(event.pathname, flags, rec=True, auto_add=True)
+                self.add_tree(event.pathname)
             names = self.holders.get(event.path)
             if names is not None and event.name not in names and not any(
                     event.path == tree or event.path.startswith(tree + os.sep)

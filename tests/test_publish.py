@@ -270,7 +270,7 @@ def test_hidden_files_and_backups_of_the_static_folder_are_not_published(
         project: Path) -> None:
     static = project / "templates" / "static"
     for rel in (".DS_Store", ".style.css.swp", "style.css~", ".cache/x.css", "_en-plus.css",
-                "polices/.keep", "polices/titre.woff2"):
+                "polices/.keep", "polices/titre.woff2", "#style.css#", "vieux~/a.css"):
         (static / rel).parent.mkdir(parents=True, exist_ok=True)
         (static / rel).write_bytes(b"x")
     assert impact(project, "--quiet").returncode == 0
@@ -278,7 +278,7 @@ def test_hidden_files_and_backups_of_the_static_folder_are_not_published(
                  for p in (project / "site/static").rglob("*") if p.is_file()}
     assert {"_en-plus.css", "polices/titre.woff2", "style.css"} <= published
     assert not published & {".DS_Store", ".style.css.swp", "style.css~", ".cache/x.css",
-                            "polices/.keep"}
+                            "polices/.keep", "#style.css#", "vieux~/a.css"}
 
 
 def test_an_error_of_impact_ssg_called_from_a_template_is_no_template_problem(

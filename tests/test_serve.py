@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 PAGE = "monographies/pole-lauragais/"
 SOURCE = "monographs/pole-lauragais.md"
-SERVING = re.compile(r"^Serving site/ on http://127\.0\.0\.1:(\d+)/\S* \(Ctrl\+C to stop\)$")
+SERVING = re.compile(r"^Serving \S+/ on http://127\.0\.0\.1:(\d+)/\S* \(Ctrl\+C to stop\)$")
 
 
 def free_port() -> int:
@@ -221,6 +221,41 @@ def test_a_site_published_under_a_path_is_served_there(tmp_path: Path) -> None:
         assert served.get("impact")[0] == 200
         status, body = served.get(PAGE)  # not where the site is
         assert status == 404 and "Page introuvable" in body
+    finally:
+        served.stop()
+
+
+def test_a_source_folder_missing_at_the_start_is_watched_once_made(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "projet")
+    (root / "monographs").rename(root / "ailleurs")
+    served = start(root, port=0)
+    try:
+        assert "monographs: no such folder" in served.until(PAGE, lambda s, b: s == 500)
+        shutil.copytree(root / "ailleurs", root / "monographs")
+        served.until(PAGE, lambda s, b: s == 200)
+        served.edit(SOURCE, lambda t: t.replace("relie maraîchers", "relie les maraîchers"))
+        served.until(PAGE, lambda s, b: s == 200 and "relie les maraîchers" in b)
+    finally:
+        served.stop()
+
+
+def test_the_project_folder_as_source_is_watched_without_building_in_a_loop(
+        tmp_path: Path) -> None:
+    # Monographs beside the config: the build cache is in the folder watched, and its
+    # writes are not changes.
+    root = copy_project(tmp_path / "projet")
+    for path in (root / "monographs").iterdir():
+        path.rename(root / path.name)
+    (root / "monographs").rmdir()
+    served = start(root, "--source", ".", "--output", str(tmp_path / "site"), port=0)
+    try:
+        assert served.get(PAGE)[0] == 200
+        time.sleep(2)
+        built = [line for line in served.said if line.startswith("Rebuilt")]
+        assert len(built) == 1, served.said  # the first build's
+        served.edit("pole-lauragais.md", lambda t: t.replace("relie maraîchers",
+                                                             "relie les maraîchers"))
+        served.until(PAGE, lambda s, b: "relie les maraîchers" in b)
     finally:
         served.stop()
 
