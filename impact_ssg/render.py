@@ -7,7 +7,8 @@ route), ``url(route)`` for links under ``base_url``, ``full_url(route)`` for abs
 links, ``article_data(monograph)`` for its JSON-LD, and the filters ``date_fr``
 (« 1er octobre 2026 »), ``fr`` (French spacing), ``plural`` and ``jsonld`` (JSON safe
 inside ``<script>``). Only a rendered Markdown body is marked safe, by the template that
-shows it.
+shows it. An error while rendering is the template's (``TemplateProblem``, at its line)
+when its own code raised it or a function it is given refused its arguments (``misuse``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from types import TracebackType
+from types import CodeType, FunctionType, TracebackType
 from typing import TypedDict
 
 import jinja2
@@ -32,6 +33,7 @@ from .compiled import CompiledTemplates
 from .errors import SsgError
 from .index import Site, Term, TerritoryNode
 from .markdown import french_text
+from .misuse import Misuse, bound, refusal
 from .model import Monograph
 from .plan import PAGE_TEMPLATES, Deferred, OutputPage
 from .reads import ALWAYS, Recorder, TracedSite, card_key, front_key, model_key, plain
@@ -53,8 +55,12 @@ def plural(count: int, singular: str, many: str) -> str:
 
 
 def to_json_script(value: object) -> Markup:
-    """JSON safe inside ``<script>``: ``<``, ``>``, ``&`` and U+2028/9 escaped."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    """JSON safe inside ``<script>``: ``<``, ``>``, ``&`` and U+2028/9 escaped; raises
+    ``Misuse`` for a value that is not JSON (a monograph itself, say)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    except (TypeError, ValueError) as error:
+        raise Misuse(f"jsonld: {error}") from None
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escape)
@@ -92,6 +98,9 @@ class TracingEnvironment(jinja2.Environment):
     read (``reads``)."""
 
     recorder: Recorder
+    facing: dict[CodeType, tuple[str, Callable[..., object]]]
+    """The functions templates are given, by their code, with the name templates call
+    them by (``render_page`` tells a template's misuse of one from its bug)."""
     template_class = TracedTemplate
 
     def getattr(self, obj: object, attribute: str) -> object:
@@ -178,6 +187,12 @@ def make_environment(templates: Path, site: Site,
                        absolute_base=link.absolute, article_data=article_data)
     env.filters.update(date_fr=date_fr, fr=french_text, plural=plural, jsonld=to_json_script)
     env.globals["cached_card"] = _card_cache(env, traced=recorder is not None)
+    given = [(f"the filter {name}", function) for name, function in env.filters.items()]
+    given += [(f"{name}()", function) for name, function in env.globals.items()]
+    given += [(f"urls.{name}()", function) for name, function in vars(urls).items()]
+    given += [("url()", urls.Urls.__call__), ("full_url()", urls.Urls.full)]
+    env.facing = {function.__code__: (name, function) for name, function in given
+                  if isinstance(function, FunctionType)}
     return env
 
 
@@ -279,21 +294,57 @@ def render_page(env: TracingEnvironment, page: OutputPage) -> bytes:
         where = f"{_shown_path(error.filename)}:{error.lineno}"
         raise TemplateProblem(f"{where}: {error.message}") from error
     except Exception as error:
-        called = [(f.tb_frame.f_code.co_filename, f.tb_lineno)
-                  for f in _frames(error.__traceback__)]
-        frames = [frame for frame in called if frame[0].endswith(TEMPLATE_SUFFIXES)]
         said = str(error)
         if not isinstance(error, jinja2.TemplateError):
             # What a template's code raised (1/0, or Jinja's sort on values that do not
-            # compare) is the template's to mend; what this package's code raised when
-            # called from one is not.
-            last = max((i for i, (name, _) in enumerate(called)
-                        if name.endswith(TEMPLATE_SUFFIXES)), default=None)
-            if last is None or any(name.startswith(_PACKAGE) for name, _ in called[last:]):
+            # compare), or a function it is given refusing what it gave, is the template's
+            # to mend; what this package's code raised otherwise is not.
+            told = _misused(env, error)
+            if told is None:
                 raise
-            said = f"{type(error).__name__}: {error}"
+            said = told
+        frames = [(frame.tb_frame.f_code.co_filename, frame.tb_lineno)
+                  for frame in _frames(error.__traceback__)
+                  if frame.tb_frame.f_code.co_filename.endswith(TEMPLATE_SUFFIXES)]
         where = f"{_shown_path(frames[-1][0])}:{frames[-1][1]}" if frames else page.template
         raise TemplateProblem(f"{where}: {said} (while rendering /{page.route})") from error
+
+
+def _misused(env: TracingEnvironment, error: Exception) -> str | None:
+    """What a template did wrong, if ``error`` is its own: raised by its code, or by a
+    function it is given that does not take the arguments it gave; ``None`` if not."""
+    if isinstance(error, Misuse):
+        return str(error)
+    frames = [frame.tb_frame for frame in _frames(error.__traceback__)]
+    last = max((i for i, frame in enumerate(frames)
+                if frame.f_code.co_filename.endswith(TEMPLATE_SUFFIXES)), default=None)
+    if last is None:
+        return None
+    beneath = [frame for frame in frames[last + 1:]
+               if frame.f_code.co_filename.startswith(_PACKAGE)]
+    if not beneath:
+        return f"{type(error).__name__}: {error}"
+    frame = beneath[0]
+    if frame.f_code is _SITE_CALL:
+        # ``site.terms_of(…)`` and the like: the site's method, through its proxy.
+        function: Callable[..., object] = frame.f_locals["method"]
+        name = f"site.{frame.f_locals['name']}()"
+        try:
+            arguments = bound(name, function, frame.f_locals["args"])
+        except Misuse as misuse:
+            return str(misuse)
+    else:
+        found = env.facing.get(frame.f_code)
+        if found is None:
+            return None
+        name, function = found
+        arguments = {parameter: frame.f_locals[parameter] for parameter in
+                     frame.f_code.co_varnames[:frame.f_code.co_argcount]
+                     if parameter in frame.f_locals}
+    return refusal(name, function, arguments)
+
+
+_SITE_CALL = TracedSite._call.__code__
 
 
 def _frames(traceback: TracebackType | None) -> Iterator[TracebackType]:

@@ -142,6 +142,27 @@ def test_an_error_raised_by_template_code_names_its_line(project: Path) -> None:
     assert snapshot(project / "site") == before
 
 
+@pytest.mark.parametrize(("code", "said"), [
+    ('{{ "2024"|date_fr }}', "the filter date_fr: value must be a date, not the str '2024'"),
+    ("{{ site.terms_of(site.monographs[0]) }}",
+     "site.terms_of(): missing a required argument: 'kind'"),
+    ('{{ site.terms_of("x", "network") }}',
+     "site.terms_of(): monograph must be a Monograph, not the str 'x'"),
+    ("{{ url(2024) }}", "url(): route must be a str, not the int 2024"),
+    ("{{ site.monographs[0]|jsonld }}",
+     "jsonld: Object of type Monograph is not JSON serializable"),
+])
+def test_a_function_given_to_templates_misused_names_the_template_line(
+        project: Path, code: str, said: str) -> None:
+    template = project / "templates" / "home.html"
+    text = template.read_text("utf-8")
+    line = text[:text.index("</h1>")].count("\n") + 1
+    template.write_text(text.replace("</h1>", code + "</h1>", 1), "utf-8")
+    result = impact(project)
+    assert result.returncode == 2
+    assert result.stderr == f"error: templates/home.html:{line}: {said} (while rendering /)\n"
+
+
 def test_a_rebuild_replaces_the_whole_site(project: Path) -> None:
     assert impact(project, "--quiet").returncode == 0
     (project / "monographs" / "pole-lauragais.md").unlink()
