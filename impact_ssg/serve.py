@@ -312,13 +312,19 @@ def _watcher(apart: tuple[str, ...] = ()) -> Watcher:
             # would be watched no more.
             where = os.path.abspath(path)
             holder, name = os.path.split(where)
-            if holder not in self.holders:
+            if holder not in self.holders and not self.in_tree(holder):
+                # Not on a folder of a tree: watching it again would replace its watch
+                # by one that does not watch the folders made in it.
                 self.wm.add_watch(holder, flags)
             self.holders.setdefault(holder, set()).add(name)
             if os.path.isdir(where) or not os.path.exists(where):
                 self.trees.add(where)  # or will be, when made
                 self.add_tree(where)
             _Primed.watch(self, path, func, delay, ignore)
+
+        def in_tree(self, folder: str) -> bool:
+            return any(folder == tree or folder.startswith(tree + os.sep)
+                       for tree in self.trees)
 
         def add_tree(self, folder: str) -> None:
             if os.path.isdir(folder):
@@ -332,9 +338,7 @@ def _watcher(apart: tuple[str, ...] = ()) -> Watcher:
                     pyinotify.IN_CREATE | pyinotify.IN_MOVED_TO):
                 self.add_tree(event.pathname)
             names = self.holders.get(event.path)
-            if names is not None and event.name not in names and not any(
-                    event.path == tree or event.path.startswith(tree + os.sep)
-                    for tree in self.trees):
+            if names is not None and event.name not in names and not self.in_tree(event.path):
                 return  # beside a watched path: the output folder, the cache
             super().inotify_event(event)
 

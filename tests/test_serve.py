@@ -256,6 +256,13 @@ def test_the_project_folder_as_source_is_watched_without_building_in_a_loop(
         served.edit("pole-lauragais.md", lambda t: t.replace("relie maraîchers",
                                                              "relie les maraîchers"))
         served.until(PAGE, lambda s, b: "relie les maraîchers" in b)
+        # The folder is watched with all it holds, a folder made in it too (its watch
+        # for the config's and the templates' names does not replace that).
+        (root / "nouveau").mkdir()
+        time.sleep(0.5)
+        front = (root / "pole-lauragais.md").read_text("utf-8").split("\n---\n")[0]
+        (root / "nouveau" / "pole-bis.md").write_text(front + "\n---\nUn texte.\n", "utf-8")
+        served.until("monographies/pole-bis/", lambda s, b: s == 200)
     finally:
         served.stop()
 
