@@ -160,16 +160,26 @@ def _keyless(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str] | None:
         here = lines[mark.line] if mark.line < len(lines) else ""
         if ":" in here[:mark.column] or not here[:mark.column].strip():
             return None  # the ':' is not the first of its line: one inside a value
-        # Up the lines of that value: its first is the least indented.
+        # Up the lines of that value (blank ones among them): its first is the least
+        # indented, or a list item's, whose text begins after its '- '.
         depth = len(here) - len(here.lstrip(" "))
         start = None
         for number in range(mark.line - 1, -1, -1):
             above = lines[number]
-            indent = len(above) - len(above.lstrip(" "))
-            if (not above.strip() or indent > depth or _KEY_LINE.match(above)
-                    or above.lstrip().startswith(("#", "-", '"', "'", "[", "{", "%"))):
+            text_of = above.lstrip(" ")
+            indent = len(above) - len(text_of)
+            if not text_of.strip():
+                continue
+            item = text_of.startswith("- ")
+            if item:
+                text_of = text_of[2:].lstrip(" ")
+            if (indent > depth or (item and indent == depth)
+                    or _KEY_LINE.match(text_of) or not text_of.strip()
+                    or text_of.startswith(("#", "-", '"', "'", "[", "{", "%"))):
                 break
             start, depth = number, indent
+            if item:
+                break  # the item's text begins here
     else:
         return None
     if start is None or start >= len(lines):

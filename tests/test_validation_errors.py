@@ -229,6 +229,19 @@ CASES: list[tuple[str, Files, list[str]]] = [
      [f"{F}:8: front matter: invalid YAML: this line holds no 'key: value'; write "
       "'department: …' if 'department' is a key, or indent the line if it goes on with the "
       "value above"]),
+    ("invalid YAML: a key without its colon, a blank line after it", {"a.md": with_line(
+        "title: \"Un pôle territorial fédère entreprises et associations\"",
+        "title Un pôle territorial\n")},
+     [f"{F}:2: front matter: invalid YAML: this line holds no 'key: value'; write "
+      "'title: …' if 'title' is a key, or indent the line if it goes on with the value "
+      "above"]),
+    ("invalid YAML: a list item's first key without its colon", {"a.md": with_line(
+        "stakeholders: [association, eti]",
+        "stakeholders: [association, eti]\npartners:\n  - name Menuiserie Dubreuil\n"
+        "    stakeholder: pme")},
+     [f"{F}:12: front matter: invalid YAML: this line holds no 'key: value'; write "
+      "'name: …' if 'name' is a key, or indent the line if it goes on with the value "
+      "above"]),
     ("invalid YAML: a wrapped list item is no key without a colon", {"a.md": with_line(
         "stakeholders: [association, eti]",
         "stakeholders: [association, eti]\nthemes:\n  - eau et\n    climat\nx: Lyon: une friche")},
