@@ -14,6 +14,7 @@ when its own code raised it or a function it is given refused its arguments (``m
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import json
 import os
@@ -23,7 +24,7 @@ from types import CodeType, FunctionType, TracebackType
 from typing import TypedDict
 
 import jinja2
-import jinja2.meta as meta
+from jinja2 import nodes
 from jinja2.environment import TemplateModule
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -65,6 +66,11 @@ def to_json_script(value: object) -> Markup:
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escape)
     return Markup(text)
+
+
+FILTERS: dict[str, Callable[..., object]] = {
+    "date_fr": date_fr, "fr": french_text, "plural": plural, "jsonld": to_json_script}
+"""The filters templates are given, beside Jinja's own."""
 
 
 class TracedTemplate(jinja2.Template):
@@ -185,7 +191,7 @@ def make_environment(templates: Path, site: Site,
     link = urls.Urls(site.config.base_url)
     env.globals.update(site=shown, url=link, full_url=link.full, urls=urls,
                        absolute_base=link.absolute, article_data=article_data)
-    env.filters.update(date_fr=date_fr, fr=french_text, plural=plural, jsonld=to_json_script)
+    env.filters.update(FILTERS)
     env.globals["cached_card"] = _card_cache(env, traced=recorder is not None)
     given = [(f"the filter {name}", function) for name, function in env.filters.items()]
     given += [(f"{name}()", function) for name, function in env.globals.items()]
@@ -240,14 +246,17 @@ class TemplateProblem(SsgError):
 def check_templates(templates: Path) -> None:
     """Compile the templates the site renders (``plan.PAGE_TEMPLATES``, and the card's
     ``_macros.html``) and those they extend, include or import by a name written out;
-    raise one ``TemplateProblem`` naming each that does not compile or cannot be read,
-    with its line. Other files of the folder are not templates of the site."""
+    raise one ``TemplateProblem`` naming each that does not compile (a syntax error, a
+    filter that does not exist), cannot be read or is missing, with its line. Other files
+    of the folder are not templates of the site."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), **_SYNTAX)
+    env.filters.update(FILTERS)
     problems: list[str] = []
     seen: set[str] = set()
-    todo = [*PAGE_TEMPLATES, CARD_TEMPLATE]
+    todo: list[tuple[str, str | None]] = [(name, None) for name in (*PAGE_TEMPLATES,
+                                                                     CARD_TEMPLATE)]
     while todo:
-        name = todo.pop()
+        name, asked = todo.pop()
         if name in seen:
             continue
         seen.add(name)
@@ -255,17 +264,49 @@ def check_templates(templates: Path) -> None:
         try:
             source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
             tree = env.parse(source, name)
+            env.compile(tree, name, shown)
         except jinja2.TemplateNotFound:
-            continue  # the page asking for it says so
+            problems.append(_missing(templates, name, asked))
+            continue
         except jinja2.TemplateSyntaxError as error:
             problems.append(f"{shown}:{error.lineno}: {error.message}")
             continue
         except UnicodeDecodeError:
             problems.append(f"{shown}: not UTF-8 text; save it in UTF-8")
             continue
-        todo.extend(sorted(n for n in meta.find_referenced_templates(tree) if n is not None))
+        todo.extend(sorted(((target, f"{shown}:{line}") for target, line in _asked(tree)),
+                           reverse=True))
     if problems:
         raise TemplateProblem("\n".join(sorted(problems)))
+
+
+def _asked(tree: nodes.Template) -> Iterator[tuple[str, int]]:
+    """The templates ``tree`` extends, imports or includes (unless ``ignore missing``)
+    by a name written out, with the line asking; names made at run time are not known
+    before (the page rendering them names any that is missing)."""
+    kinds = (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)
+    for node in tree.find_all(kinds):
+        if not isinstance(node, kinds) or (isinstance(node, nodes.Include) and node.ignore_missing):
+            continue
+        target = node.template
+        if isinstance(target, nodes.Const) and isinstance(target.value, str):
+            yield target.value, node.lineno
+
+
+def _missing(templates: Path, name: str, asked: str | None) -> str:
+    """The problem of a template not found: one the site renders pages with, or one that
+    ``asked`` (``file:line``) names."""
+    there = sorted(str(path.relative_to(templates).as_posix()) for path in
+                   templates.rglob("*") if path.is_file() and "static" not in path.parts)
+    close = difflib.get_close_matches(name, there, n=1)
+    if asked is None:
+        fix = (f"did you mean '{close[0]}'? rename it" if close
+               else "put back the one shipped with impact-ssg, or one of your own")
+        return (f"{_shown_path(os.fspath(templates / name))}: not found; the site renders "
+                f"pages with it: {fix}")
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return (f"{asked}: template '{name}' is not in {_shown_path(os.fspath(templates))}/: "
+            f"{hint}correct the name or add the file")
 
 
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")

@@ -128,6 +128,33 @@ def test_files_of_the_templates_folder_that_no_page_uses_are_not_compiled(
     assert impact(project, "check").stderr.splitlines()[:2] == lines[:2]
 
 
+def test_check_finds_every_template_a_build_would_fail_on(project: Path) -> None:
+    templates = project / "templates"
+
+    def change(name: str, old: str, new: str) -> int:
+        """Replace ``old`` by ``new`` in ``name``; the line of the change."""
+        text = (templates / name).read_text("utf-8")
+        (templates / name).write_text(text.replace(old, new, 1), "utf-8")
+        return text[:text.index(old)].count("\n") + 1
+
+    (templates / "panorama.html").rename(templates / "panorama.htm")
+    filtered = change("monograph.html", "|date_fr", "|date_frr")
+    imported = change("home.html", '"_macros.html"', '"_macro.html"')
+    change("base.html", "</footer>", '{% include "_pied.html" ignore missing %}</footer>')
+    expected = [
+        f"error: templates/home.html:{imported}: template '_macro.html' is not in templates/: "
+        "did you mean '_macros.html'? correct the name or add the file",
+        f"error: templates/monograph.html:{filtered}: No filter named 'date_frr'.",
+        "error: templates/panorama.html: not found; the site renders pages with it: did you "
+        "mean 'panorama.htm'? rename it",
+        "3 errors."]
+    for command in (["check"], []):
+        result = impact(project, *command)
+        assert result.returncode == 2
+        assert result.stderr.splitlines() == expected
+    assert not (project / "site").exists()
+
+
 def test_an_error_raised_by_template_code_names_its_line(project: Path) -> None:
     assert impact(project, "--quiet").returncode == 0
     before = snapshot(project / "site")
