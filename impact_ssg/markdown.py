@@ -17,7 +17,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from urllib.parse import quote, unquote, urlsplit
 
 import nh3
@@ -121,7 +121,8 @@ class RenderedBody:
     references: tuple[Reference, ...] = ()
     """Local files the body links to or embeds."""
     anchors: tuple[str, ...] = ()
-    """The ids of its headings, of every level (``toc`` holds levels 2 and 3)."""
+    """Every id it holds: its headings' (of every level; ``toc`` holds levels 2 and 3)
+    first, then its footnotes' and those of its raw HTML."""
 
     @property
     def html(self) -> str:
@@ -144,13 +145,13 @@ class Outline:
     toc: tuple[Heading, ...] = ()
     references: tuple[Reference, ...] = ()
     anchors: tuple[str, ...] = ()
-    """The ids of its headings, of every level."""
+    """Every id it holds (``RenderedBody.anchors``)."""
 
     def leads_to(self, fragment: str) -> bool:
         """Whether a link to ``fragment`` of the page showing this body finds its target:
-        a heading, a footnote or a part of the page every monograph's has."""
-        return (fragment in self.anchors or fragment in RESERVED_IDS
-                or _FOOTNOTE_ID.match(fragment) is not None)
+        an id of the body (a heading, a footnote) or a part of the page templates keep
+        for themselves."""
+        return fragment in self.anchors or fragment in RESERVED_IDS
 
 
 # Ids the page templates use; body headings never take them.
@@ -246,7 +247,14 @@ def render(
     html = parser.renderer.render(tokens, parser.options, {})
     if parser.options["html"]:
         html = sanitise(html)
-    return RenderedBody(html.encode("utf-8"), toc, _plain_text(tokens), refs, anchors)
+    # Every id the body has: its headings' first (the closest one is suggested from
+    # them), then its footnotes' and those written in its raw HTML.
+    ids = dict.fromkeys(anchors)
+    ids.update(dict.fromkeys(unescape(ident) for ident in _ID.findall(html)))
+    return RenderedBody(html.encode("utf-8"), toc, _plain_text(tokens), refs, tuple(ids))
+
+
+_ID = re.compile(r'<[^>]*?\sid="([^"]+)"')
 
 
 # Links to monograph files are written as placeholders while bodies are rendered one by one,

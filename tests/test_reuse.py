@@ -575,3 +575,21 @@ def test_links_to_headings_are_checked_again_by_text_edits(
     routes, messages = warned()
     assert routes == ["monographies/pole-lauragais/"] and len(messages) == 1
     assert "has no heading '#nulle-part'" in messages[0]
+
+
+@pytest.mark.parametrize("allow_html", [False, True])
+def test_a_link_to_any_id_a_body_holds_finds_it(project: Path, allow_html: bool) -> None:
+    # Footnotes' ids, and with raw HTML allowed those written in it, are targets too; a
+    # footnote the body does not have is not.
+    toulouse = project / "monographs" / "mobilite-solidaire-toulouse.md"
+    toulouse.write_text(toulouse.read_text("utf-8") + '\nUne note[^n]. <span id="ici">x</span>'
+                        "\n\n[^n]: Le texte de la note.\n", "utf-8")
+    edit(project / "impact.yaml", "allow_html: false", f"allow_html: {str(allow_html).lower()}")
+    edit(project / LAURAGAIS, "(mobilite-solidaire-toulouse.md)",
+         "(mobilite-solidaire-toulouse.md#fn1), [a](mobilite-solidaire-toulouse.md#fnref1), "
+         "[b](mobilite-solidaire-toulouse.md#fn2), [c](mobilite-solidaire-toulouse.md#ici)")
+    options = Options(config=project / "impact.yaml", source=project / "monographs",
+                      output=project / "site", jobs=1)
+    missing = [message.split("'")[3] for message in
+               (w.message for w in loading.load(options).warnings)]
+    assert missing == (["#fn2"] if allow_html else ["#fn2", "#ici"])
