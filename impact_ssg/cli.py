@@ -183,16 +183,18 @@ def _run(args: argparse.Namespace) -> int:
 def _summary(report: BuildReport, options: Options) -> None:
     if options.quiet:
         return
-    if report.unchanged:
-        print(f"Nothing changed since the last build: {options.output.as_posix()}/ is up to "
-              f"date ({report.seconds:.2f} s; --clean rebuilds it all).")
-        return
+    # The same warnings whether the site was rebuilt or found up to date: they stand
+    # until what they are about is mended.
     for warning in report.warnings:
         print(warning, file=sys.stderr)
     if not report.absolute_base:
         print("warning: base_url is a path, so the feed and sitemap carry path URLs (fine for "
               "a preview); set an absolute base_url such as 'https://example.org/impact/' "
               "before publishing", file=sys.stderr)
+    if report.unchanged:
+        print(f"Nothing changed since the last build: {options.output.as_posix()}/ is up to "
+              f"date ({report.seconds:.2f} s; --clean rebuilds it all).")
+        return
     skipped = report.drafts_skipped
     drafts = f", {_count(skipped, 'draft')} skipped" if skipped else ""
     print(f"Built {_count(report.monographs, 'monograph')}{drafts}: "

@@ -135,7 +135,7 @@ def _build(options: Options, say: Callable[[str], None], started: float, config:
                                   last.sources if last else None)
     if last and last.inputs == fingerprint.everything and uptodate.as_left(
             last, options.output):
-        return BuildReport(0, 0, 0, 0, time.perf_counter() - started, (),
+        return BuildReport(0, 0, 0, 0, time.perf_counter() - started, last.warnings,
                            config.base_is_absolute, unchanged=True,
                            base_path=Urls(config.base_url)(""))
     spare = spare_folder(cache_folder, options.output)
@@ -346,7 +346,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     published.output, published.spare or (
                         last.output if last else uptodate.Table()), numbered,
-                    frozenset(foreign))
+                    frozenset(foreign), corpus.warnings)
     if not tracing:
         store.clear()
     elif changed is not None:

@@ -182,6 +182,8 @@ def _rebuild(options: Options) -> None:
         else:
             said = (f"{'Fixed: rebuilt' if fixed else 'Rebuilt'} {report.monographs} "
                     f"monographs in {report.seconds:.2f} s.")
+        for warning in report.warnings:  # those of the site served, after each change
+            print(warning, file=sys.stderr)
         print(said, file=sys.stderr, flush=True)
         return
     _SiteHandler.errors = [str(e) for e in found]

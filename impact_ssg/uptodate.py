@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO
 
 from .cache import code_fingerprint
+from .errors import ContentWarning
 from .source import is_monograph_name
 from .wholefile import write_whole
 
@@ -175,6 +176,8 @@ class Stamp:
     """The pages of its site (files) that read the body of a monograph not their own
     (``reuse``): while there is none, a text edit may keep every page but the edited
     monographs' own."""
+    warnings: tuple[ContentWarning, ...] = ()
+    """What it warned about: told again by a build that finds nothing changed."""
 
 
 def output_key(output: Path) -> str:
@@ -197,6 +200,7 @@ def read(cache: Path, output: Path) -> Stamp | None:
             and isinstance(stamp.fronts, dict)
             and isinstance(getattr(stamp, "published", None), str)
             and isinstance(getattr(stamp, "foreign", None), frozenset)
+            and isinstance(getattr(stamp, "warnings", None), tuple)
             and all(isinstance(t, Table) and isinstance(getattr(t, "folders", None), dict)
                     for t in (stamp.sources, stamp.output, stamp.spare))):
         return None
@@ -225,12 +229,13 @@ def as_left(stamp: Stamp | None, output: Path) -> bool:
 
 def record(cache: Path, output: Path, inputs: Inputs, frame: tuple[str, dict[str, str]],
            versions: dict[str, str], written: Table, spare: Table, published: str = "",
-           foreign: frozenset[str] = frozenset()) -> None:
+           foreign: frozenset[str] = frozenset(),
+           warnings: tuple[ContentWarning, ...] = ()) -> None:
     """Remember what the build just made (``frame`` and its parts, ``written``, the
     output folder's table, and ``spare``, what the spare site holds now); a failure only
     costs the next build time. Stamps are pickles, like the cache's entries."""
     stamp = Stamp(inputs.everything, frame[0], versions, frame[1], inputs.table, written, spare,
-                  published, foreign)
+                  published, foreign, warnings)
     # ValueError, RecursionError: a cycle, which fast pickling cannot follow.
     write_whole(_stamp_file(cache, output), functools.partial(_dump_fast, stamp),
                 (ValueError, RecursionError, pickle.PicklingError))

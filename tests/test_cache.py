@@ -338,6 +338,20 @@ def test_a_build_with_nothing_to_do_leaves_the_site_as_it_is(project: Path) -> N
     assert run(project).startswith("Nothing changed")
 
 
+def test_a_build_with_nothing_to_do_warns_as_the_build_before(project: Path) -> None:
+    edit(project / "monographs" / "pole-lauragais.md", "(mobilite-solidaire-toulouse.md)",
+         "(mobilite-solidaire-toulouse.md#nulle-part)")
+
+    def warned() -> tuple[str, list[str]]:
+        result = subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=project,
+                                capture_output=True, text=True, check=True)
+        return result.stdout.split()[0], result.stderr.splitlines()
+
+    built, warnings = warned()
+    assert built == "Built" and len(warnings) == 2 and "'#nulle-part'" in warnings[0]
+    assert warned() == ("Nothing", warnings)
+
+
 @pytest.mark.parametrize("change", [
     lambda r: (r / "site" / "index.html").write_text("touché", "utf-8"),
     lambda r: (r / "site" / "feed.xml").unlink(),

@@ -150,6 +150,19 @@ def test_edit_break_and_fix_a_monograph(served: Served) -> None:
         time.sleep(0.05)
 
 
+def test_each_build_prints_its_warnings(served: Served) -> None:
+    served.edit(SOURCE, lambda t: t.replace("(mobilite-solidaire-toulouse.md)",
+                                            "(mobilite-solidaire-toulouse.md#nulle-part)"))
+    deadline = time.monotonic() + 10
+    while sum(line.startswith("Rebuilt") for line in served.said) < 2:  # the first build's
+        assert time.monotonic() < deadline, served.said
+        time.sleep(0.05)
+    warned = [line for line in served.said if "warning:" in line]
+    assert len(warned) == 1 and "has no heading '#nulle-part'" in warned[0], served.said
+    assert served.said.index(warned[0]) > served.said.index(next(
+        line for line in served.said if line.startswith("Serving")))
+
+
 def test_templates_and_config_are_watched(served: Served) -> None:
     served.edit("templates/404.html", lambda t: t.replace("Page introuvable", "Rien ici"))
     served.until("nulle-part/", lambda s, b: s == 404 and "Rien ici" in b)
