@@ -228,14 +228,17 @@ def render(
     link_to: Callable[[str], str | None],
     file_url: Callable[[str], str],
     body_line: int = 1,
+    base_path: str = "/",
 ) -> RenderedBody:
     """Render a body with ``make_renderer``'s parser, in one parse.
 
     ``link_to(target)`` gives the URL of the monograph whose file is ``target`` (relative to
     the source folder), or ``None`` to show the link as plain text (a draft);
-    ``file_url(target)`` the URL of another file. Headings are shifted so the body starts
-    at ``h2`` and never skips a level, and get stable, unique ids. ``references`` lists the
-    local files the body refers to, with file lines counted from ``body_line``.
+    ``file_url(target)`` the URL of another file. A site-absolute link (``/panorama/``)
+    is taken under ``base_path``, the path of ``base_url``, unless it already is there.
+    Headings are shifted so the body starts at ``h2`` and never skips a level, and get
+    stable, unique ids. ``references`` lists the local files the body refers to, with
+    file lines counted from ``body_line``.
     """
     tokens = parser.parse(body, {})
     refs = tuple(references(tokens, source_rel, body_line))
@@ -243,7 +246,8 @@ def render(
     folder = posixpath.dirname(source_rel)
     for block in tokens:
         if block.type == "inline" and block.children:
-            block.children = _rewrite_links(block.children, folder, link_to, file_url)
+            block.children = _rewrite_links(block.children, folder, link_to, file_url,
+                                            base_path)
     html = parser.renderer.render(tokens, parser.options, {})
     if parser.options["html"]:
         html = sanitise(html)
@@ -371,9 +375,15 @@ def _headings(tokens: list[Token]) -> tuple[tuple[Heading, ...], tuple[str, ...]
     return tuple(toc), tuple(anchors)
 
 
+def _under(href: str, base_path: str) -> bool:
+    """Whether the site-absolute ``href`` is ``base_path`` (``/impact/``) or under it."""
+    stem = base_path[:-1]
+    return href.startswith(stem) and href[len(stem):len(stem) + 1] in ("", "/", "?", "#")
+
+
 def _rewrite_links(
     children: list[Token], folder: str, link_to: Callable[[str], str | None],
-    file_url: Callable[[str], str],
+    file_url: Callable[[str], str], base_path: str,
 ) -> list[Token]:
     kept: list[Token] = []
     dropped_depth: list[int] = []  # nesting levels of link_open tokens turned into text
@@ -394,6 +404,11 @@ def _rewrite_links(
                     dropped_depth.append(token.level)
                     continue
                 token.attrSet(attr, url + (f"#{fragment}" if fragment else ""))
+            elif (base_path != "/" and href.startswith("/") and not href.startswith("//")
+                  and not _under(href, base_path)):
+                # The site's root, as the author sees it in ``serve``: where the site is
+                # published, that is under the path of ``base_url``.
+                token.attrSet(attr, base_path + href[1:])
             if token.type == "image":
                 token.attrSet("loading", "lazy")
                 token.attrSet("decoding", "async")

@@ -149,7 +149,7 @@ def _render(body: str, line: int, source: SourceFile, config: Config, parser: Ma
             ) -> RenderedBody:
     base = urls.Urls(config.base_url)
     return render(parser, body, source.rel, page_placeholder,
-                  lambda rel: base(urls.asset(rel)), line)
+                  lambda rel: base(urls.asset(rel)), line, base(""))
 
 
 def _opt(node: Node | None, read: Callable[[Node], T | None]) -> T | None:

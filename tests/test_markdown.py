@@ -109,6 +109,25 @@ def test_safe_links_stay_links(target: str) -> None:
     assert link is not None and link["href"] == target
 
 
+@pytest.mark.parametrize(("written", "linked"), [
+    ("/panorama/", "/impact/panorama/"),
+    ("/?q=eau#resultats", "/impact/?q=eau#resultats"),
+    ("/impacts/", "/impact/impacts/"),
+    ("/impact/reseaux/", "/impact/reseaux/"),  # already there
+    ("/impact", "/impact"),
+    ("/impact#x", "/impact#x"),
+    ("//example.org/x", "//example.org/x"),  # another host
+])
+def test_site_absolute_links_are_taken_under_the_path_of_base_url(written: str,
+                                                                 linked: str) -> None:
+    body = f"[lien]({written}) ![image]({written})"
+    soup = BeautifulSoup(render(make_renderer(), body, "x.md", PAGES.get, lambda t: t, 1,
+                                "/impact/").html, "html.parser")
+    link, image = soup.find("a"), soup.find("img")
+    assert link is not None and image is not None
+    assert (link["href"], image["src"]) == (linked, linked)
+
+
 def test_links_to_monograph_files_and_other_files_are_rewritten() -> None:
     body = ("[A](a.md) [B](sub/b.md#suite) [brouillon *x*](draft.md) ![Plan](img/plan.png) "
             "[PDF](docs/rapport%202024.pdf)")
