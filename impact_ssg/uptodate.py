@@ -24,7 +24,7 @@ import hashlib
 import os
 import pickle
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -82,9 +82,11 @@ def folder_signature(stat: os.stat_result) -> FolderSignature:
     return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
-def walk(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
+def walk(folder: Path, folders: list[str] | None = None
+         ) -> Iterator[tuple[str, os.stat_result]]:
     """Every file under ``folder`` (links included, never followed) by path relative to
-    it, in name order, with its ``lstat``; an unreadable folder is one odd name."""
+    it, in name order, with its ``lstat``; an unreadable folder is one odd name. The
+    folders below it, if ``folders`` is given, are added to it."""
 
     def visit(directory: str, prefix: str) -> Iterator[tuple[str, os.stat_result]]:
         try:
@@ -95,6 +97,8 @@ def walk(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
             return
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
+                if folders is not None:
+                    folders.append(prefix + entry.name)
                 yield from visit(entry.path, f"{prefix}{entry.name}/")
             else:
                 yield prefix + entry.name, entry.stat(follow_symlinks=False)
@@ -209,11 +213,13 @@ def read(cache: Path, output: Path) -> Stamp | None:
 
 def as_left(stamp: Stamp | None, output: Path) -> bool:
     """Whether ``output`` holds exactly the files the build of ``stamp`` left there, each
-    with the bytes it had (read only when its signature cannot tell)."""
+    with the bytes it had (read only when its signature cannot tell), and no folder
+    but theirs."""
     if stamp is None or not output.is_dir():
         return False
     table, count = stamp.output, 0
-    for rel, stat in walk(output):
+    folders: list[str] = []
+    for rel, stat in walk(output, folders):
         count += 1
         entry = table.files.get(rel)
         if entry is None:
@@ -224,7 +230,21 @@ def as_left(stamp: Stamp | None, output: Path) -> bool:
                     return False
             except (OSError, ValueError):
                 return False
-    return count == len(table.files)
+    if count != len(table.files):
+        return False
+    # A folder holding no file (one made by hand, or emptied) is not the build's.
+    return set(folders) == _holding(table.files)
+
+
+def _holding(files: Iterable[str]) -> set[str]:
+    """Every folder holding one of ``files`` (paths), at any depth."""
+    held: set[str] = set()
+    for rel in files:
+        folder = rel.rpartition("/")[0]
+        while folder and folder not in held:
+            held.add(folder)
+            folder = folder.rpartition("/")[0]
+    return held
 
 
 def record(cache: Path, output: Path, inputs: Inputs, frame: tuple[str, dict[str, str]],

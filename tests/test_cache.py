@@ -358,7 +358,9 @@ def test_a_build_with_nothing_to_do_warns_as_the_build_before(project: Path) -> 
     lambda r: (r / "site" / "en-trop.html").write_text("x", "utf-8"),
     lambda r: edit(r / "templates/static/style.css", "--accent: #0b5563", "--accent: #0b5564"),
     lambda r: (r / "monographs" / "images" / "nouveau.png").write_bytes(b"png"),
-], ids=["page edited", "file removed", "file added", "static file", "asset added"])
+    lambda r: (r / "site" / "static" / "vide").mkdir(),
+], ids=["page edited", "file removed", "file added", "static file", "asset added",
+        "empty folder added"])
 def test_any_change_to_inputs_or_output_rebuilds(
     project: Path, change: Callable[[Path], object]
 ) -> None:
