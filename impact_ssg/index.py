@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from . import urls
 from .config import Config
 from .markdown import resolve_pages
+from .misuse import Misuse
 from .model import Monograph
 from .slug import fold, slugify
 from .source import SourceFile
@@ -144,7 +145,13 @@ def _slugs_of(monograph: Monograph, kind: str, organisations: Mapping[str, str]
         return tuple(organisations[fold(p.name)] for p in monograph.partners)
     if kind == urls.THEMES:
         return tuple(slugify(t) for t in monograph.themes)
-    raise KeyError(kind)
+    raise Misuse(f"site.terms_of(): kind must be one of {', '.join(map(repr, TERM_KINDS))}, "
+                 f"not {kind!r}")
+
+
+TERM_KINDS = (urls.NETWORKS, urls.ALLIANCES, urls.STAKEHOLDERS, urls.ORGANISATIONS,
+              urls.THEMES)
+"""The kinds of terms, as ``site.terms_of`` takes them."""
 
 
 def build_site(

@@ -15,6 +15,8 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import jinja2
+
 
 class Misuse(Exception):
     """Raised by a function given to templates refusing a value its annotations cannot
@@ -30,6 +32,8 @@ def refusal(name: str, function: Callable[..., object],
     except Exception:  # an annotation that does not resolve says nothing
         return None
     for parameter, value in arguments.items():
+        if isinstance(value, jinja2.Undefined):
+            return value._undefined_message
         hint = hints.get(parameter)
         if hint is not None and not fits(value, hint):
             shown = repr(value)

@@ -67,6 +67,7 @@ from typing import IO, Any, TypeVar
 
 from .config import Config
 from .index import Related, Site, Term, TerritoryNode
+from .misuse import Misuse
 from .model import Monograph
 from .plan import Deferred, OutputPage
 from .territory import Territory
@@ -270,7 +271,12 @@ class TracedSite:
             self._made[name] = made
         return made
 
-    def _call(self, name: str, method: Callable[..., object], *args: object) -> object:
+    def _call(self, name: str, method: Callable[..., object], *args: object,
+              **kwargs: object) -> object:
+        if kwargs:
+            # What a call reads is known by its arguments in order.
+            raise Misuse(f"site.{name}() takes its arguments in order, not by name "
+                         f"({', '.join(kwargs)}=)")
         body = args[0] if name == "body" and len(args) == 1 else None
         if type(body) is Monograph:
             self._recorder.body(body.source)
@@ -423,7 +429,8 @@ def plain(value: object) -> object:
         return dict(value.whole())
     if isinstance(value, TracedSequence):
         return list(value.whole())
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+    raise Misuse(f"the filter tojson: {type(value).__name__} is not JSON; give it text, "
+                 "numbers, lists or mappings of them")
 
 
 def shape(value: object) -> object:

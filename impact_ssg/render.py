@@ -57,16 +57,19 @@ def plural(count: int, singular: str, many: str) -> str:
 
 def to_json_script(value: object) -> Markup:
     """JSON safe inside ``<script>``: ``<``, ``>``, ``&`` and U+2028/9 escaped; raises
-    ``Misuse`` for a value that is not JSON (a monograph itself, say)."""
-    try:
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    except (TypeError, ValueError) as error:
-        raise Misuse(f"jsonld: {error}") from None
+    ``Misuse`` for a value that is not JSON at all (a monograph itself, say: what is not
+    JSON inside a mapping or list comes from whatever made it)."""
+    if not isinstance(value, _JSON):
+        raise Misuse(f"the filter jsonld: {type(value).__name__} is not JSON; give it "
+                     "article_data(monograph), or a mapping or list of text and numbers")
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escape)
     return Markup(text)
 
+
+_JSON = (dict, list, tuple, str, int, float, type(None))
 
 FILTERS: dict[str, Callable[..., object]] = {
     "date_fr": date_fr, "fr": french_text, "plural": plural, "jsonld": to_json_script}
@@ -364,7 +367,14 @@ def _misused(env: TracingEnvironment, error: Exception) -> str | None:
     beneath = [frame for frame in frames[last + 1:]
                if frame.f_code.co_filename.startswith(_PACKAGE)]
     if not beneath:
-        return f"{type(error).__name__}: {error}"
+        said = str(error)
+        if isinstance(error, TypeError):
+            # Called with arguments it has no room for: Python names the function by its
+            # place in this package (``Urls.__call__()``), not as templates call it.
+            for name, given in env.facing.values():
+                if said.startswith(f"{given.__qualname__}() "):
+                    return f"{name}: {said.removeprefix(f'{given.__qualname__}() ')}"
+        return f"{type(error).__name__}: {said}"
     frame = beneath[0]
     if frame.f_code is _SITE_CALL:
         # ``site.terms_of(…)`` and the like: the site's method, through its proxy.

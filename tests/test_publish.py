@@ -3,6 +3,7 @@ folder is replaced only when it is ours."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import shutil
@@ -173,11 +174,23 @@ def test_an_error_raised_by_template_code_names_its_line(project: Path) -> None:
     ('{{ "2024"|date_fr }}', "the filter date_fr: value must be a date, not the str '2024'"),
     ("{{ site.terms_of(site.monographs[0]) }}",
      "site.terms_of(): missing a required argument: 'kind'"),
-    ('{{ site.terms_of("x", "network") }}',
+    ('{{ site.terms_of("x", "reseaux") }}',
      "site.terms_of(): monograph must be a Monograph, not the str 'x'"),
     ("{{ url(2024) }}", "url(): route must be a str, not the int 2024"),
     ("{{ site.monographs[0]|jsonld }}",
-     "jsonld: Object of type Monograph is not JSON serializable"),
+     "the filter jsonld: Monograph is not JSON; give it article_data(monograph), or a "
+     "mapping or list of text and numbers"),
+    ('{{ site.terms_of(site.monographs[0], "networks") }}',
+     "site.terms_of(): kind must be one of 'reseaux', 'alliances', 'acteurs', "
+     "'organisations', 'themes', not 'networks'"),
+    ('{{ site.terms_of(site.monographs[0], kind="reseaux") }}',
+     "site.terms_of() takes its arguments in order, not by name (kind=)"),
+    ("{{ 3|plural }}",
+     "the filter plural: missing 2 required positional arguments: 'singular' and 'many'"),
+    ("{{ url() }}", "url(): missing 1 required positional argument: 'route'"),
+    ("{{ url(nope) }}", "'nope' is undefined"),
+    ("{{ site.monographs|tojson }}", "the filter tojson: Monograph is not JSON; give it "
+     "text, numbers, lists or mappings of them"),
 ])
 def test_a_function_given_to_templates_misused_names_the_template_line(
         project: Path, code: str, said: str) -> None:
@@ -338,5 +351,12 @@ def test_an_error_of_impact_ssg_called_from_a_template_is_no_template_problem(
 
     monkeypatch.setattr(structured, "article", broken)
     with pytest.raises(KeyError, match="a bug"):
+        build(Options(config=project / "impact.yaml", source=project / "monographs",
+                      output=project / "site", quiet=True, jobs=1))
+    # Nor is what it gives that the filter then cannot take (the template gave jsonld
+    # what article_data made).
+    monkeypatch.setattr(structured, "article",
+                        lambda site, monograph: {"dateModified": dt.date(2024, 1, 1)})
+    with pytest.raises(TypeError, match="date is not JSON serializable"):
         build(Options(config=project / "impact.yaml", source=project / "monographs",
                       output=project / "site", quiet=True, jobs=1))
