@@ -18,6 +18,7 @@ import difflib
 import functools
 import json
 import os
+import posixpath
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import CodeType, FunctionType, TracebackType
@@ -250,26 +251,35 @@ def check_templates(templates: Path) -> None:
     """Compile the templates the site renders (``plan.PAGE_TEMPLATES``, and the card's
     ``_macros.html``) and those they extend, include or import by a name written out;
     raise one ``TemplateProblem`` naming each that does not compile (a syntax error, a
-    filter that does not exist), cannot be read or is missing, with its line. Other files
-    of the folder are not templates of the site."""
+    filter or test that does not exist, wherever it is), cannot be read or is missing,
+    with its line. A template asked for only where it may never be rendered (in an
+    ``if``, a loop, a macro) is not missing until a page renders it. Other files of the
+    folder are not templates of the site."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), **_SYNTAX)
     env.filters.update(FILTERS)
     problems: list[str] = []
     seen: set[str] = set()
-    todo: list[tuple[str, str | None]] = [(name, None) for name in (*PAGE_TEMPLATES,
-                                                                     CARD_TEMPLATE)]
+    # Each template to compile, with the one asking for it, where and whether by an
+    # include, if any, and whether it is asked for whenever that one renders.
+    todo: list[tuple[str, tuple[str, str, bool] | None, bool]] = [
+        (name, None, True) for name in (*PAGE_TEMPLATES, CARD_TEMPLATE)]
     while todo:
-        name, asked = todo.pop()
+        name, asked, certain = todo.pop()
         if name in seen:
             continue
-        seen.add(name)
         shown = _shown_path(os.fspath(templates / name))
         try:
             source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            seen.add(name)
             tree = env.parse(source, name)
-            env.compile(tree, name, shown)
+            unknown = list(_unknown_names(env, tree, shown))
+            problems.extend(unknown)
+            if not unknown:  # else compiling would say the first again
+                env.compile(tree, name, shown)
         except jinja2.TemplateNotFound:
-            problems.append(_missing(templates, name, asked))
+            if certain:
+                seen.add(name)
+                problems.append(_missing(templates, name, asked))
             continue
         except jinja2.TemplateSyntaxError as error:
             problems.append(f"{shown}:{error.lineno}: {error.message}")
@@ -277,39 +287,73 @@ def check_templates(templates: Path) -> None:
         except UnicodeDecodeError:
             problems.append(f"{shown}: not UTF-8 text; save it in UTF-8")
             continue
-        todo.extend(sorted(((target, f"{shown}:{line}") for target, line in _asked(tree)),
-                           reverse=True))
+        todo.extend(sorted(((target, (name, f"{shown}:{line}", included), sure)
+                            for target, line, included, sure in _asked(tree)), reverse=True))
     if problems:
         raise TemplateProblem("\n".join(sorted(problems)))
 
 
-def _asked(tree: nodes.Template) -> Iterator[tuple[str, int]]:
-    """The templates ``tree`` extends, imports or includes (unless ``ignore missing``)
-    by a name written out, with the line asking; names made at run time are not known
-    before (the page rendering them names any that is missing)."""
-    kinds = (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)
-    for node in tree.find_all(kinds):
-        if not isinstance(node, kinds) or (isinstance(node, nodes.Include) and node.ignore_missing):
+def _unknown_names(env: jinja2.Environment, tree: nodes.Template, shown: str
+                   ) -> Iterator[str]:
+    """A problem for each filter or test ``tree`` uses that ``env`` does not have: Jinja
+    says so when compiling only of those outside an ``if``."""
+    for node in tree.find_all((nodes.Filter, nodes.Test)):
+        if not isinstance(node, (nodes.Filter, nodes.Test)):
             continue
-        target = node.template
-        if isinstance(target, nodes.Const) and isinstance(target.value, str):
-            yield target.value, node.lineno
+        kind, known = ("filter", env.filters) if isinstance(node, nodes.Filter) \
+            else ("test", env.tests)
+        if node.name not in known:
+            close = difflib.get_close_matches(node.name, sorted(known), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "check its name"
+            yield f"{shown}:{node.lineno}: no {kind} named '{node.name}': {hint}"
 
 
-def _missing(templates: Path, name: str, asked: str | None) -> str:
+_MAYBE = (nodes.If, nodes.For, nodes.Macro, nodes.CallBlock, nodes.CondExpr)
+"""What holds statements that may never run."""
+
+
+def _asked(node: nodes.Node, certain: bool = True) -> Iterator[tuple[str, int, bool, bool]]:
+    """The templates ``node`` extends, imports or includes (unless ``ignore missing``)
+    by a name written out, with the line asking, whether by an include, and whether it
+    is asked for whenever the template renders; names made at run time are not known
+    before (the page rendering them names any that is missing)."""
+    inside = certain and not isinstance(node, _MAYBE)
+    for child in node.iter_child_nodes():
+        if isinstance(child, (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+            target = child.template
+            if (isinstance(target, nodes.Const) and isinstance(target.value, str)
+                    and not (isinstance(child, nodes.Include) and child.ignore_missing)):
+                yield (target.value, child.lineno, isinstance(child, nodes.Include),
+                       inside)
+        yield from _asked(child, inside)
+
+
+def _missing(templates: Path, name: str, asked: tuple[str, str, bool] | None) -> str:
     """The problem of a template not found: one the site renders pages with, or one that
-    ``asked`` (``file:line``) names."""
-    there = sorted(str(path.relative_to(templates).as_posix()) for path in
-                   templates.rglob("*") if path.is_file() and "static" not in path.parts)
-    close = difflib.get_close_matches(name, there, n=1)
+    ``asked`` names (the template asking, where: ``file:line``, and whether it includes
+    it)."""
+    there = sorted(rel for rel in (path.relative_to(templates).as_posix() for path in
+                                   templates.rglob("*") if path.is_file())
+                   if not rel.startswith("static/") and (asked is None or rel != asked[0]))
+    close = _closest(name, there)
     if asked is None:
-        fix = (f"did you mean '{close[0]}'? rename it" if close
+        fix = (f"did you mean '{close}'? rename it" if close
                else "put back the one shipped with impact-ssg, or one of your own")
         return (f"{_shown_path(os.fspath(templates / name))}: not found; the site renders "
                 f"pages with it: {fix}")
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    return (f"{asked}: template '{name}' is not in {_shown_path(os.fspath(templates))}/: "
-            f"{hint}correct the name or add the file")
+    hint = f"did you mean '{close}'? " if close else ""
+    fix = ("correct the name, add the file, or include it with 'ignore missing'" if asked[2]
+           else "correct the name or add the file")
+    return (f"{asked[1]}: template '{name}' is not in {_shown_path(os.fspath(templates))}/: "
+            f"{hint}{fix}")
+
+
+def _closest(name: str, names: list[str]) -> str | None:
+    """The one of ``names`` most like ``name``, their extensions aside, if one is."""
+    stems = {posixpath.splitext(other)[0]: other for other in names}
+    close = difflib.get_close_matches(posixpath.splitext(name)[0], sorted(stems), n=1,
+                                      cutoff=0.75)
+    return stems[close[0]] if close else None
 
 
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")

@@ -141,19 +141,44 @@ def test_check_finds_every_template_a_build_would_fail_on(project: Path) -> None
     (templates / "panorama.html").rename(templates / "panorama.htm")
     filtered = change("monograph.html", "|date_fr", "|date_frr")
     imported = change("home.html", '"_macros.html"', '"_macro.html"')
-    change("base.html", "</footer>", '{% include "_pied.html" ignore missing %}</footer>')
+    # Jinja finds an unknown filter or test in a branch only when it runs.
+    tested = change("term.html", "{% endblock %}",
+                    "{% if term is nombre %}{{ term|fr|plurals }}{% endif %}{% endblock %}")
+    included = change("territories.html", "{% endblock %}",
+                      '{% include "_carte.html" %}{% endblock %}')
+    # Asked for where it may never be rendered, or with 'ignore missing': not missing
+    # until rendered.
+    change("base.html", "</footer>", '{% include "_pied.html" ignore missing %}'
+           '{% if false %}{% include "_analytics.html" %}{% endif %}</footer>')
     expected = [
         f"error: templates/home.html:{imported}: template '_macro.html' is not in templates/: "
         "did you mean '_macros.html'? correct the name or add the file",
-        f"error: templates/monograph.html:{filtered}: No filter named 'date_frr'.",
+        f"error: templates/monograph.html:{filtered}: no filter named 'date_frr': did you "
+        "mean 'date_fr'?",
         "error: templates/panorama.html: not found; the site renders pages with it: did you "
         "mean 'panorama.htm'? rename it",
-        "3 errors."]
+        f"error: templates/term.html:{tested}: no filter named 'plurals': did you mean "
+        "'plural'?",
+        f"error: templates/term.html:{tested}: no test named 'nombre': did you mean 'number'?",
+        f"error: templates/territories.html:{included}: template '_carte.html' is not in "
+        "templates/: correct the name, add the file, or include it with 'ignore missing'",
+        "6 errors."]
     for command in (["check"], []):
         result = impact(project, *command)
         assert result.returncode == 2
         assert result.stderr.splitlines() == expected
     assert not (project / "site").exists()
+
+
+def test_a_template_asked_for_only_in_a_branch_never_rendered_may_be_missing(
+        project: Path) -> None:
+    base = project / "templates" / "base.html"
+    base.write_text(base.read_text("utf-8").replace(
+        "</footer>", '{% if site.config.base_url == "nulle part" %}{% include "_analytics.html" %}'
+        "{% endif %}</footer>"), "utf-8")
+    assert impact(project, "check").returncode == 0
+    result = impact(project, "--quiet")
+    assert result.returncode == 0, result.stderr
 
 
 def test_an_error_raised_by_template_code_names_its_line(project: Path) -> None:
