@@ -146,6 +146,10 @@ def _left_open(text: str, error: yaml.MarkedYAMLError) -> int | None:
     return None
 
 
+# A key with a value on its line (not a block scalar's '|' or '>', nor a comment).
+_VALUE_AFTER_KEY = re.compile(r"[^\s#-][^:]*:\s+[^\s#|>]")
+
+
 def _keyless(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str] | None:
     """The line (from 0) of a key written without its ':', with the key, when PyYAML's
     complaint comes from one: it scanned the line for a key and found no ':' (it says
@@ -158,8 +162,11 @@ def _keyless(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str] | None:
     elif "mapping values are not allowed" in (error.problem or "") and error.problem_mark:
         mark = error.problem_mark
         here = lines[mark.line] if mark.line < len(lines) else ""
-        if ":" in here[:mark.column] or not here[:mark.column].strip():
-            return None  # the ':' is not the first of its line: one inside a value
+        if (":" in here[:mark.column] or not here[:mark.column].strip()
+                or here[mark.column - 1:mark.column] == " "):
+            # The ':' is not the first of its line, or has a space before it (French
+            # text: « objectif : emploi »): one inside a value.
+            return None
         # Up the lines of that value (blank ones among them): its first is the least
         # indented, or a list item's, whose text begins after its '- '.
         depth = len(here) - len(here.lstrip(" "))
@@ -173,6 +180,9 @@ def _keyless(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str] | None:
             item = text_of.startswith("- ")
             if item:
                 text_of = text_of[2:].lstrip(" ")
+            if (not item and indent < depth and _KEY_LINE.match(text_of)
+                    and _VALUE_AFTER_KEY.match(text_of)):
+                return None  # the lines below go on with this key's value
             if (indent > depth or (item and indent == depth)
                     or _KEY_LINE.match(text_of) or not text_of.strip()
                     or text_of.startswith(("#", "-", '"', "'", "[", "{", "%"))):

@@ -242,6 +242,16 @@ CASES: list[tuple[str, Files, list[str]]] = [
      [f"{F}:12: front matter: invalid YAML: this line holds no 'key: value'; write "
       "'name: …' if 'name' is a key, or indent the line if it goes on with the value "
       "above"]),
+    ("invalid YAML: a ':' in a value wrapped over a blank line", {"a.md": with_line(
+        "summary: \"Deux phrases qui disent l'essentiel. La seconde aussi.\"",
+        "summary: Deux phrases\n  qui disent\n\n  l'essentiel: la seconde aussi")},
+     [f"{F}:7: front matter: invalid YAML (mapping values are not allowed in this context): "
+      "a ':' inside a value: put the value in double quotes"]),
+    ("invalid YAML: a French ' : ' in a wrapped list item", {"a.md": with_line(
+        "stakeholders: [association, eti]",
+        "stakeholders: [association, eti]\nthemes:\n  - eau et\n    climat : enjeux")},
+     [f"{F}:13: front matter: invalid YAML (mapping values are not allowed in this context): "
+      "a ':' inside a value: put the value in double quotes"]),
     ("invalid YAML: a wrapped list item is no key without a colon", {"a.md": with_line(
         "stakeholders: [association, eti]",
         "stakeholders: [association, eti]\nthemes:\n  - eau et\n    climat\nx: Lyon: une friche")},
