@@ -183,7 +183,7 @@ def references(
                     hint = f" (did you mean '#{close[0]}'?)" if close else ""
                     warnings.append(ContentWarning(monograph.path, ref.line, field,
                                     f"link '{ref.written}#{ref.fragment}': {target.path} "
-                                    "has no heading "
+                                    "has no heading or id "
                                     f"'#{ref.fragment}'{hint}; the link leads to the top of "
                                     "its page"))
             elif any(part.startswith(("_", ".")) for part in ref.target.split("/")):

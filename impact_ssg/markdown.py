@@ -251,8 +251,8 @@ def render(
     html = parser.renderer.render(tokens, parser.options, {})
     if parser.options["html"]:
         html = sanitise(html)
-    # Every id the body has: its headings' first (the closest one is suggested from
-    # them), then its footnotes' and those written in its raw HTML.
+    # Every id the body has: its headings' first, then its footnotes' and those written
+    # in its raw HTML (a link to an id it does not have is told the closest of all).
     ids = dict.fromkeys(anchors)
     ids.update(dict.fromkeys(unescape(ident) for ident in _ID.findall(html)))
     return RenderedBody(html.encode("utf-8"), toc, _plain_text(tokens), refs, tuple(ids))

@@ -133,8 +133,10 @@ def _build(options: Options, say: Callable[[str], None], started: float, config:
     fingerprint = uptodate.inputs(options.config, templates, options.source,
                                   repr((options.drafts, options.base_url)),
                                   last.sources if last else None)
-    if last and last.inputs == fingerprint.everything and uptodate.as_left(
-            last, options.output):
+    # Its warnings name the files as the last build did: told again only when that is
+    # how this one would.
+    if last and last.inputs == fingerprint.everything and last.named == _named(options) \
+            and uptodate.as_left(last, options.output):
         return BuildReport(0, 0, 0, 0, time.perf_counter() - started, last.warnings,
                            config.base_is_absolute, unchanged=True,
                            base_path=Urls(config.base_url)(""))
@@ -148,6 +150,11 @@ def _build(options: Options, say: Callable[[str], None], started: float, config:
         if checked is not None:
             with contextlib.suppress(Exception):  # the build's own error is the one told
                 checked()
+
+
+def _named(options: Options) -> str:
+    """How messages name the project's files (``uptodate.Stamp.named``)."""
+    return repr((options.source.as_posix(), options.config.as_posix()))
 
 
 def _of_folder(table: uptodate.Table, folder: Path) -> dict[str, str]:
@@ -346,7 +353,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     published.output, published.spare or (
                         last.output if last else uptodate.Table()), numbered,
-                    frozenset(foreign), corpus.warnings)
+                    frozenset(foreign), corpus.warnings, _named(options))
     if not tracing:
         store.clear()
     elif changed is not None:

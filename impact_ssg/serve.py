@@ -160,7 +160,7 @@ code {{ white-space: pre-wrap; background: #fdf0e6; padding: .15rem .35rem; }}
 """
 
 
-def _rebuild(options: Options) -> None:
+def _rebuild(options: Options, first: bool = False) -> None:
     # The last build's model is freed while the server waits, once the browsers are told
     # to reload, rather than at the start of the next build (``collector.frozen``).
     IOLoop.current().add_callback(gc.collect)
@@ -174,7 +174,12 @@ def _rebuild(options: Options) -> None:
     else:
         fixed, _SiteHandler.errors = bool(_SiteHandler.errors), []
         _SiteHandler.base = report.base_path
-        if options.quiet or (report.unchanged and not fixed):
+        if options.quiet:
+            return
+        if report.unchanged and not fixed:
+            if first:  # the site as the last build left it: its warnings stand
+                for warning in report.warnings:
+                    print(warning, file=sys.stderr)
             return
         if report.unchanged:
             # The fix gave back the site as it was: the errors printed last are gone.
@@ -212,7 +217,7 @@ def serve(options: Options, host: str, port: int) -> None:
     if host not in LOOPBACK:
         print(f"warning: serving on {host}: anyone who can reach this machine can read the "
               "site, drafts included", file=sys.stderr)
-    _rebuild(options)
+    _rebuild(options, first=True)
     _SiteHandler.not_found = options.output / "404.html"
     # livereload skips a reload within 3 s of the last one (or of the start): a second
     # save soon after the first would leave the browser on a stale page.

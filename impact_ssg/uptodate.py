@@ -181,7 +181,11 @@ class Stamp:
     (``reuse``): while there is none, a text edit may keep every page but the edited
     monographs' own."""
     warnings: tuple[ContentWarning, ...] = ()
-    """What it warned about: told again by a build that finds nothing changed."""
+    """What it warned about: told again by a build that finds nothing changed, when it
+    names the files as that build did (``named``)."""
+    named: str = ""
+    """How the build named the project's files in its messages (``--source`` and
+    ``--config`` as given, from the folder it ran in)."""
 
 
 def output_key(output: Path) -> str:
@@ -205,6 +209,7 @@ def read(cache: Path, output: Path) -> Stamp | None:
             and isinstance(getattr(stamp, "published", None), str)
             and isinstance(getattr(stamp, "foreign", None), frozenset)
             and isinstance(getattr(stamp, "warnings", None), tuple)
+            and isinstance(getattr(stamp, "named", None), str)
             and all(isinstance(t, Table) and isinstance(getattr(t, "folders", None), dict)
                     for t in (stamp.sources, stamp.output, stamp.spare))):
         return None
@@ -250,12 +255,12 @@ def _holding(files: Iterable[str]) -> set[str]:
 def record(cache: Path, output: Path, inputs: Inputs, frame: tuple[str, dict[str, str]],
            versions: dict[str, str], written: Table, spare: Table, published: str = "",
            foreign: frozenset[str] = frozenset(),
-           warnings: tuple[ContentWarning, ...] = ()) -> None:
+           warnings: tuple[ContentWarning, ...] = (), named: str = "") -> None:
     """Remember what the build just made (``frame`` and its parts, ``written``, the
     output folder's table, and ``spare``, what the spare site holds now); a failure only
     costs the next build time. Stamps are pickles, like the cache's entries."""
     stamp = Stamp(inputs.everything, frame[0], versions, frame[1], inputs.table, written, spare,
-                  published, foreign, warnings)
+                  published, foreign, warnings, named)
     # ValueError, RecursionError: a cycle, which fast pickling cannot follow.
     write_whole(_stamp_file(cache, output), functools.partial(_dump_fast, stamp),
                 (ValueError, RecursionError, pickle.PicklingError))

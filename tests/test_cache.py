@@ -342,14 +342,21 @@ def test_a_build_with_nothing_to_do_warns_as_the_build_before(project: Path) -> 
     edit(project / "monographs" / "pole-lauragais.md", "(mobilite-solidaire-toulouse.md)",
          "(mobilite-solidaire-toulouse.md#nulle-part)")
 
-    def warned() -> tuple[str, list[str]]:
-        result = subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=project,
+    def warned(cwd: Path = project, *args: str) -> tuple[str, list[str]]:
+        result = subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
                                 capture_output=True, text=True, check=True)
         return result.stdout.split()[0], result.stderr.splitlines()
 
     built, warnings = warned()
     assert built == "Built" and len(warnings) == 2 and "'#nulle-part'" in warnings[0]
     assert warned() == ("Nothing", warnings)
+    # From elsewhere, the files are named otherwise: so are they in the warnings.
+    name = project.name
+    elsewhere = ("--config", f"{name}/impact.yaml", "--source", f"{name}/monographs",
+                 "--output", f"{name}/site")
+    built, there = warned(project.parent, *elsewhere)
+    assert there[0] == warnings[0].replace("monographs/", f"{name}/monographs/")
+    assert warned(project.parent, *elsewhere) == ("Nothing", there)
 
 
 @pytest.mark.parametrize("change", [

@@ -567,14 +567,14 @@ def test_links_to_headings_are_checked_again_by_text_edits(
     assert routes == ["monographies/mobilite-solidaire-toulouse/"]  # a text edit
     assert len(messages) == 1 and messages[0].startswith(
         "link 'mobilite-solidaire-toulouse.md#le-contexte': ")
-    assert messages[0].endswith(f"{toulouse} has no heading '#le-contexte'; the link leads "
+    assert messages[0].endswith(f"{toulouse} has no heading or id '#le-contexte'; the link leads "
                                 "to the top of its page")
     edit(project / LAURAGAIS, "#le-contexte)", "#le-cadre)")
     assert warned() == (["monographies/pole-lauragais/"], [])
     edit(project / LAURAGAIS, "#le-cadre)", "#nulle-part)")
     routes, messages = warned()
     assert routes == ["monographies/pole-lauragais/"] and len(messages) == 1
-    assert "has no heading '#nulle-part'" in messages[0]
+    assert "has no heading or id '#nulle-part'" in messages[0]
 
 
 @pytest.mark.parametrize("allow_html", [False, True])

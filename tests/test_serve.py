@@ -158,9 +158,19 @@ def test_each_build_prints_its_warnings(served: Served) -> None:
         assert time.monotonic() < deadline, served.said
         time.sleep(0.05)
     warned = [line for line in served.said if "warning:" in line]
-    assert len(warned) == 1 and "has no heading '#nulle-part'" in warned[0], served.said
+    assert len(warned) == 1 and "has no heading or id '#nulle-part'" in warned[0], served.said
     assert served.said.index(warned[0]) > served.said.index(next(
         line for line in served.said if line.startswith("Serving")))
+    # Started again on the site as it was left: nothing to build, the warning stands.
+    served.stop()
+    again = start(served.root)
+    try:
+        said = again.stop()
+        assert [line for line in said if "warning:" in line] == [warned[0].rstrip("\n")]
+        assert not any(line.startswith("Rebuilt") for line in said), said
+    finally:
+        if again.process.poll() is None:
+            again.stop()
 
 
 def test_templates_and_config_are_watched(served: Served) -> None:
