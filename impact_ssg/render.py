@@ -259,6 +259,8 @@ def check_templates(templates: Path) -> None:
     env.filters.update(FILTERS)
     problems: list[str] = []
     seen: set[str] = set()
+    exported: dict[str, set[str]] = {}
+    imported: list[tuple[str, str, str]] = []  # template, name, where it is imported
     # Each template to compile, with the one asking for it, where and whether by an
     # include, if any, and whether it is asked for whenever that one renders.
     todo: list[tuple[str, tuple[str, str, bool] | None, bool]] = [
@@ -272,6 +274,8 @@ def check_templates(templates: Path) -> None:
             source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
             seen.add(name)
             tree = env.parse(source, name)
+            exported[name] = _exports(tree)
+            imported.extend(_imports(tree, shown))
             unknown = list(_unknown_names(env, tree, shown))
             problems.extend(unknown)
             if not unknown:  # else compiling would say the first again
@@ -289,6 +293,13 @@ def check_templates(templates: Path) -> None:
             continue
         todo.extend(sorted(((target, (name, f"{shown}:{line}", included), sure)
                             for target, line, included, sure in _asked(tree)), reverse=True))
+    for template, name, where in imported:
+        names = exported.get(template)
+        if names is not None and name not in names:
+            close = difflib.get_close_matches(name, sorted(names), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "check its name"
+            problems.append(f"{where}: '{template}' has no macro or variable '{name}' to "
+                            f"import: {hint}")
     if problems:
         raise TemplateProblem("\n".join(sorted(problems)))
 
@@ -306,6 +317,36 @@ def _unknown_names(env: jinja2.Environment, tree: nodes.Template, shown: str
             close = difflib.get_close_matches(node.name, sorted(known), n=1)
             hint = f"did you mean '{close[0]}'?" if close else "check its name"
             yield f"{shown}:{node.lineno}: no {kind} named '{node.name}': {hint}"
+
+
+def _exports(tree: nodes.Template) -> set[str]:
+    """The names a template gives those importing from it: its macros and variables set
+    outside them (an ``if`` may set them), but for those beginning with '_'."""
+    names: set[str] = set()
+
+    def visit(node: nodes.Node) -> None:
+        for child in node.iter_child_nodes():
+            if isinstance(child, nodes.Macro):
+                names.add(child.name)
+            elif isinstance(child, (nodes.Assign, nodes.AssignBlock)):
+                # ``set a = …`` or ``set a, b = …``
+                targets = [child.target, *child.target.find_all(nodes.Name)]
+                names.update(t.name for t in targets if isinstance(t, nodes.Name))
+            elif not isinstance(child, (nodes.CallBlock, nodes.For, nodes.Block)):
+                visit(child)
+
+    visit(tree)
+    return {name for name in names if not name.startswith("_")}
+
+
+def _imports(tree: nodes.Template, shown: str) -> Iterator[tuple[str, str, str]]:
+    """What ``tree`` imports by name (``{% from "x" import a %}``) from a template named
+    by a name written out: the template, the name, and where."""
+    for node in tree.find_all(nodes.FromImport):
+        if isinstance(node, nodes.FromImport) and isinstance(node.template, nodes.Const):
+            for name in node.names:
+                yield (str(node.template.value), name if isinstance(name, str) else name[0],
+                       f"{shown}:{node.lineno}")
 
 
 _MAYBE = (nodes.If, nodes.For, nodes.Macro, nodes.CallBlock, nodes.CondExpr)

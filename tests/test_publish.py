@@ -146,6 +146,7 @@ def test_check_finds_every_template_a_build_would_fail_on(project: Path) -> None
                     "{% if term is nombre %}{{ term|fr|plurals }}{% endif %}{% endblock %}")
     included = change("territories.html", "{% endblock %}",
                       '{% include "_carte.html" %}{% endblock %}')
+    named = change("terms.html", "import breadcrumbs", "import breadcrumb")
     # Asked for where it may never be rendered, or with 'ignore missing': not missing
     # until rendered.
     change("base.html", "</footer>", '{% include "_pied.html" ignore missing %}'
@@ -160,9 +161,11 @@ def test_check_finds_every_template_a_build_would_fail_on(project: Path) -> None
         f"error: templates/term.html:{tested}: no filter named 'plurals': did you mean "
         "'plural'?",
         f"error: templates/term.html:{tested}: no test named 'nombre': did you mean 'number'?",
+        f"error: templates/terms.html:{named}: '_macros.html' has no macro or variable "
+        "'breadcrumb' to import: did you mean 'breadcrumbs'?",
         f"error: templates/territories.html:{included}: template '_carte.html' is not in "
         "templates/: correct the name, add the file, or include it with 'ignore missing'",
-        "6 errors."]
+        "7 errors."]
     for command in (["check"], []):
         result = impact(project, *command)
         assert result.returncode == 2
