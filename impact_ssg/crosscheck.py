@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import posixpath
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
 from .errors import ContentError, ContentWarning
@@ -209,3 +209,34 @@ def references(
 
 def _relative(target: str, source: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+def site_links(monographs: Iterable[Monograph], files: Collection[str]
+               ) -> list[ContentWarning]:
+    """A warning for each link from the site's root (``/reseaux/anpp/``) in the bodies
+    of ``monographs`` that leads to no file of the site, ``files`` (paths in the output
+    folder), with the closest page; a link to a folder leads to its ``index.html``."""
+    warnings: list[ContentWarning] = []
+    pages: list[str] | None = None
+    for monograph in monographs:
+        for ref in monograph.rendered.site_links:
+            if _in_site(ref.target, files):
+                continue
+            if pages is None:  # made once, and only for a link that needs it
+                pages = sorted(f"/{file.removesuffix('index.html')}" for file in files)
+            first = f"/{ref.target.split('/', 1)[0]}"
+            close = difflib.get_close_matches(
+                f"/{ref.target}", [page for page in pages if page.startswith(first)]
+                or pages, n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            kind = "image" if ref.image else "link"
+            warnings.append(ContentWarning(
+                monograph.path, ref.line, "body",
+                f"{kind} '{ref.written}': the site has no page or file there{hint}"))
+    return warnings
+
+
+def _in_site(target: str, files: Collection[str]) -> bool:
+    if target == "" or target.endswith("/"):
+        return f"{target}index.html" in files
+    return target in files or f"{target}/index.html" in files

@@ -22,7 +22,7 @@ from . import collector, reuse, snapshot, uptodate
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import BuildCache, Record, Stored
 from .config import Config, load_config
-from .crosscheck import Referrer, crosscheck, references
+from .crosscheck import Referrer, crosscheck, references, site_links
 from .errors import ContentError, ContentWarning, InvalidContent, UsageError
 from .index import Site
 from .markdown import make_renderer
@@ -295,6 +295,8 @@ def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, 
                                   options.source.as_posix().rstrip("/"), options.drafts)
     if errors:
         return None
+    # The same frame, so the same files of the site as the last build's.
+    warnings += site_links(checked, last.output.files)
     paths = {m.path for m in checked}
     corpus = Corpus(config, kept.monographs, found.assets,
                     tuple(sorted([*(w for w in kept.warnings if w.path not in paths),

@@ -15,7 +15,7 @@ import itertools
 import posixpath
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html import escape, unescape
 from urllib.parse import quote, unquote, urlsplit
@@ -76,6 +76,32 @@ def references(tokens: list[Token], source_rel: str, body_line: int) -> list[Ref
     """Local files linked or embedded by a parsed body whose file path is ``source_rel``."""
     found: list[Reference] = []
     folder = posixpath.dirname(source_rel)
+    for href, line, image in _links(tokens, body_line):
+        path = local_target(href)
+        if path is not None:
+            target = posixpath.normpath(posixpath.join(folder, path))
+            found.append(Reference(target, path, line, image, unquote(urlsplit(href).fragment)))
+    return found
+
+
+def site_links(tokens: list[Token], body_line: int, base_path: str) -> list[Reference]:
+    """The links and images of a parsed body from the site's root (``/panorama/``), each
+    with its target as a path in the site (``panorama/``: under ``base_path``, the path
+    of ``base_url``, if written so)."""
+    found: list[Reference] = []
+    for href, line, image in _links(tokens, body_line):
+        if href.startswith("/") and not href.startswith("//"):
+            parts = urlsplit(href)
+            path = unquote(parts.path)
+            if base_path != "/" and _under(path, base_path):
+                path = path[len(base_path) - 1:]
+            found.append(Reference(path[1:], href, line, image, unquote(parts.fragment)))
+    return found
+
+
+def _links(tokens: list[Token], body_line: int) -> Iterator[tuple[str, int, bool]]:
+    """Each link's and image's target in a parsed body, with its file line (counted from
+    ``body_line``) and whether it is an image's."""
     for block in tokens:
         if block.type != "inline" or not block.children:
             continue
@@ -84,15 +110,10 @@ def references(tokens: list[Token], source_rel: str, body_line: int) -> list[Ref
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
             elif child.type in ("link_open", "image"):
-                href = str(child.attrGet("href" if child.type == "link_open" else "src") or "")
-                path = local_target(href)
-                if path is not None:
-                    target = posixpath.normpath(posixpath.join(folder, path))
-                    found.append(Reference(target, path, line, child.type == "image",
-                                           unquote(urlsplit(href).fragment)))
+                image = child.type == "image"
+                yield str(child.attrGet("src" if image else "href") or ""), line, image
                 # An image's alt text may run over lines: they count for what follows.
                 line += sum(c.type in ("softbreak", "hardbreak") for c in child.children or ())
-    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +144,8 @@ class RenderedBody:
     anchors: tuple[str, ...] = ()
     """Every id it holds: its headings' (of every level; ``toc`` holds levels 2 and 3)
     first, then its footnotes' and those of its raw HTML."""
+    site_links: tuple[Reference, ...] = ()
+    """Its links from the site's root (``site_links``)."""
 
     @property
     def html(self) -> str:
@@ -132,7 +155,7 @@ class RenderedBody:
     @property
     def outline(self) -> Outline:
         """What a monograph keeps of its body beside its facts."""
-        return Outline(self.toc, self.references, self.anchors)
+        return Outline(self.toc, self.references, self.anchors, self.site_links)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +169,8 @@ class Outline:
     references: tuple[Reference, ...] = ()
     anchors: tuple[str, ...] = ()
     """Every id it holds (``RenderedBody.anchors``)."""
+    site_links: tuple[Reference, ...] = ()
+    """Its links from the site's root (``site_links``)."""
 
     def leads_to(self, fragment: str) -> bool:
         """Whether a link to ``fragment`` of the page showing this body finds its target:
@@ -242,6 +267,7 @@ def render(
     """
     tokens = parser.parse(body, {})
     refs = tuple(references(tokens, source_rel, body_line))
+    rooted = tuple(site_links(tokens, body_line, base_path))
     toc, anchors = _headings(tokens)
     folder = posixpath.dirname(source_rel)
     for block in tokens:
@@ -255,7 +281,8 @@ def render(
     # in its raw HTML (a link to an id it does not have is told the closest of all).
     ids = dict.fromkeys(anchors)
     ids.update(dict.fromkeys(unescape(ident) for ident in _ID.findall(html)))
-    return RenderedBody(html.encode("utf-8"), toc, _plain_text(tokens), refs, tuple(ids))
+    return RenderedBody(html.encode("utf-8"), toc, _plain_text(tokens), refs, tuple(ids),
+                        rooted)
 
 
 _ID = re.compile(r'<[^>]*?\sid="([^"]+)"')

@@ -22,7 +22,7 @@ import posixpath
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import collector, loading, lock, opendata, reads, reuse, search, snapshot, uptodate
@@ -30,6 +30,7 @@ from .cache import FOLDER as CACHE_FOLDER
 from .compiled import FOLDER as COMPILED_FOLDER
 from .compiled import CompiledTemplates
 from .config import Config
+from .crosscheck import site_links
 from .errors import ContentWarning, SsgError, UsageError
 from .index import Site, build_site
 from .loading import Corpus as Corpus
@@ -285,6 +286,11 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         # kept model lacks until asked for; the page then counts in ``foreign``.
         env.recorder.on_foreign = functools.partial(snapshot.restore_outlines, kept_model)
     files = [_file(output) for output in outputs]
+    if not from_snapshot:
+        # Links from the site's root lead to its files: known once it is planned. (A
+        # text edit checks those of the monographs it read, against the same files.)
+        corpus = replace(corpus, warnings=tuple(sorted([
+            *corpus.warnings, *site_links(corpus.monographs, set(files))])))
     kept: dict[str, str] = {}
     if last and (changed is not None or shards_kept):
         made = last.output.files

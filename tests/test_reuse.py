@@ -536,6 +536,21 @@ def test_the_model_is_left_alone_by_the_collector_while_pages_are_written(
     assert alive[2] <= alive[0], alive
 
 
+def build_counting(options: Options, monkeypatch: pytest.MonkeyPatch
+                   ) -> tuple[list[str], pipeline.BuildReport]:
+    """Build in this process: the routes of the pages rendered, and the report."""
+    routes: list[str] = []
+
+    def counting(env: object, page: OutputPage) -> bytes:
+        routes.append(page.route)
+        return render_page(env, page)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "render_page", counting)
+        report = pipeline.build(options)
+    return routes, report
+
+
 def test_links_to_headings_are_checked_again_by_text_edits(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -547,14 +562,7 @@ def test_links_to_headings_are_checked_again_by_text_edits(
                       output=project / "site", jobs=1)
 
     def warned() -> tuple[list[str], list[str]]:
-        routes: list[str] = []
-
-        def counting(env: object, page: OutputPage) -> bytes:
-            routes.append(page.route)
-            return render_page(env, page)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(pipeline, "render_page", counting)
-        report = pipeline.build(options)
+        routes, report = build_counting(options, monkeypatch)
         clean = loading.load(options).warnings
         assert report.warnings == clean
         return routes, [w.message for w in clean]
@@ -593,3 +601,34 @@ def test_a_link_to_any_id_a_body_holds_finds_it(project: Path, allow_html: bool)
     missing = [message.split("'")[3] for message in
                (w.message for w in loading.load(options).warnings)]
     assert missing == (["#fn2"] if allow_html else ["#fn2", "#ici"])
+
+
+def test_links_from_the_site_root_are_checked_by_every_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Against the files of the site: a text edit checks the monographs it reads against
+    # the last build's, and its warnings are those of a clean build.
+    edit(project / "impact.yaml", "base_url: /", "base_url: https://example.org/impact/")
+    options = Options(config=project / "impact.yaml", source=project / "monographs",
+                      output=project / "site", jobs=1)
+
+    def warned() -> tuple[list[str], list[str]]:
+        routes, report = build_counting(options, monkeypatch)
+        clean = pipeline.build(dataclasses.replace(options, output=project / "autre",
+                                                   clean=True))
+        assert report.warnings == clean.warnings
+        return routes, [f"{Path(w.path).name}:{w.line}: {w.message}" for w in report.warnings]
+
+    edit(project / LAURAGAIS, "(mobilite-solidaire-toulouse.md)",
+         "(/reseaux/anp/), [le panorama](/impact/panorama/), [le style](/static/style.css), "
+         "[l'accueil](/), ![la carte](/impact/territoires/france/occitanie)")
+    messages = warned()[1]
+    assert messages == ["pole-lauragais.md:62: link '/reseaux/anp/': the site has no page or "
+                        "file there (did you mean '/reseaux/anpp/'?)"]
+    edit(project / SARGASSES, "Le ramassage est organisé", "Le ramassage est bien organisé")
+    assert warned() == (["monographies/guadeloupe-sargasses/"], messages)
+    edit(project / LAURAGAIS, "(/reseaux/anp/)", "(/impact/reseaux/anpp/)")
+    assert warned() == (["monographies/pole-lauragais/"], [])
+    edit(project / LAURAGAIS, "(/impact/reseaux/anpp/)", "(/monographies/pole/#x)")
+    assert warned()[1] == ["pole-lauragais.md:62: link '/monographies/pole/#x': the site has "
+                           "no page or file there (did you mean '/monographies/'?)"]
