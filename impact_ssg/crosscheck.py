@@ -7,7 +7,9 @@
 - a relative link or image in a body must point at a monograph file or another file under
   the source folder; a link to a draft is worth a warning, as it renders as plain text.
 
-``crosscheck`` returns every error and warning; it raises nothing.
+``crosscheck`` returns every error and warning; it raises nothing. Once the site is
+planned, ``site_links`` warns about links from the site's root that lead to none of its
+files.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import posixpath
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
 
 from .errors import ContentError, ContentWarning
-from .markdown import Reference
+from .markdown import Reference, is_under
 from .model import Monograph, Partner
 from .slug import fold, slugify
 from .urls import same_file_key
@@ -211,29 +214,88 @@ def _relative(target: str, source: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(source) or ".")
 
 
-def site_links(monographs: Iterable[Monograph], files: Collection[str]
+def site_links(monographs: Iterable[Monograph], files: Collection[str], base_path: str = "/"
                ) -> list[ContentWarning]:
     """A warning for each link from the site's root (``/reseaux/anpp/``) in the bodies
     of ``monographs`` that leads to no file of the site, ``files`` (paths in the output
-    folder), with the closest page; a link to a folder leads to its ``index.html``."""
+    folder), with the closest of those beside where it leads; a link to a folder leads to
+    its ``index.html``. ``base_path`` is the path of ``base_url`` (``/impact/``)."""
     warnings: list[ContentWarning] = []
-    pages: list[str] | None = None
+    beside: dict[str, list[str]] | None = None
+    hints: dict[tuple[str, bool], str] = {}  # a target's, worked out once
     for monograph in monographs:
         for ref in monograph.rendered.site_links:
-            if _in_site(ref.target, files):
+            target = _normal(ref.target)
+            if _in_site(target, files):
                 continue
-            if pages is None:  # made once, and only for a link that needs it
-                pages = sorted(f"/{file.removesuffix('index.html')}" for file in files)
-            first = f"/{ref.target.split('/', 1)[0]}"
-            close = difflib.get_close_matches(
-                f"/{ref.target}", [page for page in pages if page.startswith(first)]
-                or pages, n=1, cutoff=0.6)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            # Written under the base path (or as the base path names a section of the
+            # site): it is read there, and so is what it should be.
+            under = base_path != "/" and is_under(unquote(urlsplit(ref.written).path),
+                                                  base_path)
+            hint = hints.get((target, under))
+            if hint is None:
+                if beside is None:  # made once, and only for a link that needs it
+                    beside = _beside(files)
+                hint = hints[target, under] = _site_hint(target, under, ref.written, files,
+                                                         beside, base_path)
             kind = "image" if ref.image else "link"
             warnings.append(ContentWarning(
                 monograph.path, ref.line, "body",
                 f"{kind} '{ref.written}': the site has no page or file there{hint}"))
     return warnings
+
+
+def _site_hint(target: str, under: bool, written: str, files: Collection[str],
+               beside: dict[str, list[str]], base_path: str) -> str:
+    prefix = base_path if under else "/"
+    whole = _normal(unquote(urlsplit(written).path)[1:])
+    if under and _in_site(whole, files):
+        # '/monographies/x/' under a base_url whose path is /monographies/
+        return (f" (it is read under base_url's path {base_path}: write "
+                f"'{base_path}{whole}')")
+    folder, _, name = target.rstrip("/").rpartition("/")
+    if folder not in beside:
+        depth = folder.count("/")
+        close = difflib.get_close_matches(folder, [f for f in beside if f.count("/") == depth],
+                                          n=1, cutoff=0.6)
+        if not close:
+            return "; write a full https:// address for a page impact-ssg does not make"
+        folder = close[0]
+    wanted = name + ("/" if target.endswith("/") else "")
+    # Only names that could be close are compared: a folder may hold 10,000 pages.
+    names = [n for n in beside[folder] if (n.endswith("/") or not target.endswith("/"))
+             and n[:1] == wanted[:1] and abs(len(n) - len(wanted)) <= max(3, len(wanted) // 3)]
+    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6) or [
+        n for n in beside[folder] if n.startswith(name) and n.endswith(wanted[-1:])]
+    if not close:
+        return "; write a full https:// address for a page impact-ssg does not make"
+    return f" (did you mean '{prefix}{folder + '/' if folder else ''}{close[0]}'?)"
+
+
+def _beside(files: Collection[str]) -> dict[str, list[str]]:
+    """Each folder of the site → the names in it: files, and folders holding a page
+    (``name/``)."""
+    found: dict[str, list[str]] = {}
+    for file in files:
+        if file.endswith("index.html") and file[-11:-10] in ("", "/"):
+            page = file[:-10].rstrip("/")
+            if not page:
+                continue
+            folder, _, name = page.rpartition("/")
+            found.setdefault(folder, []).append(name + "/")
+        else:
+            folder, _, name = file.rpartition("/")
+            found.setdefault(folder, []).append(name)
+    return {folder: sorted(names) for folder, names in found.items()}
+
+
+def _normal(target: str) -> str:
+    """``target`` as a browser reads it: '.', '..' and doubled '/' taken away, its
+    ending '/' kept."""
+    if not target:
+        return target
+    path = posixpath.normpath("/" + target).lstrip("/")
+    return "" if path in ("", ".") else path + ("/" if target.endswith("/") else "")
 
 
 def _in_site(target: str, files: Collection[str]) -> bool:

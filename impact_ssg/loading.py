@@ -18,7 +18,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from . import collector, reuse, snapshot, uptodate
+from . import collector, reuse, snapshot, uptodate, urls
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import BuildCache, Record, Stored
 from .config import Config, load_config
@@ -296,7 +296,7 @@ def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, 
     if errors:
         return None
     # The same frame, so the same files of the site as the last build's.
-    warnings += site_links(checked, last.output.files)
+    warnings += site_links(checked, last.output.files, urls.Urls(config.base_url)(""))
     paths = {m.path for m in checked}
     corpus = Corpus(config, kept.monographs, found.assets,
                     tuple(sorted([*(w for w in kept.warnings if w.path not in paths),

@@ -93,7 +93,7 @@ def site_links(tokens: list[Token], body_line: int, base_path: str) -> list[Refe
         if href.startswith("/") and not href.startswith("//"):
             parts = urlsplit(href)
             path = unquote(parts.path)
-            if base_path != "/" and _under(path, base_path):
+            if base_path != "/" and is_under(path, base_path):
                 path = path[len(base_path) - 1:]
             found.append(Reference(path[1:], href, line, image, unquote(parts.fragment)))
     return found
@@ -402,7 +402,7 @@ def _headings(tokens: list[Token]) -> tuple[tuple[Heading, ...], tuple[str, ...]
     return tuple(toc), tuple(anchors)
 
 
-def _under(href: str, base_path: str) -> bool:
+def is_under(href: str, base_path: str) -> bool:
     """Whether the site-absolute ``href`` is ``base_path`` (``/impact/``) or under it."""
     stem = base_path[:-1]
     return href.startswith(stem) and href[len(stem):len(stem) + 1] in ("", "/", "?", "#")
@@ -432,7 +432,7 @@ def _rewrite_links(
                     continue
                 token.attrSet(attr, url + (f"#{fragment}" if fragment else ""))
             elif (base_path != "/" and href.startswith("/") and not href.startswith("//")
-                  and not _under(href, base_path)):
+                  and not is_under(href, base_path)):
                 # The site's root, as the author sees it in ``serve``: where the site is
                 # published, that is under the path of ``base_url``.
                 token.attrSet(attr, base_path + href[1:])

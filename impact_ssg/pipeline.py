@@ -289,8 +289,8 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     if not from_snapshot:
         # Links from the site's root lead to its files: known once it is planned. (A
         # text edit checks those of the monographs it read, against the same files.)
-        corpus = replace(corpus, warnings=tuple(sorted([
-            *corpus.warnings, *site_links(corpus.monographs, set(files))])))
+        rooted = site_links(corpus.monographs, set(files), Urls(config.base_url)(""))
+        corpus = replace(corpus, warnings=tuple(sorted([*corpus.warnings, *rooted])))
     kept: dict[str, str] = {}
     if last and (changed is not None or shards_kept):
         made = last.output.files

@@ -38,7 +38,17 @@ from .markdown import french_text
 from .misuse import Misuse, bound, refusal
 from .model import Monograph
 from .plan import PAGE_TEMPLATES, Deferred, OutputPage
-from .reads import ALWAYS, Recorder, TracedSite, card_key, front_key, model_key, plain
+from .reads import (
+    ALWAYS,
+    Recorder,
+    TracedMapping,
+    TracedSequence,
+    TracedSite,
+    card_key,
+    front_key,
+    model_key,
+    plain,
+)
 from .reuse import OWN_PAGE
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -58,19 +68,19 @@ def plural(count: int, singular: str, many: str) -> str:
 
 def to_json_script(value: object) -> Markup:
     """JSON safe inside ``<script>``: ``<``, ``>``, ``&`` and U+2028/9 escaped; raises
-    ``Misuse`` for a value that is not JSON at all (a monograph itself, say: what is not
-    JSON inside a mapping or list comes from whatever made it)."""
-    if not isinstance(value, _JSON):
-        raise Misuse(f"the filter jsonld: {type(value).__name__} is not JSON; give it "
-                     "article_data(monograph), or a mapping or list of text and numbers")
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    ``Misuse`` for a value that is not JSON, or holds one (a monograph, a date)."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=_not_json)
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escape)
     return Markup(text)
 
 
-_JSON = (dict, list, tuple, str, int, float, type(None))
+def _not_json(value: object) -> object:
+    if isinstance(value, TracedMapping | TracedSequence):
+        return plain(value)  # the site's own lists and mappings, read whole
+    raise Misuse(f"the filter jsonld: {type(value).__name__} is not JSON; give it "
+                 "article_data(monograph), or a mapping or list of text and numbers")
 
 FILTERS: dict[str, Callable[..., object]] = {
     "date_fr": date_fr, "fr": french_text, "plural": plural, "jsonld": to_json_script}
@@ -253,7 +263,7 @@ def check_templates(templates: Path) -> None:
     raise one ``TemplateProblem`` naming each that does not compile (a syntax error, a
     filter or test that does not exist, wherever it is), cannot be read or is missing,
     with its line. A template asked for only where it may never be rendered (in an
-    ``if``, a loop, a macro) is not missing until a page renders it. Other files of the
+    ``if``) is not missing until a page renders it. Other files of the
     folder are not templates of the site."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), **_SYNTAX)
     env.filters.update(FILTERS)
@@ -349,8 +359,9 @@ def _imports(tree: nodes.Template, shown: str) -> Iterator[tuple[str, str, str]]
                        f"{shown}:{node.lineno}")
 
 
-_MAYBE = (nodes.If, nodes.For, nodes.Macro, nodes.CallBlock, nodes.CondExpr)
-"""What holds statements that may never run."""
+_MAYBE = (nodes.If, nodes.CondExpr)
+"""What holds statements that may never run (a loop or a macro, as templates are
+written, runs on some page)."""
 
 
 def _asked(node: nodes.Node, certain: bool = True) -> Iterator[tuple[str, int, bool, bool]]:

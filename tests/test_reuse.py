@@ -12,14 +12,16 @@ import pickle
 import shutil
 import subprocess
 import sys
+import types
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
-from impact_ssg import loading, pipeline, search, snapshot
+from impact_ssg import crosscheck, loading, pipeline, search, snapshot
 from impact_ssg.cache import BuildCache
 from impact_ssg.index import Site, build_site
+from impact_ssg.markdown import Outline, Reference
 from impact_ssg.model import Monograph
 from impact_ssg.pipeline import Options
 from impact_ssg.plan import OutputPage
@@ -631,4 +633,33 @@ def test_links_from_the_site_root_are_checked_by_every_build(
     assert warned() == (["monographies/pole-lauragais/"], [])
     edit(project / LAURAGAIS, "(/impact/reseaux/anpp/)", "(/monographies/pole/#x)")
     assert warned()[1] == ["pole-lauragais.md:62: link '/monographies/pole/#x': the site has "
-                           "no page or file there (did you mean '/monographies/'?)"]
+                           "no page or file there (did you mean '/monographies/pole-lauragais/'?)"]
+
+
+@pytest.mark.parametrize(("written", "base_path", "said"), [
+    ("/reseau/anpp/", "/", " (did you mean '/reseaux/anpp/'?)"),
+    ("/reseaux/anp/", "/", " (did you mean '/reseaux/anpp/'?)"),
+    ("/impact/reseaux/anp/", "/impact/", " (did you mean '/impact/reseaux/anpp/'?)"),
+    ("/static/styles.css", "/", " (did you mean '/static/style.css'?)"),
+    ("/monographies/pole/", "/", " (did you mean '/monographies/pole-lauragais/'?)"),
+    # Read under a base path that names a section of the site.
+    ("/monographies/pole-lauragais/", "/monographies/", " (it is read under base_url's "
+     "path /monographies/: write '/monographies/monographies/pole-lauragais/')"),
+    ("/CNAME", "/", "; write a full https:// address for a page impact-ssg does not make"),
+    ("/reseaux/anpp/", "/", None),
+    ("/reseaux/./anpp/", "/", None),
+    ("/reseaux//anpp/", "/", None),
+    ("/monographies", "/", None),
+    ("/impact/static/style.css", "/impact/", None),
+])
+def test_a_link_from_the_site_root_is_looked_up_among_its_files(
+        written: str, base_path: str, said: str | None) -> None:
+    files = ["index.html", "reseaux/index.html", "reseaux/anpp/index.html",
+             "reseaux/meti/index.html", "monographies/index.html",
+             "monographies/pole-lauragais/index.html", "static/style.css"]
+    target = written.removeprefix(base_path.rstrip("/") if base_path != "/" else "")[1:]
+    link = Reference(target, written, 3, False)
+    monograph = types.SimpleNamespace(path="m.md", rendered=Outline(site_links=(link,)))
+    warned = crosscheck.site_links([monograph], set(files), base_path)  # type: ignore[list-item]
+    assert [w.message for w in warned] == ([] if said is None else [
+        f"link '{written}': the site has no page or file there{said}"])
