@@ -516,10 +516,10 @@ def test_links_to_a_heading_that_is_not_there_are_warned_of(
     prefix = (root / "monographs").as_posix() + "/"
     assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings] == [
         "monographs/a.md:15: warning: body: link 'b.md#le contexte': monographs/b.md has no "
-        "heading '#le contexte' (did you mean '#le-contexte'?); the link leads to the top of "
+        "heading or id '#le contexte' (did you mean '#le-contexte'?); the link leads to the top of "
         "its page",
         "monographs/a.md:15: warning: body: link 'b.md#le-contxte': monographs/b.md has no "
-        "heading '#le-contxte' (did you mean '#le-contexte'?); the link leads to the top of "
+        "heading or id '#le-contxte' (did you mean '#le-contexte'?); the link leads to the top of "
         "its page",
         "monographs/a.md:15: warning: body: link 'sub/../b.md#nulle-part': monographs/b.md has "
-        "no heading '#nulle-part'; the link leads to the top of its page"]
+        "no heading or id '#nulle-part'; the link leads to the top of its page"]
