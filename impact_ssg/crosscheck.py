@@ -259,7 +259,7 @@ def _site_hint(target: str, under: bool, written: str, files: Collection[str],
         close = difflib.get_close_matches(folder, [f for f in beside if f.count("/") == depth],
                                           n=1, cutoff=0.6)
         if not close:
-            return "; write a full https:// address for a page impact-ssg does not make"
+            return _ELSEWHERE
         folder = close[0]
     wanted = name + ("/" if target.endswith("/") else "")
     # Only names that could be close are compared: a folder may hold 10,000 pages.
@@ -268,8 +268,11 @@ def _site_hint(target: str, under: bool, written: str, files: Collection[str],
     close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6) or [
         n for n in beside[folder] if n.startswith(name) and n.endswith(wanted[-1:])]
     if not close:
-        return "; write a full https:// address for a page impact-ssg does not make"
+        return _ELSEWHERE
     return f" (did you mean '{prefix}{folder + '/' if folder else ''}{close[0]}'?)"
+
+
+_ELSEWHERE = "; write a full https:// address for a page impact-ssg does not make"
 
 
 def _beside(files: Collection[str]) -> dict[str, list[str]]:

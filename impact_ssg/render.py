@@ -19,7 +19,7 @@ import functools
 import json
 import os
 import posixpath
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import CodeType, FunctionType, TracebackType
 from typing import TypedDict
@@ -306,10 +306,8 @@ def check_templates(templates: Path) -> None:
     for template, name, where in imported:
         names = exported.get(template)
         if names is not None and name not in names:
-            close = difflib.get_close_matches(name, sorted(names), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "check its name"
             problems.append(f"{where}: '{template}' has no macro or variable '{name}' to "
-                            f"import: {hint}")
+                            f"import: {_name_hint(name, names)}")
     if problems:
         raise TemplateProblem("\n".join(sorted(problems)))
 
@@ -324,9 +322,13 @@ def _unknown_names(env: jinja2.Environment, tree: nodes.Template, shown: str
         kind, known = ("filter", env.filters) if isinstance(node, nodes.Filter) \
             else ("test", env.tests)
         if node.name not in known:
-            close = difflib.get_close_matches(node.name, sorted(known), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "check its name"
-            yield f"{shown}:{node.lineno}: no {kind} named '{node.name}': {hint}"
+            yield (f"{shown}:{node.lineno}: no {kind} named '{node.name}': "
+                   f"{_name_hint(node.name, known)}")
+
+
+def _name_hint(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"did you mean '{close[0]}'?" if close else "check its name"
 
 
 def _exports(tree: nodes.Template) -> set[str]:
