@@ -41,7 +41,14 @@ from .model import Monograph
 from .options import Options as Options
 from .plan import Output, OutputPage, plan
 from .publish import SpareCheck, Twin, check_output, check_spare, publish, put, safe_join
-from .render import TracingEnvironment, check_templates, make_environment, render_page
+from .render import (
+    TemplateProblem,
+    TracingEnvironment,
+    all_problems,
+    check_templates,
+    make_environment,
+    render_page,
+)
 from .urls import Urls, output_file
 from .workers import MIN_PARALLEL, default_jobs, end_with_parent, in_background, parallel_map
 
@@ -330,11 +337,16 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         traces.cards.clear()
         traces.digests.clear()
         foreign.clear()
-        for file, entry, trace, new, elsewhere in parallel_map(functools.partial(
+        problems: list[TemplateProblem] = []
+        for result in parallel_map(functools.partial(_attempt, functools.partial(
                 _write, folder, env=env, known=known, kept=kept, keep_from=options.output,
                 restore=restore, twin=twin, before=before.pages if before else {},
-                check=check, digests=digests),
+                check=check, digests=digests)),
                 list(zip(outputs, files, strict=True)), jobs, min_items=2):
+            if isinstance(result, TemplateProblem):
+                problems.append(result)
+                continue
+            file, entry, trace, new, elsewhere = result
             written[file] = entry
             if elsewhere or (elsewhere is None and file in foreign_before):
                 foreign.add(file)
@@ -344,6 +356,8 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
                 traces.cards.update(new[0])
                 if new[1]:
                     traces.digests.append(new[1])
+        if problems:
+            raise all_problems(problems)
         return written
 
     say(f"writing {len(outputs)} files")
@@ -563,6 +577,18 @@ def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
         assert output.make is not None
         data = output.make()
     return file, put(folder, file, data, known, twin=twin), None, None, None
+
+
+def _attempt(write: Callable[[tuple[Output, str]], Written], job: tuple[Output, str]
+             ) -> Written | TemplateProblem:
+    """``write(job)``, or the template's problem it raised: every page is tried, so that
+    one build tells every template's problem (``render.all_problems``)."""
+    try:
+        return write(job)
+    except TemplateProblem as problem:
+        # Its words only: its traceback would keep the page's frames alive until then.
+        problem.__traceback__ = problem.__cause__ = problem.__context__ = None
+        return problem
 
 
 def _check_of(edited: frozenset[str], built: tuple[reads.Digests, Mapping[str, str]],

@@ -253,8 +253,43 @@ def _card_cache(env: TracingEnvironment, traced: bool) -> Callable[[Monograph, i
 
 
 class TemplateProblem(SsgError):
-    """Templates that do not compile, or one that fails while rendering: the user's to
-    fix; one line for each."""
+    """Templates that do not compile, or that fail while rendering: the user's to fix;
+    one line for each."""
+
+
+class PageProblem(TemplateProblem):
+    """A template failing while rendering one page: ``where`` (``template:line``), what
+    it ``said``, and the page's ``route``."""
+
+    def __init__(self, where: str, said: str, route: str) -> None:
+        self.where, self.said, self.route = where, said, route
+        super().__init__(f"{where}: {said} (while rendering /{route})")
+
+    def __reduce__(self) -> tuple[type[PageProblem], tuple[str, str, str]]:
+        # Exceptions pickle as their class called with ``args`` (here the message alone);
+        # a worker process sends its problems back pickled.
+        return PageProblem, (self.where, self.said, self.route)
+
+
+def all_problems(problems: Iterable[TemplateProblem]) -> TemplateProblem:
+    """One problem telling each of ``problems`` once, in the order of the lines they
+    name: a template's line failing on many pages is told by the first of them (in the
+    order given, the pages'), and counts the others (whose values, quoted, may differ)."""
+    first: dict[str, PageProblem] = {}
+    others: dict[str, int] = {}
+    told: set[str] = set()
+    for problem in problems:
+        if not isinstance(problem, PageProblem):
+            told.add(str(problem))
+        elif problem.where in first:
+            others[problem.where] += 1
+        else:
+            first[problem.where], others[problem.where] = problem, 0
+    for where, problem in first.items():
+        more = others[where]
+        told.add(f"{where}: {problem.said} (while rendering /{problem.route}"
+                 + (f" and {more} other page{'s' if more > 1 else ''})" if more else ")"))
+    return TemplateProblem("\n".join(sorted(told)))
 
 
 def check_templates(templates: Path) -> None:
@@ -449,7 +484,7 @@ def render_page(env: TracingEnvironment, page: OutputPage) -> bytes:
                   for frame in _frames(error.__traceback__)
                   if frame.tb_frame.f_code.co_filename.endswith(TEMPLATE_SUFFIXES)]
         where = f"{_shown_path(frames[-1][0])}:{frames[-1][1]}" if frames else page.template
-        raise TemplateProblem(f"{where}: {said} (while rendering /{page.route})") from error
+        raise PageProblem(where, said, page.route) from error
 
 
 def _misused(env: TracingEnvironment, error: Exception) -> str | None:

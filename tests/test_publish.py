@@ -73,9 +73,31 @@ def test_a_crash_while_rendering_leaves_the_site_untouched(project: Path) -> Non
     result = impact(project)
     assert result.returncode == 2
     assert result.stderr == ("error: templates/term.html:3: 'impact_ssg.index.Term object' has "
-                             "no attribute 'no_such_field' (while rendering /reseaux/meti/)\n")
+                             "no attribute 'no_such_field' (while rendering /reseaux/meti/ and "
+                             "94 other pages)\n")
     assert snapshot(project / "site") == before
     assert siblings(project / "site") == [".impact-cache", "impact.yaml", "monographs", "templates"]
+
+
+def test_every_template_line_failing_is_told_in_one_run(project: Path) -> None:
+    assert impact(project, "--quiet").returncode == 0
+    before = snapshot(project / "site")
+    term = project / "templates" / "term.html"
+    term.write_text(term.read_text("utf-8").replace("{{ term.label }}", "{{ term.nope }}"),
+                    "utf-8")
+    page = project / "templates" / "monograph.html"
+    text = page.read_text("utf-8")
+    line = text[:text.index("{% block main %}")].count("\n") + 1
+    page.write_text(text.replace("{% block main %}", "{% block main %}{{ 1 / 0 }}", 1), "utf-8")
+    told = [impact(project, "--jobs", jobs) for jobs in ("1", "2")]
+    assert [result.returncode for result in told] == [2, 2]
+    assert told[0].stderr == told[1].stderr == (
+        f"error: templates/monograph.html:{line}: ZeroDivisionError: division by zero (while "
+        "rendering /monographies/friche-culturelle-roubaix/ and 14 other pages)\n"
+        "error: templates/term.html:3: 'impact_ssg.index.Term object' has no attribute 'nope' "
+        "(while rendering /reseaux/meti/ and 94 other pages)\n"
+        "2 errors.\n")
+    assert snapshot(project / "site") == before
 
 
 def test_a_template_syntax_error_names_its_file_and_line(project: Path) -> None:
