@@ -9,7 +9,7 @@
 
 ``crosscheck`` returns every error and warning; it raises nothing. Once the site is
 planned, ``site_links`` warns about links from the site's root that lead to none of its
-files.
+files (a draft's page, when drafts have none, is told as such).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from .errors import ContentError, ContentWarning
 from .markdown import Reference, is_under
 from .model import Monograph, Partner
 from .slug import fold, slugify
+from .urls import monograph as monograph_route
 from .urls import same_file_key
 
 
@@ -214,19 +215,32 @@ def _relative(target: str, source: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(source) or ".")
 
 
-def site_links(monographs: Iterable[Monograph], files: Collection[str], base_path: str = "/"
-               ) -> list[ContentWarning]:
+def site_links(monographs: Collection[Monograph], files: Collection[str], base_path: str = "/",
+               among: Iterable[Monograph] | None = None) -> list[ContentWarning]:
     """A warning for each link from the site's root (``/reseaux/anpp/``) in the bodies
     of ``monographs`` that leads to no file of the site, ``files`` (paths in the output
     folder), with the closest of those beside where it leads; a link to a folder leads to
-    its ``index.html``. ``base_path`` is the path of ``base_url`` (``/impact/``)."""
+    its ``index.html``. ``base_path`` is the path of ``base_url`` (``/impact/``). A link
+    to the page of a draft of ``among`` (default: ``monographs``) is told as such."""
     warnings: list[ContentWarning] = []
     beside: dict[str, list[str]] | None = None
     hints: dict[tuple[str, bool], str] = {}  # a target's, worked out once
+    drafts: dict[str, Monograph] | None = None
     for monograph in monographs:
         for ref in monograph.rendered.site_links:
             target = _normal(ref.target)
             if _in_site(target, files):
+                continue
+            kind = "image" if ref.image else "link"
+            if drafts is None:  # made once, and only for a link that needs it
+                drafts = {monograph_route(m.slug): m
+                          for m in (monographs if among is None else among) if m.draft}
+            draft = drafts.get(target.removesuffix("index.html").rstrip("/") + "/")
+            if draft is not None:
+                warnings.append(ContentWarning(
+                    monograph.path, ref.line, "body",
+                    f"{kind} '{ref.written}' leads to the draft {draft.path}, which has no "
+                    "page until it is published (the link is broken until then)"))
                 continue
             # Written under the base path (or as the base path names a section of the
             # site): it is read there, and so is what it should be.
@@ -238,7 +252,6 @@ def site_links(monographs: Iterable[Monograph], files: Collection[str], base_pat
                     beside = _beside(files)
                 hint = hints[target, under] = _site_hint(target, under, ref.written, files,
                                                          beside, base_path)
-            kind = "image" if ref.image else "link"
             warnings.append(ContentWarning(
                 monograph.path, ref.line, "body",
                 f"{kind} '{ref.written}': the site has no page or file there{hint}"))

@@ -296,7 +296,8 @@ def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, 
     if errors:
         return None
     # The same frame, so the same files of the site as the last build's.
-    warnings += site_links(checked, last.output.files, urls.Urls(config.base_url)(""))
+    warnings += site_links(checked, last.output.files, urls.Urls(config.base_url)(""),
+                           kept.monographs)
     paths = {m.path for m in checked}
     corpus = Corpus(config, kept.monographs, found.assets,
                     tuple(sorted([*(w for w in kept.warnings if w.path not in paths),

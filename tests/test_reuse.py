@@ -634,6 +634,16 @@ def test_links_from_the_site_root_are_checked_by_every_build(
     edit(project / LAURAGAIS, "(/impact/reseaux/anpp/)", "(/monographies/pole/#x)")
     assert warned()[1] == ["pole-lauragais.md:62: link '/monographies/pole/#x': the site has "
                            "no page or file there (did you mean '/monographies/pole-lauragais/'?)"]
+    # A draft's page: there once published (or built with --drafts), told as a draft's.
+    edit(project / LAURAGAIS, "(/monographies/pole/#x)",
+         "(/impact/monographies/epicerie-etudiante-rennes/)")
+    draft = options.source / "epicerie-etudiante-rennes.md"
+    assert warned() == (["monographies/pole-lauragais/"], [
+        "pole-lauragais.md:62: link '/impact/monographies/epicerie-etudiante-rennes/' leads to "
+        f"the draft {draft.as_posix()}, which has no page until it is published (the link is "
+        "broken until then)"])
+    options = dataclasses.replace(options, drafts=True)
+    assert warned()[1] == []
 
 
 @pytest.mark.parametrize(("written", "base_path", "said"), [
@@ -659,7 +669,8 @@ def test_a_link_from_the_site_root_is_looked_up_among_its_files(
              "monographies/pole-lauragais/index.html", "static/style.css"]
     target = written.removeprefix(base_path.rstrip("/") if base_path != "/" else "")[1:]
     link = Reference(target, written, 3, False)
-    monograph = types.SimpleNamespace(path="m.md", rendered=Outline(site_links=(link,)))
+    monograph = types.SimpleNamespace(path="m.md", rendered=Outline(site_links=(link,)),
+                                      slug="m", draft=False)
     warned = crosscheck.site_links([monograph], set(files), base_path)  # type: ignore[list-item]
     assert [w.message for w in warned] == ([] if said is None else [
         f"link '{written}': the site has no page or file there{said}"])
