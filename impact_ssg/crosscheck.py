@@ -25,8 +25,8 @@ from .errors import ContentError, ContentWarning
 from .markdown import Reference, is_under
 from .model import Monograph, Partner
 from .slug import fold, slugify
+from .urls import TemplateRoute, same_file_key
 from .urls import monograph as monograph_route
-from .urls import same_file_key
 
 
 def crosscheck(
@@ -266,13 +266,20 @@ def _site_hint(target: str, under: bool, written: str, files: Collection[str],
         # '/monographies/x/' under a base_url whose path is /monographies/
         return (f" (it is read under base_url's path {base_path}: write "
                 f"'{base_path}{whole}')")
+    close = _closest(target, beside)
+    return _ELSEWHERE if close is None else f" (did you mean '{prefix}{close}'?)"
+
+
+def _closest(target: str, beside: dict[str, list[str]]) -> str | None:
+    """The path of the site (``_beside``) closest to ``target``, which it does not have,
+    looked for in the folder where it leads (or the closest folder at that depth)."""
     folder, _, name = target.rstrip("/").rpartition("/")
     if folder not in beside:
         depth = folder.count("/")
         close = difflib.get_close_matches(folder, [f for f in beside if f.count("/") == depth],
                                           n=1, cutoff=0.6)
         if not close:
-            return _ELSEWHERE
+            return None
         folder = close[0]
     wanted = name + ("/" if target.endswith("/") else "")
     # Only names that could be close are compared: a folder may hold 10,000 pages.
@@ -280,9 +287,38 @@ def _site_hint(target: str, under: bool, written: str, files: Collection[str],
              and n[:1] == wanted[:1] and abs(len(n) - len(wanted)) <= max(3, len(wanted) // 3)]
     close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6) or [
         n for n in beside[folder] if n.startswith(name) and n.endswith(wanted[-1:])]
-    if not close:
-        return _ELSEWHERE
-    return f" (did you mean '{prefix}{folder + '/' if folder else ''}{close[0]}'?)"
+    return f"{folder + '/' if folder else ''}{close[0]}" if close else None
+
+
+def template_routes(routes: Iterable[TemplateRoute], files: Collection[str]
+                    ) -> list[ContentWarning]:
+    """A warning for each route templates give ``url()`` written out (``check_templates``)
+    that leads to none of the site's ``files`` nor to a folder of them (a script's base,
+    ``recherche/``), with the closest of those; or that ``url()`` cannot make into a
+    link there (a leading '/', a '#' or '?', which it percent-encodes)."""
+    warnings: list[ContentWarning] = []
+    beside: dict[str, list[str]] | None = None
+    for template, line, function, route in routes:
+        target = _normal(route.split("#")[0].split("?")[0])
+        if route.startswith("/"):
+            said = (f"a route is written without a leading '/' ({function}() puts "
+                    f"base_url before it); write {function}('{route.lstrip('/')}')")
+        elif "#" in route or "?" in route:
+            cut = min(i for i in (route.find("#"), route.find("?")) if i >= 0)
+            said = (f"{function}() percent-encodes '#' and '?'; write "
+                    f"{function}('{route[:cut]}') ~ '{route[cut:]}'")
+        elif _in_site(target, files):
+            continue
+        else:
+            if beside is None:  # made once, and only for a route that needs it
+                beside = _beside(files)
+            if target.endswith("/") and target[:-1] in beside:
+                continue
+            close = _closest(target, beside)
+            said = ("the site has no page or file there" + (
+                _ELSEWHERE if close is None else f" (did you mean {function}('{close}')?)"))
+        warnings.append(ContentWarning(template, line, f"{function}()", f"'{route}': {said}"))
+    return warnings
 
 
 _ELSEWHERE = "; write a full https:// address for a page impact-ssg does not make"

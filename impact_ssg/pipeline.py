@@ -30,7 +30,7 @@ from .cache import FOLDER as CACHE_FOLDER
 from .compiled import FOLDER as COMPILED_FOLDER
 from .compiled import CompiledTemplates
 from .config import Config
-from .crosscheck import site_links
+from .crosscheck import site_links, template_routes
 from .errors import ContentWarning, SsgError, UsageError
 from .index import Site, build_site
 from .loading import Corpus as Corpus
@@ -212,7 +212,9 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     if last is None or _of_folder(last.sources, templates) != _of_folder(
             fingerprint.table, templates):
         # Before the monographs are read: every template that does not compile at once.
-        check_templates(templates)
+        linked = check_templates(templates)
+    else:
+        linked = last.routes
     say("reading and checking the monographs")
     # Whether no page of the last build read a body not its own: a text edit then
     # changes only the edited monographs' own pages (``reuse``).
@@ -294,9 +296,12 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         env.recorder.on_foreign = functools.partial(snapshot.restore_outlines, kept_model)
     files = [_file(output) for output in outputs]
     if not from_snapshot:
-        # Links from the site's root lead to its files: known once it is planned. (A
-        # text edit checks those of the monographs it read, against the same files.)
-        rooted = site_links(corpus.monographs, set(files), Urls(config.base_url)(""))
+        # Links from the site's root and routes written out in templates lead to its
+        # files: known once it is planned. (A text edit checks those of the monographs
+        # it read, against the same files; the templates' warnings are kept.)
+        planned = set(files)
+        rooted = [*site_links(corpus.monographs, planned, Urls(config.base_url)("")),
+                  *template_routes(linked, planned)]
         corpus = replace(corpus, warnings=tuple(sorted([*corpus.warnings, *rooted])))
     kept: dict[str, str] = {}
     if last and (changed is not None or shards_kept):
@@ -373,7 +378,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     uptodate.record(cache_folder, options.output, fingerprint, frame, dict(corpus.versions),
                     published.output, published.spare or (
                         last.output if last else uptodate.Table()), numbered,
-                    frozenset(foreign), corpus.warnings, _named(options))
+                    frozenset(foreign), corpus.warnings, _named(options), linked)
     if not tracing:
         store.clear()
     elif changed is not None:

@@ -50,6 +50,7 @@ from .reads import (
     plain,
 )
 from .reuse import OWN_PAGE
+from .urls import TemplateRoute
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
@@ -292,17 +293,19 @@ def all_problems(problems: Iterable[TemplateProblem]) -> TemplateProblem:
     return TemplateProblem("\n".join(sorted(told)))
 
 
-def check_templates(templates: Path) -> None:
+def check_templates(templates: Path) -> tuple[TemplateRoute, ...]:
     """Compile the templates the site renders (``plan.PAGE_TEMPLATES``, and the card's
     ``_macros.html``) and those they extend, include or import by a name written out;
     raise one ``TemplateProblem`` naming each that does not compile (a syntax error, a
     filter or test that does not exist, wherever it is), cannot be read or is missing,
     with its line. A template asked for only where it may never be rendered (in an
     ``if``) is not missing until a page renders it. Other files of the
-    folder are not templates of the site."""
+    folder are not templates of the site. Return the routes they link to written out
+    (``crosscheck.template_routes`` looks them up once the site is planned)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), **_SYNTAX)
     env.filters.update(FILTERS)
     problems: list[str] = []
+    routes: list[TemplateRoute] = []
     seen: set[str] = set()
     exported: dict[str, set[str]] = {}
     imported: list[tuple[str, str, str]] = []  # template, name, where it is imported
@@ -321,6 +324,7 @@ def check_templates(templates: Path) -> None:
             tree = env.parse(source, name)
             exported[name] = _exports(tree)
             imported.extend(_imports(tree, shown))
+            routes.extend(_routes(tree, shown))
             unknown = list(_unknown_names(env, tree, shown))
             problems.extend(unknown)
             if not unknown:  # else compiling would say the first again
@@ -345,6 +349,31 @@ def check_templates(templates: Path) -> None:
                             f"import: {_name_hint(name, names)}")
     if problems:
         raise TemplateProblem("\n".join(sorted(problems)))
+    return tuple(sorted(routes))
+
+
+def _routes(tree: nodes.Template, shown: str) -> Iterator[TemplateRoute]:
+    """The routes ``tree`` gives ``url()`` or ``full_url()`` written out."""
+    for node in tree.find_all(nodes.Call):
+        if (isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name)
+                and node.node.name in ("url", "full_url") and len(node.args) == 1
+                and (route := _written(node.args[0])) is not None):
+            yield TemplateRoute(shown, node.lineno, node.node.name, route)
+
+
+def _written(node: nodes.Node) -> str | None:
+    """The text ``node`` always stands for, if it is made of text written out and of
+    the route names templates have as ``urls`` (``urls.PANORAMA ~ '/'``)."""
+    if isinstance(node, nodes.Const):
+        return node.value if isinstance(node.value, str) else None
+    if (isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name)
+            and node.node.name == "urls" and node.attr.isupper()):
+        value = getattr(urls, node.attr, None)
+        return value if isinstance(value, str) else None
+    if isinstance(node, nodes.Concat):
+        parts = [_written(part) for part in node.nodes]
+        return None if None in parts else "".join(p for p in parts if p is not None)
+    return None
 
 
 def _unknown_names(env: jinja2.Environment, tree: nodes.Template, shown: str

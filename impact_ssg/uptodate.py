@@ -32,6 +32,7 @@ from typing import IO
 from .cache import code_fingerprint
 from .errors import ContentWarning
 from .source import is_monograph_name
+from .urls import TemplateRoute
 from .wholefile import write_whole
 
 # File times come from a clock that ticks every few milliseconds (a jiffy, 1 to 10 ms)
@@ -186,6 +187,9 @@ class Stamp:
     named: str = ""
     """How the build named the project's files in its messages (``--source`` and
     ``--config`` as given, from the folder it ran in)."""
+    routes: tuple[TemplateRoute, ...] = ()
+    """The routes its templates link to written out (``render.check_templates``), for
+    the builds that do not check them again, their templates being the same."""
 
 
 def output_key(output: Path) -> str:
@@ -210,6 +214,7 @@ def read(cache: Path, output: Path) -> Stamp | None:
             and isinstance(getattr(stamp, "foreign", None), frozenset)
             and isinstance(getattr(stamp, "warnings", None), tuple)
             and isinstance(getattr(stamp, "named", None), str)
+            and isinstance(getattr(stamp, "routes", None), tuple)
             and all(isinstance(t, Table) and isinstance(getattr(t, "folders", None), dict)
                     for t in (stamp.sources, stamp.output, stamp.spare))):
         return None
@@ -255,12 +260,13 @@ def _holding(files: Iterable[str]) -> set[str]:
 def record(cache: Path, output: Path, inputs: Inputs, frame: tuple[str, dict[str, str]],
            versions: dict[str, str], written: Table, spare: Table, published: str = "",
            foreign: frozenset[str] = frozenset(),
-           warnings: tuple[ContentWarning, ...] = (), named: str = "") -> None:
+           warnings: tuple[ContentWarning, ...] = (), named: str = "",
+           routes: tuple[TemplateRoute, ...] = ()) -> None:
     """Remember what the build just made (``frame`` and its parts, ``written``, the
     output folder's table, and ``spare``, what the spare site holds now); a failure only
     costs the next build time. Stamps are pickles, like the cache's entries."""
     stamp = Stamp(inputs.everything, frame[0], versions, frame[1], inputs.table, written, spare,
-                  published, foreign, warnings, named)
+                  published, foreign, warnings, named, routes)
     # ValueError, RecursionError: a cycle, which fast pickling cannot follow.
     write_whole(_stamp_file(cache, output), functools.partial(_dump_fast, stamp),
                 (ValueError, RecursionError, pickle.PicklingError))

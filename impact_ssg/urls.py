@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
 # URL segment of each kind of term page (SPEC §4).
@@ -65,6 +66,17 @@ def same_file_key(path: str) -> str:
     if path.isascii():  # as NFC and casefold would make it, much sooner
         return path.lower()
     return unicodedata.normalize("NFC", path).casefold()
+
+
+class TemplateRoute(NamedTuple):
+    """A route a template gives ``url()`` or ``full_url()`` written out (``'feed.xml'``,
+    ``urls.PANORAMA ~ '/'``): the template as messages name it, the line, the function
+    and the route."""
+
+    template: str
+    line: int
+    function: str
+    route: str
 
 
 class Urls:

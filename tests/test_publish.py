@@ -409,3 +409,51 @@ def test_an_error_of_impact_ssg_called_from_a_template_is_no_template_problem(
     with pytest.raises(KeyError, match="a bug"):
         build(Options(config=project / "impact.yaml", source=project / "monographs",
                       output=project / "site", quiet=True, jobs=1))
+
+
+def test_routes_written_out_in_templates_are_looked_up_among_the_site_files(
+        project: Path) -> None:
+    def line_of(template: Path, text: str) -> int:
+        source = template.read_text("utf-8")
+        return source[:source.index(text)].count("\n") + 1
+
+    templates = project / "templates"
+    assert impact(project, "--quiet").returncode == 0  # the shipped templates: no warning
+    base, home, catalogue = (templates / name for name in
+                             ("base.html", "home.html", "catalogue.html"))
+    lines = (line_of(base, "url('static/style.css')"), line_of(base, "url('feed.xml')"),
+             line_of(home, "url(urls.PANORAMA ~ '/')"), line_of(catalogue, "url('recherche/')"))
+    edit_text(base, "url('static/style.css')", "url('static/styles.css')")
+    edit_text(base, "url('feed.xml')", "url('/feed.xml')")
+    edit_text(home, "url(urls.PANORAMA ~ '/')", "url(urls.PANORAMA ~ 's/')")
+    edit_text(catalogue, "url('recherche/')", "url('recherche/#q')")
+    expected = [
+        f"templates/base.html:{lines[0]}: warning: url(): 'static/styles.css': the site has "
+        "no page or file there (did you mean url('static/style.css')?)",
+        f"templates/base.html:{lines[1]}: warning: url(): '/feed.xml': a route is written "
+        "without a leading '/' (url() puts base_url before it); write url('feed.xml')",
+        f"templates/catalogue.html:{lines[3]}: warning: url(): 'recherche/#q': url() "
+        "percent-encodes '#' and '?'; write url('recherche/') ~ '#q'",
+        f"templates/home.html:{lines[2]}: warning: url(): 'panoramas/': the site has no "
+        "page or file there (did you mean url('panorama/')?)",
+    ]
+
+    def warned(*args: str) -> list[str]:
+        result = impact(project, *args)
+        assert result.returncode == 0, result.stderr
+        return [line for line in result.stderr.splitlines() if "url()" in line]
+
+    assert warned() == expected
+    # Told again by a text edit (the templates are not read again) and by a no-op build.
+    edit_text(project / "monographs" / "pole-lauragais.md", "\n## ", "\nUne phrase.\n\n## ")
+    assert warned() == expected
+    assert warned() == expected
+    assert warned("--clean") == expected
+    edit_text(home, "url(urls.PANORAMA ~ 's/')", "url(urls.PANORAMA ~ '/')")
+    assert warned() == expected[:3]
+
+
+def edit_text(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
