@@ -154,11 +154,17 @@ def _keyless(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str] | None:
     """The line (from 0) of a key written without its ':', with the key, when PyYAML's
     complaint comes from one: it scanned the line for a key and found no ':' (it says
     where it began), or it read the line, and the lines after it at its indentation, as
-    one value, met the next key's ':' there, and found it out of place. ``None`` when
-    neither (a ':' inside a value, say)."""
+    one value, met the next key's ':' there, and found it out of place; or the first
+    lines, with no key, made a document of their own (a comment ended them) and the next
+    key began another. ``None`` when neither (a ':' inside a value, say)."""
     lines = text.split("\n")
     if error.context == "while scanning a simple key" and error.context_mark is not None:
         start: int | None = error.context_mark.line
+    elif "<document start>" in (error.problem or ""):
+        start = next((number for number, line in enumerate(lines)
+                      if line.strip() and not line.lstrip().startswith("#")), None)
+        if start is None or _KEY_LINE.match(lines[start]):
+            return None
     elif "mapping values are not allowed" in (error.problem or "") and error.problem_mark:
         mark = error.problem_mark
         here = lines[mark.line] if mark.line < len(lines) else ""

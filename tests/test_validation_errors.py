@@ -235,6 +235,12 @@ CASES: list[tuple[str, Files, list[str]]] = [
      [f"{F}:2: front matter: invalid YAML: this line holds no 'key: value'; write "
       "'title: …' if 'title' is a key, or indent the line if it goes on with the value "
       "above"]),
+    ("invalid YAML: the first key without its colon, a comment after it", {"a.md": with_line(
+        "title: \"Un pôle territorial fédère entreprises et associations\"",
+        "# le titre\ntitle \"Un pôle territorial\"\n# à revoir")},
+     [f"{F}:3: front matter: invalid YAML: this line holds no 'key: value'; write "
+      "'title: …' if 'title' is a key, or indent the line if it goes on with the value "
+      "above"]),
     ("invalid YAML: a list item's first key without its colon", {"a.md": with_line(
         "stakeholders: [association, eti]",
         "stakeholders: [association, eti]\npartners:\n  - name Menuiserie Dubreuil\n"
