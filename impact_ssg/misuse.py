@@ -10,6 +10,7 @@ checked against them, only once something was raised, so rendering pays nothing.
 from __future__ import annotations
 
 import inspect
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -53,6 +54,29 @@ def bound(name: str, function: Callable[..., object],
         return inspect.signature(function).bind(*args).arguments
     except TypeError as error:
         raise Misuse(f"{name}: {error}") from None
+
+
+_COUNTS = re.compile(r"takes (?:from (\d+) to )?(\d+) positional arguments? but (\d+) "
+                     r"(?:was|were) given")
+
+
+def counted(said: str, function: Callable[..., object], filtered: bool) -> str:
+    """Python's ``takes 2 positional arguments but 3 were given``, for ``function`` called
+    by a template, as the template wrote the call: without the arguments it does not
+    write (a method's ``self``, what Jinja passes first to a function that asks for it,
+    a filter's value, said apart)."""
+    match = _COUNTS.fullmatch(said)
+    parameters = list(inspect.signature(function).parameters)
+    hidden = (parameters[:1] == ["self"]) + (hasattr(function, "jinja_pass_arg")) + filtered
+    if match is None:
+        return said
+    low, high, given = (None if n is None else int(n) - hidden for n in match.groups())
+    assert high is not None and given is not None
+    takes = (str(high or "no") if low is None else f"at most {high}" if low == 0
+             else f"from {low} to {high}")
+    noun = "argument" if high == 1 else "arguments"
+    after = " after the value it filters" if filtered else ""
+    return f"takes {takes} {noun}{after}, but {given} {'was' if given == 1 else 'were'} given"
 
 
 def fits(value: object, hint: Any) -> bool:

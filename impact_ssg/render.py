@@ -35,7 +35,7 @@ from .compiled import CompiledTemplates
 from .errors import SsgError
 from .index import Site, Term, TerritoryNode
 from .markdown import french_text
-from .misuse import Misuse, bound, refusal
+from .misuse import Misuse, bound, counted, refusal
 from .model import Monograph
 from .plan import PAGE_TEMPLATES, Deferred, OutputPage
 from .reads import (
@@ -535,7 +535,8 @@ def _misused(env: TracingEnvironment, error: Exception) -> str | None:
             # place in this package (``Urls.__call__()``), not as templates call it.
             for name, given in env.facing.values():
                 if said.startswith(f"{given.__qualname__}() "):
-                    return f"{name}: {said.removeprefix(f'{given.__qualname__}() ')}"
+                    return f"{name}: " + counted(said.removeprefix(f"{given.__qualname__}() "),
+                                                 given, name.startswith("the filter "))
         return f"{type(error).__name__}: {said}"
     frame = beneath[0]
     if frame.f_code is _SITE_CALL:

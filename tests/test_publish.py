@@ -244,6 +244,14 @@ def test_an_error_raised_by_template_code_names_its_line(project: Path) -> None:
     ("{{ 3|plural }}",
      "the filter plural: missing 2 required positional arguments: 'singular' and 'many'"),
     ("{{ url() }}", "url(): missing 1 required positional argument: 'route'"),
+    # Counted as written: without url()'s self, nor the value a filter filters.
+    ("{{ url('a', 'b') }}", "url(): takes 1 argument, but 2 were given"),
+    ("{{ 3|plural('a', 'b', 'c') }}",
+     "the filter plural: takes 2 arguments after the value it filters, but 3 were given"),
+    ("{{ 'abc'|center(1, 2, 3) }}",
+     "the filter center: takes at most 1 argument after the value it filters, but 3 were "
+     "given"),
+    ("{{ urls.monograph('a', 'b') }}", "urls.monograph(): takes 1 argument, but 2 were given"),
     ("{{ url(nope) }}", "'nope' is undefined"),
     ("{{ site.monographs|tojson }}", "the filter tojson: Monograph is not JSON; give it "
      "text, numbers, lists or mappings of them"),
