@@ -208,6 +208,18 @@ def references(
                 what = "monograph file" if ref.target.lower().endswith(".md") else "file"
                 errors.append(ContentError(monograph.path, ref.line, field,
                               f"{kind} '{ref.written}': no such {what} in {source_name}/{hint}"))
+    for m in monographs:
+        for ref in m.rendered.raw_links:
+            # Raw HTML is left as written: read from the page's address, not the file's.
+            if ref.target in by_source or ref.target in files:
+                what = ("that monograph's page" if ref.target in by_source
+                        else "that file as published")
+                markdown = f"{'!' if ref.image else ''}[texte]({ref.written})"
+                warnings.append(ContentWarning(
+                    m.path, ref.line, "body",
+                    f"{'image' if ref.image else 'link'} '{ref.written}' in raw HTML is left "
+                    f"as written, which does not lead to {what}; write it in Markdown: "
+                    f"{markdown}"))
     return errors, warnings
 
 

@@ -99,6 +99,43 @@ def site_links(tokens: list[Token], body_line: int, base_path: str) -> list[Refe
     return found
 
 
+def raw_links(tokens: list[Token], source_rel: str, body_line: int) -> list[Reference]:
+    """The relative links and images of a parsed body's raw HTML (``allow_html``):
+    ``href`` and ``src`` values as ``references`` reads a Markdown link's. Raw HTML is
+    left as written, so one to a file of the source folder leads nowhere."""
+    found: list[Reference] = []
+    folder = posixpath.dirname(source_rel)
+    for block in tokens:
+        pieces = [(block, 0)] if block.type == "html_block" else [] if (
+            block.type != "inline" or not block.children) else [
+            (child, line) for child, line in _counted(block.children)
+            if child.type == "html_inline"]
+        first = body_line + (block.map[0] if block.map else 0)
+        for piece, lines in pieces:
+            for match in _RAW_LINK.finditer(piece.content):
+                href = unescape(match.group(2) if match.group(2) is not None
+                                else match.group(3))
+                path = local_target(href)
+                if path is not None:
+                    line = first + lines + piece.content.count("\n", 0, match.start(1))
+                    found.append(Reference(posixpath.normpath(posixpath.join(folder, path)),
+                                           href, line, match.group(1).lower() == "src",
+                                           unquote(urlsplit(href).fragment)))
+    return found
+
+
+_RAW_LINK = re.compile(r"""\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def _counted(children: list[Token]) -> Iterator[tuple[Token, int]]:
+    """Each of an inline block's ``children`` with the lines before it in the block."""
+    lines = 0
+    for child in children:
+        yield child, lines
+        lines += (1 if child.type in ("softbreak", "hardbreak")
+                  else child.content.count("\n"))
+
+
 def _links(tokens: list[Token], body_line: int) -> Iterator[tuple[str, int, bool]]:
     """Each link's and image's target in a parsed body, with its file line (counted from
     ``body_line``) and whether it is an image's."""
@@ -146,6 +183,8 @@ class RenderedBody:
     first, then its footnotes' and those of its raw HTML."""
     site_links: tuple[Reference, ...] = ()
     """Its links from the site's root (``site_links``)."""
+    raw_links: tuple[Reference, ...] = ()
+    """The relative links of its raw HTML (``raw_links``), left as written."""
 
     @property
     def html(self) -> str:
@@ -155,7 +194,8 @@ class RenderedBody:
     @property
     def outline(self) -> Outline:
         """What a monograph keeps of its body beside its facts."""
-        return Outline(self.toc, self.references, self.anchors, self.site_links)
+        return Outline(self.toc, self.references, self.anchors, self.site_links,
+                       self.raw_links)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +211,8 @@ class Outline:
     """Every id it holds (``RenderedBody.anchors``)."""
     site_links: tuple[Reference, ...] = ()
     """Its links from the site's root (``site_links``)."""
+    raw_links: tuple[Reference, ...] = ()
+    """The relative links of its raw HTML (``raw_links``)."""
 
     def leads_to(self, fragment: str) -> bool:
         """Whether a link to ``fragment`` of the page showing this body finds its target:
@@ -268,6 +310,7 @@ def render(
     tokens = parser.parse(body, {})
     refs = tuple(references(tokens, source_rel, body_line))
     rooted = tuple(site_links(tokens, body_line, base_path))
+    raw = tuple(raw_links(tokens, source_rel, body_line)) if parser.options["html"] else ()
     toc, anchors = _headings(tokens)
     folder = posixpath.dirname(source_rel)
     for block in tokens:
@@ -282,7 +325,7 @@ def render(
     ids = dict.fromkeys(anchors)
     ids.update(dict.fromkeys(unescape(ident) for ident in _ID.findall(html)))
     return RenderedBody(html.encode("utf-8"), toc, _plain_text(tokens), refs, tuple(ids),
-                        rooted)
+                        rooted, raw)
 
 
 _ID = re.compile(r'<[^>]*?\sid="([^"]+)"')

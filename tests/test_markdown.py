@@ -93,6 +93,19 @@ def test_raw_html_is_text_unless_allowed() -> None:
     assert BeautifulSoup(html(body, allow_html=True).html, "html.parser").find("b") is not None
 
 
+def test_relative_links_of_raw_html_are_found_at_their_line() -> None:
+    body = ('<p>Voir <a href="a.md">A</a> et\n<img alt="s" SRC=\'img/s.png\'>, '
+            '<a href="https://example.org/">ici</a>, <a href="/panorama/">là</a>.</p>\n\n'
+            'Du texte avec <a title="t"\nhref="../sub/b.md#le-contexte">B</a>.\n\n'
+            '[Markdown](a.md)')
+    found = [(r.target, r.written, r.line, r.image, r.fragment)
+             for r in html(body, allow_html=True, source="sub/x.md").raw_links]
+    assert found == [("sub/a.md", "a.md", 1, False, ""),
+                     ("sub/img/s.png", "img/s.png", 2, True, ""),
+                     ("sub/b.md", "../sub/b.md#le-contexte", 5, False, "le-contexte")]
+    assert html(body, source="sub/x.md").raw_links == ()  # raw HTML is text then
+
+
 @pytest.mark.parametrize("target", ["javascript:alert(1)", "JaVaScRiPt:alert(1)",
                                     "vbscript:x", "data:text/html,<b>x</b>", "file:///etc/passwd",
                                     "java\tscript:alert(1)"])

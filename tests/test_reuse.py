@@ -587,6 +587,46 @@ def test_links_to_headings_are_checked_again_by_text_edits(
     assert "has no heading or id '#nulle-part'" in messages[0]
 
 
+def warned_alike(options: Options, monkeypatch: pytest.MonkeyPatch
+                 ) -> tuple[list[str], list[str]]:
+    """The pages a build renders, and its warnings (``name:line: message``), which a
+    clean build into another folder gives too."""
+    routes, report = build_counting(options, monkeypatch)
+    clean = pipeline.build(dataclasses.replace(options, output=options.output.parent / "autre",
+                                               clean=True))
+    assert report.warnings == clean.warnings
+    return routes, [f"{Path(w.path).name}:{w.line}: {w.message}" for w in report.warnings]
+
+
+def test_a_raw_html_link_to_a_source_file_is_warned_about_by_every_build(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Left as written, it leads from the page's address, where the file is not.
+    edit(project / "impact.yaml", "allow_html: false", "allow_html: true")
+    lauragais = project / LAURAGAIS
+    lauragais.write_text(lauragais.read_text("utf-8") + '\n<p>Voir <a href="mobilite-solidaire-'
+                         'toulouse.md">Toulouse</a>,\n<img src="images/schema-pole-lauragais.png"'
+                         ' alt="s">, <a href="images/nulle-part.png">x</a>.</p>\n', "utf-8")
+    line = lauragais.read_text("utf-8").count("\n")  # the image's
+    options = Options(config=project / "impact.yaml", source=project / "monographs",
+                      output=project / "site", jobs=1)
+
+    def warned() -> tuple[list[str], list[str]]:
+        return warned_alike(options, monkeypatch)
+
+    expected = [
+        f"pole-lauragais.md:{line - 1}: link 'mobilite-solidaire-toulouse.md' in raw HTML is "
+        "left as written, which does not lead to that monograph's page; write it in Markdown: "
+        "[texte](mobilite-solidaire-toulouse.md)",
+        f"pole-lauragais.md:{line}: image 'images/schema-pole-lauragais.png' in raw HTML is "
+        "left as written, which does not lead to that file as published; write it in "
+        "Markdown: ![texte](images/schema-pole-lauragais.png)"]
+    assert warned()[1] == expected
+    edit(project / SARGASSES, "Le ramassage est organisé", "Le ramassage est bien organisé")
+    assert warned() == (["monographies/guadeloupe-sargasses/"], expected)
+    edit(project / LAURAGAIS, "<p>Voir", "<p>Voyez")
+    assert warned() == (["monographies/pole-lauragais/"], expected)
+
+
 @pytest.mark.parametrize("allow_html", [False, True])
 def test_a_link_to_any_id_a_body_holds_finds_it(project: Path, allow_html: bool) -> None:
     # Footnotes' ids, and with raw HTML allowed those written in it, are targets too; a
@@ -615,11 +655,7 @@ def test_links_from_the_site_root_are_checked_by_every_build(
                       output=project / "site", jobs=1)
 
     def warned() -> tuple[list[str], list[str]]:
-        routes, report = build_counting(options, monkeypatch)
-        clean = pipeline.build(dataclasses.replace(options, output=project / "autre",
-                                                   clean=True))
-        assert report.warnings == clean.warnings
-        return routes, [f"{Path(w.path).name}:{w.line}: {w.message}" for w in report.warnings]
+        return warned_alike(options, monkeypatch)
 
     edit(project / LAURAGAIS, "(mobilite-solidaire-toulouse.md)",
          "(/reseaux/anp/), [le panorama](/impact/panorama/), [le style](/static/style.css), "
