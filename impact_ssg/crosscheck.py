@@ -247,7 +247,7 @@ def site_links(monographs: Collection[Monograph], files: Collection[str], base_p
             if drafts is None:  # made once, and only for a link that needs it
                 drafts = {monograph_route(m.slug): m
                           for m in (monographs if among is None else among) if m.draft}
-            draft = drafts.get(target.removesuffix("index.html").rstrip("/") + "/")
+            draft = drafts.get(_page_route(target))
             if draft is not None:
                 warnings.append(ContentWarning(
                     monograph.path, ref.line, "body",
@@ -302,21 +302,40 @@ def _closest(target: str, beside: dict[str, list[str]]) -> str | None:
     return f"{folder + '/' if folder else ''}{close[0]}" if close else None
 
 
-def template_routes(routes: Iterable[TemplateRoute], files: Collection[str]
-                    ) -> list[ContentWarning]:
+def _page_route(target: str) -> str:
+    """The route of the page ``target`` (a path in the site) leads to, if it is one:
+    a folder's, or its ``index.html``'s."""
+    if target == "index.html" or target.endswith("/index.html"):
+        target = target[:-len("index.html")]
+    return target.rstrip("/") + "/"
+
+
+def template_routes(routes: Iterable[TemplateRoute], files: Collection[str],
+                    monographs: Iterable[Monograph] = ()) -> list[ContentWarning]:
     """A warning for each route templates give ``url()`` written out (``check_templates``)
     that leads to none of the site's ``files`` nor to a folder of them (a script's base,
-    ``recherche/``), with the closest of those; or that ``url()`` cannot make into a
-    link there (a leading '/', a '#' or '?', which it percent-encodes)."""
+    ``recherche/``), with the closest of those, or to the page of a draft of
+    ``monographs``; or that ``url()`` cannot make into a link there (a full address, a
+    leading '/', a '#' or '?', which it percent-encodes)."""
     warnings: list[ContentWarning] = []
     beside: dict[str, list[str]] | None = None
+    drafts: dict[str, Monograph] | None = None
     for template, line, function, route in routes:
         target = _normal(route.split("#")[0].split("?")[0])
-        if route.startswith("/"):
-            said = (f"a route is written without a leading '/' ({function}() puts "
-                    f"base_url before it); write {function}('{route.lstrip('/')}')")
-        elif "#" in route or "?" in route:
-            cut = min(i for i in (route.find("#"), route.find("?")) if i >= 0)
+        cut = min((i for i in (route.find("#"), route.find("?")) if i >= 0), default=-1)
+        if urlsplit(route).scheme or route.startswith("//"):
+            said = (f"an address of its own needs no {function}(), which would make it a "
+                    "route of the site; write it as it is")
+        elif route.startswith("/"):
+            # With base_url '/', url('/feed.xml') is '//feed.xml': an address of another
+            # host, feed.xml.
+            said = (f"a route takes no leading '/' ({function}() puts base_url before it, "
+                    f"and with base_url '/' the link would lead to another host); write "
+                    f"{function}('{route.lstrip('/')}')")
+        elif cut == 0:
+            said = (f"a link within the page needs no {function}(), which percent-encodes "
+                    f"'#' and '?'; write '{route}' as it is")
+        elif cut > 0:
             said = (f"{function}() percent-encodes '#' and '?'; write "
                     f"{function}('{route[:cut]}') ~ '{route[cut:]}'")
         elif _in_site(target, files):
@@ -326,9 +345,19 @@ def template_routes(routes: Iterable[TemplateRoute], files: Collection[str]
                 beside = _beside(files)
             if target.endswith("/") and target[:-1] in beside:
                 continue
-            close = _closest(target, beside)
-            said = ("the site has no page or file there" + (
-                _ELSEWHERE if close is None else f" (did you mean {function}('{close}')?)"))
+            if drafts is None:
+                drafts = {monograph_route(m.slug): m for m in monographs if m.draft}
+            draft = drafts.get(_page_route(target))
+            if draft is not None:
+                said = (f"the page of the draft {draft.path}, which has none until it is "
+                        "published (the link is broken until then)")
+            elif target in beside:
+                said = (f"the site has a folder there, with no page of its own (as the "
+                        f"base of other routes, write {function}('{target}/'))")
+            else:
+                close = _closest(target, beside)
+                said = ("the site has no page or file there" + (
+                    _ELSEWHERE if close is None else f" (did you mean {function}('{close}')?)"))
         warnings.append(ContentWarning(template, line, f"{function}()", f"'{route}': {said}"))
     return warnings
 

@@ -42,9 +42,9 @@ from .options import Options as Options
 from .plan import Output, OutputPage, plan
 from .publish import SpareCheck, Twin, check_output, check_spare, publish, put, safe_join
 from .render import (
+    Problems,
     TemplateProblem,
     TracingEnvironment,
-    all_problems,
     check_templates,
     make_environment,
     render_page,
@@ -301,7 +301,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         # it read, against the same files; the templates' warnings are kept.)
         planned = set(files)
         rooted = [*site_links(corpus.monographs, planned, Urls(config.base_url)("")),
-                  *template_routes(linked, planned)]
+                  *template_routes(linked, planned, corpus.monographs)]
         corpus = replace(corpus, warnings=tuple(sorted([*corpus.warnings, *rooted])))
     kept: dict[str, str] = {}
     if last and (changed is not None or shards_kept):
@@ -342,14 +342,18 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         traces.cards.clear()
         traces.digests.clear()
         foreign.clear()
-        problems: list[TemplateProblem] = []
+        # Every page is tried even once one has failed, so that one build tells each
+        # failing line: a failing build costs the time of a build (3,000 monographs failing
+        # on every page: 7.3 s against 1.35 s stopping at the first), and no more memory
+        # than one (the problems are folded as they arrive).
+        problems = Problems()
         for result in parallel_map(functools.partial(_attempt, functools.partial(
                 _write, folder, env=env, known=known, kept=kept, keep_from=options.output,
                 restore=restore, twin=twin, before=before.pages if before else {},
                 check=check, digests=digests)),
                 list(zip(outputs, files, strict=True)), jobs, min_items=2):
             if isinstance(result, TemplateProblem):
-                problems.append(result)
+                problems.add(result)
                 continue
             file, entry, trace, new, elsewhere = result
             written[file] = entry
@@ -361,8 +365,9 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
                 traces.cards.update(new[0])
                 if new[1]:
                     traces.digests.append(new[1])
-        if problems:
-            raise all_problems(problems)
+        told = problems.told()
+        if told:
+            raise told
         return written
 
     say(f"writing {len(outputs)} files")
@@ -587,7 +592,7 @@ def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
 def _attempt(write: Callable[[tuple[Output, str]], Written], job: tuple[Output, str]
              ) -> Written | TemplateProblem:
     """``write(job)``, or the template's problem it raised: every page is tried, so that
-    one build tells every template's problem (``render.all_problems``)."""
+    one build tells every template's problem (``render.Problems``)."""
     try:
         return write(job)
     except TemplateProblem as problem:

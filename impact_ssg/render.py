@@ -19,6 +19,7 @@ import functools
 import json
 import os
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import CodeType, FunctionType, TracebackType
@@ -272,25 +273,48 @@ class PageProblem(TemplateProblem):
         return PageProblem, (self.where, self.said, self.route)
 
 
-def all_problems(problems: Iterable[TemplateProblem]) -> TemplateProblem:
-    """One problem telling each of ``problems`` once, in the order of the lines they
-    name: a template's line failing on many pages is told by the first of them (in the
-    order given, the pages'), and counts the others (whose values, quoted, may differ)."""
-    first: dict[str, PageProblem] = {}
-    others: dict[str, int] = {}
-    told: set[str] = set()
-    for problem in problems:
+class Problems:
+    """The templates' problems of one build, folded as they arrive (a line failing on
+    every page is kept once): ``add`` each, then ``told()`` is the one problem telling
+    them all, or None."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, PageProblem] = {}
+        self._others: dict[str, int] = {}
+        self._told: set[str] = set()
+
+    def add(self, problem: TemplateProblem) -> None:
+        """A page's problem counts under the line it stopped at: the first it came to
+        (in the order added, the pages'); the values it quotes may differ from page to
+        page."""
         if not isinstance(problem, PageProblem):
-            told.add(str(problem))
-        elif problem.where in first:
-            others[problem.where] += 1
+            self._told.add(str(problem))
+        elif problem.where in self._first:
+            self._others[problem.where] += 1
         else:
-            first[problem.where], others[problem.where] = problem, 0
-    for where, problem in first.items():
-        more = others[where]
-        told.add(f"{where}: {problem.said} (while rendering /{problem.route}"
-                 + (f" and {more} other page{'s' if more > 1 else ''})" if more else ")"))
-    return TemplateProblem("\n".join(sorted(told)))
+            self._first[problem.where], self._others[problem.where] = problem, 0
+
+    def told(self) -> TemplateProblem | None:
+        """One problem telling each once, in the order of the template lines they name.
+        A page stops at its first failing line: the count of the pages stopped at one
+        is not that of those it fails on (fixed, a later line may fail on more)."""
+        told = set(self._told)
+        for where, problem in self._first.items():
+            more = self._others[where]
+            told.add(f"{where}: {problem.said} (while rendering /{problem.route}" + (
+                f"; {more} other page{'s' if more > 1 else ''} stopped there too)"
+                if more else ")"))
+        return TemplateProblem("\n".join(sorted(told, key=_by_line))) if told else None
+
+
+def _by_line(told: str) -> tuple[str, int, str]:
+    """Where a problem names ``file:line:``, by file then line number (``:9`` before
+    ``:13``)."""
+    named = _WHERE.match(told)
+    return (named[1], int(named[2]), told) if named else (told, 0, told)
+
+
+_WHERE = re.compile(r"([^\n]*?):(\d+): ")
 
 
 def check_templates(templates: Path) -> tuple[TemplateRoute, ...]:

@@ -27,6 +27,7 @@ from impact_ssg.pipeline import Options
 from impact_ssg.plan import OutputPage
 from impact_ssg.reads import Recorder
 from impact_ssg.render import TemplateProblem, make_environment, render_page
+from impact_ssg.urls import TemplateRoute
 
 from .conftest import ROOT
 from .test_cache import build, edit, project, tree
@@ -710,3 +711,47 @@ def test_a_link_from_the_site_root_is_looked_up_among_its_files(
     warned = crosscheck.site_links([monograph], set(files), base_path)  # type: ignore[list-item]
     assert [w.message for w in warned] == ([] if said is None else [
         f"link '{written}': the site has no page or file there{said}"])
+
+
+@pytest.mark.parametrize(("route", "said"), [
+    ("static/styles.css", "the site has no page or file there (did you mean "
+     "url('static/style.css')?)"),
+    ("reseaux/anp/", "the site has no page or file there (did you mean url('reseaux/anpp/')?)"),
+    ("CNAME", "the site has no page or file there; write a full https:// address for a page "
+     "impact-ssg does not make"),
+    ("/feed.xml", "a route takes no leading '/' (url() puts base_url before it, and with "
+     "base_url '/' the link would lead to another host); write url('feed.xml')"),
+    ("https://meti.fr/", "an address of its own needs no url(), which would make it a route "
+     "of the site; write it as it is"),
+    ("mailto:contact@meti.fr", "an address of its own needs no url(), which would make it a "
+     "route of the site; write it as it is"),
+    ("//meti.fr/", "an address of its own needs no url(), which would make it a route of the "
+     "site; write it as it is"),
+    ("#contenu", "a link within the page needs no url(), which percent-encodes '#' and '?'; "
+     "write '#contenu' as it is"),
+    ("recherche/?q=bois", "url() percent-encodes '#' and '?'; write url('recherche/') ~ "
+     "'?q=bois'"),
+    ("static", "the site has a folder there, with no page of its own (as the base of other "
+     "routes, write url('static/'))"),
+    ("monographies/brouillon/", "the page of the draft monographs/brouillon.md, which has "
+     "none until it is published (the link is broken until then)"),
+    ("monographies/brouillon/index.html", "the page of the draft monographs/brouillon.md, "
+     "which has none until it is published (the link is broken until then)"),
+    ("static/", None),  # a base for the routes of its files
+    ("reseaux/anpp/", None),
+    ("reseaux/anpp/index.html", None),
+    ("feed.xml", None),
+    ("monographies/pole-lauragais/", None),
+])
+def test_a_route_written_out_in_a_template_is_looked_up_among_the_site_files(
+        route: str, said: str | None) -> None:
+    files = ["index.html", "reseaux/index.html", "reseaux/anpp/index.html", "feed.xml",
+             "monographies/index.html", "monographies/pole-lauragais/index.html",
+             "static/style.css"]
+    monographs = [types.SimpleNamespace(slug=slug, draft=draft, path=f"monographs/{slug}.md")
+                  for slug, draft in (("pole-lauragais", False), ("brouillon", True))]
+    warned = crosscheck.template_routes(
+        [TemplateRoute("templates/base.html", 4, "url", route)], set(files),
+        monographs)  # type: ignore[arg-type]
+    assert [(w.path, w.line, w.field, w.message) for w in warned] == ([] if said is None else [
+        ("templates/base.html", 4, "url()", f"'{route}': {said}")])
