@@ -35,17 +35,26 @@ def crosscheck(
     source_name: str = "monographs",
     drafts: bool = False,
     invalid: Sequence[Referrer] = (),
+    order: Sequence[str] = (),
 ) -> tuple[list[ContentError], list[ContentWarning]]:
-    """Check ``monographs`` (in source order) against each other and the other ``files``.
+    """Check ``monographs`` against each other and the other ``files``.
 
     ``files`` are every other file under the source folder (relative paths), the
     monograph files that failed validation included: a link to one of those is not
     reported again, as the file's own errors say what to fix;
     ``source_name`` how messages name that folder, ``drafts`` whether drafts get pages in
-    this build; ``invalid``: what the bodies of those files refer to, checked as well.
+    this build; ``invalid``: what could be read of those files (what their bodies refer
+    to, their slugs and partners), checked as well; ``order``: the monograph files
+    (relative paths) in source order, which decides which of two files sharing a slug
+    or spelling an organisation otherwise is told (default: ``monographs``, then
+    ``invalid``).
     """
     files = list(files)
-    errors = _slugs(monographs) + _organisations(monographs) + _case_twins(files, source_name)
+    rank = {source: i for i, source in enumerate(order)}
+    claimants: list[_Claimant] = sorted([*monographs, *invalid],
+                                        key=lambda c: rank.get(c.source, len(rank)))
+    errors = (_slugs(claimants) + _organisations(claimants)
+              + _case_twins(files, source_name))
     refs_errors, warnings = references(monographs, monographs, set(files), source_name, drafts,
                                        invalid)
     return errors + refs_errors, warnings
@@ -61,15 +70,32 @@ class Referrer(NamedTuple):
     published: bool
     """Whether the file is a monograph and not a draft (a link from it to a draft is then
     worth a warning, the draft having no page)."""
+    slug: str | None = None
+    """Its slug, where it could be read."""
+    slug_line: int = 1
+    partners: tuple[tuple[str, Partner], ...] = ()
+    """Its partners read whole, each with where it is written (``partners[1].``)."""
 
 
-def _slugs(monographs: Sequence[Monograph]) -> list[ContentError]:
+# A monograph file as ``_slugs`` and ``_organisations`` check it: a valid one, or what
+# could be read of one with errors.
+_Claimant = Monograph | Referrer
+
+
+def _named_partners(monograph: _Claimant) -> Iterable[tuple[str, Partner]]:
+    if isinstance(monograph, Referrer):
+        return monograph.partners
+    return ((f"partners[{index}].", partner) for index, partner in enumerate(monograph.partners))
+
+
+def _slugs(monographs: Sequence[_Claimant]) -> list[ContentError]:
     """Every monograph but one of each slug is in error: the one kept is the first whose
     slug comes from its file name, else the first; a ``slug:`` line, which an author
     wrote on purpose, is where to look first."""
-    sharing: dict[str, list[Monograph]] = {}
+    sharing: dict[str, list[_Claimant]] = {}
     for monograph in monographs:
-        sharing.setdefault(monograph.slug, []).append(monograph)
+        if monograph.slug is not None:
+            sharing.setdefault(monograph.slug, []).append(monograph)
     errors = []
     for slug, group in sharing.items():
         if len(group) < 2:
@@ -90,27 +116,27 @@ def _slugs(monographs: Sequence[Monograph]) -> list[ContentError]:
     return errors
 
 
-def _slug_written(monograph: Monograph) -> bool:
+def _slug_written(monograph: _Claimant) -> bool:
     # A slug taken from the file name is reported at line 1, which holds the opening
     # '---' of the front matter and so never a 'slug:' line.
     return monograph.slug_line != 1
 
 
-def _organisations(monographs: Sequence[Monograph]) -> list[ContentError]:
+def _organisations(monographs: Sequence[_Claimant]) -> list[ContentError]:
     """An organisation's category is the one most of its mentions give (the first
     mention's, between equals): each other mention is an error, where it is written."""
-    mentions: dict[str, list[tuple[Monograph, int, Partner]]] = {}
-    pages: dict[str, tuple[str, Monograph, Partner]] = {}
+    mentions: dict[str, list[tuple[_Claimant, str, Partner]]] = {}
+    pages: dict[str, tuple[str, _Claimant, Partner]] = {}
     errors = []
     for monograph in monographs:
-        for index, partner in enumerate(monograph.partners):
+        for prefix, partner in _named_partners(monograph):
             key = fold(partner.name)
-            mentions.setdefault(key, []).append((monograph, index, partner))
+            mentions.setdefault(key, []).append((monograph, prefix, partner))
             slug = slugify(partner.name)
             page = pages.setdefault(slug, (key, monograph, partner))
             if page[0] != key:
                 errors.append(ContentError(
-                    monograph.path, partner.name_line, f"partners[{index}].name",
+                    monograph.path, partner.name_line, f"{prefix}name",
                     f"'{partner.name}' and '{page[2].name}' ({page[1].path}:{page[2].name_line}) "
                     f"would share the page /organisations/{slug}/; spell them alike if they are "
                     "one organisation, or tell their names apart"))
@@ -121,10 +147,10 @@ def _organisations(monographs: Sequence[Monograph]) -> list[ContentError]:
         usual = counts.most_common(1)[0][0]  # the first seen among equals
         shown = [f"{m.path}:{p.line}" for m, _, p in found if p.stakeholder == usual]
         where = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
-        for monograph, index, partner in found:
+        for monograph, prefix, partner in found:
             if partner.stakeholder != usual:
                 errors.append(ContentError(
-                    monograph.path, partner.line, f"partners[{index}].stakeholder",
+                    monograph.path, partner.line, f"{prefix}stakeholder",
                     f"'{partner.name}' is '{partner.stakeholder}' here but '{usual}' in "
                     f"{where}; an organisation has one stakeholder category everywhere"))
     return errors

@@ -160,7 +160,9 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
         if isinstance(result, list):
             errors.extend(result)
             if isinstance(result, Invalid):
-                invalid.append(Referrer(source.rel, source.display, result.references, False))
+                slug, slug_line = result.slug or (None, 1)
+                invalid.append(Referrer(source.rel, source.display, result.references, False,
+                                        slug, slug_line, result.partners))
             continue
         monographs.append(result)
         versions[result.source] = key
@@ -174,7 +176,7 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
     others = [f.rel for f in (*found.assets, *found.monographs) if f.rel not in valid]
     cross_errors, warnings = crosscheck(
         monographs, others, options.source.as_posix().rstrip("/"), drafts=options.drafts,
-        invalid=invalid)
+        invalid=invalid, order=[s.rel for s in found.monographs])
     errors.extend(cross_errors)
     if errors:
         raise InvalidContent(errors)

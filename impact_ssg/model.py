@@ -86,14 +86,19 @@ class Checked:
 
 
 class Invalid(list[ContentError]):
-    """A file's errors, with the local files its body refers to: checked against the
-    other files as a valid monograph's are (``crosscheck.references``), so that a file
-    with errors in its front matter has those of its body too, in the same run."""
+    """A file's errors, with what of it could be read that other files are checked
+    against (``crosscheck``): the local files its body refers to, its ``slug`` (with its
+    line) and the ``partners`` read whole (each with where it is written,
+    ``partners[1].``). So a file with errors in its front matter has
+    those of its body, and those it makes with other files, in the same run."""
 
-    def __init__(self, errors: list[ContentError], references: tuple[Reference, ...]
-                 ) -> None:
+    def __init__(self, errors: list[ContentError], references: tuple[Reference, ...],
+                 slug: tuple[str, int] | None = None,
+                 partners: tuple[tuple[str, Partner], ...] = ()) -> None:
         super().__init__(errors)
         self.references = references
+        self.slug = slug
+        self.partners = partners
 
     def __reduce__(self) -> tuple[object, ...]:
-        return Invalid, (list(self), self.references)
+        return Invalid, (list(self), self.references, self.slug, self.partners)

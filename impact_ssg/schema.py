@@ -105,7 +105,9 @@ def validate(
     declared = _opt(value("stakeholders"),
                     lambda n: _terms(fields, n, "stakeholders", config.stakeholders))
     territories = _opt(value("territory"), lambda n: _territories(fields, n))
-    partners = _opt(value("partners"), lambda n: _partners(fields, n, config.stakeholders))
+    readable: list[tuple[str, Partner]] = []  # those read whole, even where others are not
+    partners = _opt(value("partners"),
+                    lambda n: _partners(fields, n, config.stakeholders, readable))
     themes = _opt(value("themes"), lambda n: _themes(fields, n))
     authors = _opt(value("authors"), lambda n: tuple(t for t, _ in fields.texts(n, "authors")
                                                      or ()))
@@ -122,7 +124,8 @@ def validate(
 
     rendered = _render(raw.body, raw.body_line, raw.source, config, parser)
     if fields.errors:
-        return Invalid(fields.errors, rendered.outline.references)
+        return Invalid(fields.errors, rendered.outline.references,
+                       None if slug is None else (slug, slug_line), tuple(readable))
     assert title and summary and date and networks and alliances and territories and slug
     order = config.stakeholders.order
     monograph = Monograph(
@@ -263,7 +266,10 @@ def _territories(fields: Fields, node: Node) -> tuple[Territory, ...] | None:
     return tuple(found) if ok else None
 
 
-def _partners(fields: Fields, node: Node, vocabulary: Vocabulary) -> tuple[Partner, ...] | None:
+def _partners(fields: Fields, node: Node, vocabulary: Vocabulary,
+              readable: list[tuple[str, Partner]]) -> tuple[Partner, ...] | None:
+    """The partners, or None when one is not right; ``readable`` gets those that are,
+    each with where it is written (checked against other files all the same)."""
     if not isinstance(node, Sequence):
         fields.error(node.line, "partners", f"expected a list of partners ('- name: …' with "
                      f"'stakeholder: …'), found {kind_of(node)}")
@@ -306,6 +312,7 @@ def _partners(fields: Fields, node: Node, vocabulary: Vocabulary) -> tuple[Partn
         assert name_entry is not None and category_entry is not None
         seen[fold(name)] = name_entry.line
         partners.append(Partner(name, category, url, category_entry.line, name_entry.line))
+        readable.append((prefix, partners[-1]))
     return tuple(partners) if ok else None
 
 

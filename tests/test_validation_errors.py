@@ -195,6 +195,19 @@ CASES: list[tuple[str, Files, list[str]]] = [
     ("duplicate slug from file names", {"a.md": VALID, "sub/A.md": VALID},
      ["monographs/sub/A.md:1: slug: 'a' is already the slug of monographs/a.md (from its "
       "file name); two monographs need two slugs: rename this file or set 'slug: …'"]),
+    # A file with other errors is checked against the others all the same.
+    ("duplicate slug, in a file with another error", {"a.md": VALID, "b.md": with_line(
+        "date: 2026-10-16", "date: 2026-10-16\nslug: a").replace("ANPP", "ANP")},
+     ["monographs/b.md:4: slug: 'a' is already the slug of monographs/a.md (from its file "
+      "name); two monographs need two slugs: change this slug, or rename monographs/a.md",
+      "monographs/b.md:6: network: unknown network 'ANP' (did you mean 'ANPP'?)"]),
+    ("duplicate slug, both files with other errors", {
+        "a.md": with_line("network: ANPP", "network: ANP"),
+        "b.md": with_line("date: 2026-10-16", "date: 2026-10-16\nslug: a\ndraft: peut-être")},
+     [f"{F}:5: network: unknown network 'ANP' (did you mean 'ANPP'?)",
+      "monographs/b.md:4: slug: 'a' is already the slug of monographs/a.md (from its file "
+      "name); two monographs need two slugs: change this slug, or rename monographs/a.md",
+      "monographs/b.md:5: draft: expected true or false, found 'peut-être'"]),
     # --- YAML
     ("invalid YAML: colon in value", {"a.md": with_line(
         'title: "Un pôle territorial fédère entreprises et associations"',
@@ -367,6 +380,18 @@ CASES: list[tuple[str, Files, list[str]]] = [
         "b.md": with_line("stakeholders: [association, eti]",
                           "partners:\n  - name: menuiserie  dubreuil\n    stakeholder: eti")},
      ["monographs/b.md:12: partners[0].stakeholder: 'menuiserie  dubreuil' is 'eti' here but "
+      "'pme' in monographs/a.md:12; an organisation has one stakeholder category everywhere"]),
+    ("organisation category conflict, in a file with other errors", {
+        "a.md": with_line("stakeholders: [association, eti]",
+                          "partners:\n  - name: Menuiserie Dubreuil\n    stakeholder: pme"),
+        "b.md": with_line("stakeholders: [association, eti]",
+                          "partners:\n  - name: Scierie Vidal\n    stakeholder: pmee\n"
+                          "  - name: menuiserie  dubreuil\n    stakeholder: eti"
+                          ).replace("ANPP", "ANP")},
+     ["monographs/b.md:5: network: unknown network 'ANP' (did you mean 'ANPP'?)",
+      "monographs/b.md:12: partners[0].stakeholder: unknown stakeholder category 'pmee' (did "
+      "you mean 'pme'?)",
+      "monographs/b.md:14: partners[1].stakeholder: 'menuiserie  dubreuil' is 'eti' here but "
       "'pme' in monographs/a.md:12; an organisation has one stakeholder category everywhere"]),
     ("organisation category conflict: the odd one out is in error", {
         "a.md": with_line("stakeholders: [association, eti]",
