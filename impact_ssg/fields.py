@@ -92,6 +92,20 @@ class Fields:
                 values.append((value, item.line))
         return values if ok else None
 
+    def listed_texts(self, node: Node, field: str) -> list[tuple[str, int]] | None:
+        """``texts``, for a field that takes a list of free texts (themes, authors): one
+        text without quotes holding a comma, which YAML reads as one value, is an error
+        naming the list to write, or the quotes that keep it whole."""
+        if isinstance(node, Scalar) and not node.quoted and "," in node.value:
+            parts = [part.strip() for part in node.value.split(",") if part.strip()]
+            if len(parts) > 1:
+                self.error(node.line, field, f"{shown(node.value)} is one value (a comma "
+                           f"does not separate values here); write a list, "
+                           f"[{', '.join(parts)}], or, for one value holding a comma, put it "
+                           "in double quotes")
+                return None
+        return self.texts(node, field)
+
     def boolean(self, node: Node, field: str) -> bool | None:
         """``true`` or ``false`` (any case); anything else is an error."""
         if isinstance(node, Scalar) and not node.quoted and node.value.lower() in ("true", "false"):

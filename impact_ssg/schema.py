@@ -109,8 +109,8 @@ def validate(
     partners = _opt(value("partners"),
                     lambda n: _partners(fields, n, config.stakeholders, readable))
     themes = _opt(value("themes"), lambda n: _themes(fields, n))
-    authors = _opt(value("authors"), lambda n: tuple(t for t, _ in fields.texts(n, "authors")
-                                                     or ()))
+    authors = _opt(value("authors"),
+                   lambda n: tuple(t for t, _ in fields.listed_texts(n, "authors") or ()))
     draft = _opt(value("draft"), lambda n: fields.boolean(n, "draft"))
     slug, slug_line = _slug(fields, fm, raw.source.rel)
 
@@ -190,14 +190,26 @@ def _date(fields: Fields, node: Node, field: str) -> dt.date | None:
 
 
 def _terms(
-    fields: Fields, node: Node, field: str, vocabulary: Vocabulary
+    fields: Fields, node: Node, field: str, vocabulary: Vocabulary, listed: bool = True
 ) -> tuple[str, ...] | None:
+    """The ids of the vocabulary's terms ``node`` names, in the vocabulary's order, or
+    None after an error. Ids hold no comma: a value holding some is several written as
+    one (YAML separates them only in a list), told so where the field is ``listed``,
+    each checked."""
     values = fields.texts(node, field)
     if values is None:
         return None
     ids: list[str] = []
     ok = True
+    separate: list[tuple[str, int]] = []
     for text, line in values:
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        if len(parts) > 1 and listed:
+            fields.error(line, field, f"{shown(text)} is one value (a comma does not separate "
+                         f"values here); write a list, [{', '.join(parts)}]")
+            ok = False
+        separate += [(part, line) for part in parts] if len(parts) > 1 else [(text, line)]
+    for text, line in separate:
         entry = vocabulary.match(text)
         if entry is None:
             fields.error(line, field, vocabulary.unknown(text))
@@ -292,7 +304,8 @@ def _partners(fields: Fields, node: Node, vocabulary: Vocabulary,
                              f"add 'stakeholder: …' (one of "
                              f"{', '.join(e.id for e in vocabulary.entries)})")
         else:
-            ids = _terms(fields, category_entry.value, prefix + "stakeholder", vocabulary)
+            ids = _terms(fields, category_entry.value, prefix + "stakeholder", vocabulary,
+                         listed=False)
             if ids is not None and len(ids) > 1:
                 fields.error(category_entry.line, prefix + "stakeholder", "an organisation has "
                              "one stakeholder category; keep one")
@@ -333,7 +346,7 @@ def _url(fields: Fields, mapping: Mapping, field: str) -> tuple[bool, str | None
 
 
 def _themes(fields: Fields, node: Node) -> tuple[str, ...] | None:
-    values = fields.texts(node, "themes")
+    values = fields.listed_texts(node, "themes")
     if values is None:
         return None
     themes: dict[str, str] = {}

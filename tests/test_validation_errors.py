@@ -147,6 +147,33 @@ CASES: list[tuple[str, Files, list[str]]] = [
      [f"{F}:4: couleur: unknown key 'couleur' (known keys: title, date, summary, network, "
       "alliance_type, territory, stakeholders, partners, themes, slug, updated, authors, "
       "draft)"]),
+    # --- a list written with commas, which YAML reads as one value
+    ("networks written with a comma", {"a.md": with_line("network: ANPP", "network: METI, RNMA")},
+     [f"{F}:5: network: 'METI, RNMA' is one value (a comma does not separate values here); "
+      "write a list, [METI, RNMA]"]),
+    ("categories written with a comma, one unknown", {"a.md": with_line(
+        "stakeholders: [association, eti]", "stakeholders: association, PMI")},
+     [f"{F}:10: stakeholders: 'association, PMI' is one value (a comma does not separate "
+      "values here); write a list, [association, PMI]",
+      f"{F}:10: stakeholders: unknown stakeholder category 'PMI' (did you mean 'pme'?)"]),
+    ("a list item written with a comma", {"a.md": with_line(
+        "network: ANPP", "network:\n  - ANPP\n  - METI, RNMA")},
+     [f"{F}:7: network: 'METI, RNMA' is one value (a comma does not separate values here); "
+      "write a list, [METI, RNMA]"]),
+    ("a partner's categories written with a comma", {"a.md": with_line(
+        "stakeholders: [association, eti]",
+        "partners:\n  - name: Menuiserie Dubreuil\n    stakeholder: pme, eti")},
+     [f"{F}:12: partners[0].stakeholder: an organisation has one stakeholder category; keep "
+      "one"]),
+    ("themes and authors written with a comma", {"a.md": with_line(
+        "network: ANPP", "network: ANPP\nthemes: emploi, mobilité\n"
+        "authors: Claire Fabre, Julien Mercadier")},
+     [f"{F}:6: themes: 'emploi, mobilité' is one value (a comma does not separate values "
+      "here); write a list, [emploi, mobilité], or, for one value holding a comma, put it in "
+      "double quotes",
+      f"{F}:7: authors: 'Claire Fabre, Julien Mercadier' is one value (a comma does not "
+      "separate values here); write a list, [Claire Fabre, Julien Mercadier], or, for one "
+      "value holding a comma, put it in double quotes"]),
     ("misspelt key", {"a.md": with_line("network: ANPP", "network: ANPP\nthemse: [emploi]")},
      [f"{F}:6: themse: unknown key 'themse' (did you mean 'themes'?)"]),
     # A required key written wrong is that key's error, not a second "missing" one.
@@ -516,6 +543,18 @@ def test_bom_and_crlf_file_passes(project: Callable[[Files], Path]) -> None:
     assert monograph.title == "Un pôle territorial fédère entreprises et associations"
     assert monograph.territories[0].department == "Haute-Garonne"
     assert monograph.body_line == 12
+
+
+def test_a_comma_in_quotes_is_part_of_one_theme_or_author(
+        project: Callable[[Files], Path]) -> None:
+    root = project({"a.md": with_line("network: ANPP", 'network: [ANPP, METI]\n'
+                                      'themes: "eau, climat"\n'
+                                      'authors: ["Fabre, Claire", Julien Mercadier]')})
+    (monograph,) = load(Options(config=root / "impact.yaml",
+                                source=root / "monographs")).monographs
+    assert monograph.networks == ("METI", "ANPP")  # in the vocabulary's order
+    assert monograph.themes == ("eau, climat",)
+    assert monograph.authors == ("Fabre, Claire", "Julien Mercadier")
 
 
 @pytest.mark.parametrize(("drafts", "expected"), [
