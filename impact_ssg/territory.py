@@ -179,6 +179,23 @@ def _unknown_department(text: str) -> str:
             "e.g. 'Haute-Garonne' or '31'")
 
 
+def _other_country(country: str) -> None:
+    """Raise ``TerritoryError`` where ``country``, free text as any country but France
+    is, is France misspelt or shortened ('Frnace', 'FR'), or a part of France (an
+    overseas region such as 'Guadeloupe'): each would be a country page of its own."""
+    written = slugify(country)
+    if written in ("fr", "fra") or difflib.SequenceMatcher(
+            None, written, slugify(FRANCE)).ratio() >= 0.75:
+        raise TerritoryError("country", f"'{country}' is not written 'France'; write "
+                             "'France', or leave country out (France is the default)")
+    # An overseas department is a region too: the department says both.
+    found: Department | Region | None = find_department(country) or find_region(country)
+    if found:
+        level = "department" if isinstance(found, Department) else "region"
+        raise TerritoryError("country", f"'{country}' is a {level} of France, not a "
+                             f"country; write '{level}: {found.name}' and leave country out")
+
+
 def resolve(
     country: str | None, region: str | None, department: str | None, commune: str | None
 ) -> Territory:
@@ -194,6 +211,7 @@ def resolve(
                                  "address; write the name in Latin letters")
     # Identity follows the web address: 'France.' or 'FRANCE' is France, not a second page.
     if slugify(country) != slugify(FRANCE):
+        _other_country(country)
         return Territory(country, _opt(region), _opt(department), None, _opt(commune))
     found_region = find_region(region) if region is not None else None
     if region is not None and found_region is None:

@@ -87,6 +87,27 @@ CASES: list[tuple[str, Files, list[str]]] = [
     ("a region given as a department", {"a.md": with_line(
         'department: "31"\n  commune: Toulouse', "department: Occitanie")},
      [f"{F}:8: territory.department: 'Occitanie' is a region; write 'region: Occitanie'"]),
+    # A country other than France is free text, but not France misspelt or a part of it.
+    ("country Frnace", {"a.md": with_line(
+        'department: "31"\n  commune: Toulouse', "country: Frnace")},
+     [f"{F}:8: territory.country: 'Frnace' is not written 'France'; write 'France', or leave "
+      "country out (France is the default)"]),
+    ("country FR", {"a.md": with_line(
+        'department: "31"\n  commune: Toulouse', "country: FR")},
+     [f"{F}:8: territory.country: 'FR' is not written 'France'; write 'France', or leave "
+      "country out (France is the default)"]),
+    ("country Francia", {"a.md": with_line(
+        'department: "31"\n  commune: Toulouse', "country: Francia")},
+     [f"{F}:8: territory.country: 'Francia' is not written 'France'; write 'France', or leave "
+      "country out (France is the default)"]),
+    ("country, an overseas department", {"a.md": with_line(
+        'department: "31"\n  commune: Toulouse', "country: Guadeloupe\n  commune: Basse-Terre")},
+     [f"{F}:8: territory.country: 'Guadeloupe' is a department of France, not a country; "
+      "write 'department: Guadeloupe' and leave country out"]),
+    ("country, a region", {"a.md": with_line(
+        'department: "31"\n  commune: Toulouse', "country: corse")},
+     [f"{F}:8: territory.country: 'corse' is a region of France, not a country; write "
+      "'region: Corse' and leave country out"]),
     ("empty territory mapping", {"a.md": with_line(
         'territory:\n  department: "31"\n  commune: Toulouse', "territory: {}")},
      [f"{F}:7: territory: give at least one of country, region, department, commune"]),
@@ -543,6 +564,18 @@ def test_bom_and_crlf_file_passes(project: Callable[[Files], Path]) -> None:
     assert monograph.title == "Un pôle territorial fédère entreprises et associations"
     assert monograph.territories[0].department == "Haute-Garonne"
     assert monograph.body_line == 12
+
+
+@pytest.mark.parametrize("country", ["Irlande", "Ukraine", "Guyana", "Nouvelle-Calédonie",
+                                     "FRANCE", "france"])
+def test_countries_near_france_by_their_letters_are_free_text(
+        project: Callable[[Files], Path], country: str) -> None:
+    root = project({"a.md": with_line('department: "31"\n  commune: Toulouse',
+                                      f"country: {country}")})
+    (monograph,) = load(Options(config=root / "impact.yaml",
+                                source=root / "monographs")).monographs
+    assert monograph.territories[0].country == (
+        "France" if country.lower() == "france" else country)
 
 
 def test_a_comma_in_quotes_is_part_of_one_theme_or_author(
