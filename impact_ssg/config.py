@@ -183,7 +183,9 @@ def _vocabulary(fields: Fields, key: str, noun: str, node: object) -> Vocabulary
         fields.error(line, key, "expected a non-empty list of entries ('- id: …' with a label)")
         return None
     entries: list[VocabularyEntry] = []
-    owner: dict[str, tuple[str, int]] = {}  # fold(spelling) → (entry id, line)
+    # fold(spelling) → the entry it names first: its index, id, line, and the spelling
+    # as written there.
+    owner: dict[str, tuple[int, str, int, str]] = {}
     for index, item in enumerate(node.items):
         field = f"{key}[{index}]"
         mapping = fields.mapping(item, field)
@@ -209,11 +211,26 @@ def _vocabulary(fields: Fields, key: str, noun: str, node: object) -> Vocabulary
             continue
         entry = VocabularyEntry(entry_id, values["label"] or "", tuple(aliases),
                                 values.get("description") or "")
-        for spelling in dict.fromkeys(fold(s) for s in entry.spellings()):
-            if spelling in owner and owner[spelling][0] != entry.id:
-                other, line = owner[spelling]
-                fields.error(mapping.line, field, f"'{entry.id}' and '{other}' (line {line}) "
-                             "share a spelling; each id, label and alias must name one entry")
-            owner.setdefault(spelling, (entry.id, mapping.line))
+        told = False  # one error for each entry: the first spelling it shares
+        for written in entry.spellings():
+            spelling = fold(written)
+            first = owner.setdefault(spelling, (index, entry.id, mapping.line, written))
+            if first[0] == index or told:
+                continue
+            told = True
+            _, other, line, there = first
+            if fold(other) == fold(entry.id):
+                said = (f"id '{entry.id}' is already the id of the entry at line {line}; "
+                        "give each entry its own id, or merge the two")
+            elif written == there:
+                said = (f"'{written}' names '{other}' already (line {line}); each id, label "
+                        "and alias must name one entry")
+            else:
+                name = (f"the id '{other}'" if there == other
+                        else f"'{there}', which names '{other}'")
+                said = (f"'{written}' reads as {name} (line {line}): values are compared "
+                        "ignoring case, accents, spaces and hyphens; each id, label and alias "
+                        "must name one entry")
+            fields.error(mapping.line, field, said)
         entries.append(entry)
     return Vocabulary(key, noun, tuple(entries))

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from impact_ssg.config import load_config
+from impact_ssg.errors import ConfigError
+
 from .conftest import ROOT, VALID, Files
 
 
@@ -105,6 +108,31 @@ def test_bad_config_is_exit_2_with_file_and_line(project: Callable[[Files], Path
         "impact.yaml:8: networks[1].alias: unknown key 'alias' (did you mean 'aliases'?)",
         "5 errors in 1 file.",
     ]
+
+
+@pytest.mark.parametrize(("entry", "error"), [
+    ("  - id: METI\n    label: Autre", "id 'METI' is already the id of the entry at line 2; "
+     "give each entry its own id, or merge the two"),
+    ("  - id: meti\n    label: Autre", "id 'meti' is already the id of the entry at line 2; "
+     "give each entry its own id, or merge the two"),
+    ("  - id: meti-2\n    label: METI — Mouvement", "'METI — Mouvement' names 'METI' already "
+     "(line 2); each id, label and alias must name one entry"),
+    ("  - id: pays\n    label: Pays\n    aliases: [m-e-t-i]", "'m-e-t-i' reads as the id "
+     "'METI' (line 2): values are compared ignoring case, accents, spaces and hyphens; each "
+     "id, label and alias must name one entry"),
+    ("  - id: pays\n    label: Réseau RNMA", "'Réseau RNMA' reads as 'reseau rnma', which "
+     "names 'RNMA' (line 4): values are compared ignoring case, accents, spaces and hyphens; "
+     "each id, label and alias must name one entry"),
+])
+def test_two_entries_of_a_vocabulary_named_alike_are_an_error(
+        tmp_path: Path, entry: str, error: str) -> None:
+    config = tmp_path / "impact.yaml"
+    config.write_text("networks:\n  - id: METI\n    label: METI — Mouvement\n  - id: RNMA\n"
+                      f"    label: RNMA\n    aliases: [reseau rnma]\n{entry}\n", "utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(config)
+    assert [str(e) for e in raised.value.errors] == [
+        f"{config.as_posix()}:7: networks[2]: {error}"]
 
 
 @pytest.mark.parametrize(("language", "error"), [
