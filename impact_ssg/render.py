@@ -163,6 +163,42 @@ class TracingEnvironment(jinja2.Environment):
         return super().getitem(obj, argument)
 
 
+class _Undefined(jinja2.StrictUndefined):
+    """Jinja's strict undefined, saying what a template read that is not there in the
+    words of templates: 'a monograph has no attribute 'titel' (did you mean 'title'?)',
+    not Jinja's 'impact_ssg.model.Monograph object' (made only when it is told)."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        obj, name = self._undefined_obj, self._undefined_name
+        if (self._undefined_hint is None and isinstance(name, str)
+                and type(obj).__module__.startswith(__package__ + ".")):
+            return _no_attribute(obj, name)
+        return super()._undefined_message
+
+
+# How templates name the objects of the model they are given.
+_SHOWN = {"Monograph": "a monograph", "Partner": "a partner", "Territory": "a territory",
+          "Term": "a term", "TerritoryNode": "a territory", "Related": "a related monograph",
+          "Site": "site", "TracedSite": "site", "Config": "site.config",
+          "Pagination": "pagination"}
+
+
+def _no_attribute(obj: object, name: str) -> str:
+    """What to say of ``obj``, an object of the model, having no attribute ``name``: the
+    closest it has, or the few it has."""
+    shown = obj._site if isinstance(obj, TracedSite) else obj
+    names = [n for n in dir(shown) if not n.startswith("_")]
+    kind = type(obj).__name__
+    told = f"{_SHOWN.get(kind, 'a ' + kind)} has no attribute '{name}'"
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if close:
+        return f"{told} (did you mean '{close[0]}'?)"
+    return f"{told}; it has {', '.join(names)}" if len(names) <= 12 else told
+
+
 def _hidden(env: jinja2.Environment, site: object, name: str) -> jinja2.Undefined:
     """What templates get for a name the site hides (it reaches the model unseen)."""
     return env.undefined(f"site.{name}: names beginning with _ are not for templates",
@@ -189,7 +225,7 @@ def make_environment(templates: Path, site: Site,
         bytecode_cache=compiled,
         # HTML and XML are escaped; plain text (robots.txt) is not HTML.
         autoescape=jinja2.select_autoescape(disabled_extensions=("txt",), default=True),
-        undefined=jinja2.StrictUndefined,
+        undefined=_Undefined,
         **_SYNTAX,
         # One build, one version of each template: not checked again at each page.
         auto_reload=False,

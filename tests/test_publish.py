@@ -73,9 +73,11 @@ def test_a_crash_while_rendering_leaves_the_site_untouched(project: Path) -> Non
                                                             "{{ term.no_such_field }}"), "utf-8")
     result = impact(project)
     assert result.returncode == 2
-    assert result.stderr == ("error: templates/term.html:3: 'impact_ssg.index.Term object' has "
-                             "no attribute 'no_such_field' (while rendering /reseaux/meti/; "
-                             "94 other pages stopped there too)\n")
+    # In the words of templates, with what there is to read.
+    assert result.stderr == ("error: templates/term.html:3: a term has no attribute "
+                             "'no_such_field'; it has category, description, kind, label, "
+                             "monographs, route, short, slug, website (while rendering "
+                             "/reseaux/meti/; 94 other pages stopped there too)\n")
     assert snapshot(project / "site") == before
     assert siblings(project / "site") == [".impact-cache", "impact.yaml", "monographs", "templates"]
 
@@ -87,7 +89,7 @@ def test_every_template_line_failing_is_told_in_one_run(
     term = project / "templates" / "term.html"
     lines = term.read_text("utf-8").splitlines(keepends=True)
     lines[2] = lines[2].replace("{{ term.label }}",
-                                "{{ term.label if term.slug == 'anpp' else term.nope }}")
+                                "{{ term.label if term.slug == 'anpp' else term.lable }}")
     # A later line, failing on the one page that does not stop before it: told after
     # line 3 (ordered by number, not as text).
     lines.insert(12, "{% if term.slug == 'anpp' %}{{ 1 / 0 }}{% endif %}\n")
@@ -99,7 +101,7 @@ def test_every_template_line_failing_is_told_in_one_run(
     told = (f"templates/monograph.html:{line}: ZeroDivisionError: division by zero (while "
             "rendering /monographies/friche-culturelle-roubaix/; 14 other pages stopped there "
             "too)\n"
-            "templates/term.html:3: 'impact_ssg.index.Term object' has no attribute 'nope' "
+            "templates/term.html:3: a term has no attribute 'lable' (did you mean 'label'?) "
             "(while rendering /reseaux/meti/; 93 other pages stopped there too)\n"
             "templates/term.html:13: ZeroDivisionError: division by zero (while rendering "
             "/reseaux/anpp/)\n")
@@ -271,6 +273,13 @@ def test_an_error_raised_by_template_code_names_its_line(project: Path) -> None:
      "given"),
     ("{{ urls.monograph('a', 'b') }}", "urls.monograph(): takes 1 argument, but 2 were given"),
     ("{{ url(nope) }}", "'nope' is undefined"),
+    # The model's objects are named as templates know them, with what they have.
+    ("{{ site.config.titre }}", "site.config has no attribute 'titre' (did you mean 'title'?)"),
+    ("{{ site.monographies }}", "site has no attribute 'monographies' (did you mean "
+     "'monographs'?)"),
+    ("{{ site.monographs[0].partners[0].nom }}", "a partner has no attribute 'nom'; it has "
+     "line, name, name_line, stakeholder, url"),
+    ("{{ 'abc'.nope }}", "'str object' has no attribute 'nope'"),
     ("{{ site.monographs|tojson }}", "the filter tojson: Monograph is not JSON; give it "
      "text, numbers, lists or mappings of them"),
 ])
