@@ -84,6 +84,14 @@ def references(tokens: list[Token], source_rel: str, body_line: int) -> list[Ref
     return found
 
 
+def own_links(tokens: list[Token], body_line: int) -> list[Reference]:
+    """The links of a parsed body to an id of its own page (``#le-contexte``), each with
+    that id (decoded) as its fragment and no target."""
+    return [Reference("", href, line, False, unquote(href[1:]))
+            for href, line, image in _links(tokens, body_line)
+            if not image and href.startswith("#") and len(href) > 1]
+
+
 def site_links(tokens: list[Token], body_line: int, base_path: str) -> list[Reference]:
     """The links and images of a parsed body from the site's root (``/panorama/``), each
     with its target as a path in the site (``panorama/``: under ``base_path``, the path
@@ -185,6 +193,8 @@ class RenderedBody:
     """Its links from the site's root (``site_links``)."""
     raw_links: tuple[Reference, ...] = ()
     """The relative links of its raw HTML (``raw_links``), left as written."""
+    own_links: tuple[Reference, ...] = ()
+    """Its links to an id of its own page (``own_links``)."""
 
     @property
     def html(self) -> str:
@@ -195,7 +205,7 @@ class RenderedBody:
     def outline(self) -> Outline:
         """What a monograph keeps of its body beside its facts."""
         return Outline(self.toc, self.references, self.anchors, self.site_links,
-                       self.raw_links)
+                       self.raw_links, self.own_links)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,12 +223,15 @@ class Outline:
     """Its links from the site's root (``site_links``)."""
     raw_links: tuple[Reference, ...] = ()
     """The relative links of its raw HTML (``raw_links``)."""
+    own_links: tuple[Reference, ...] = ()
+    """Its links to an id of its own page (``own_links``)."""
 
     def leads_to(self, fragment: str) -> bool:
         """Whether a link to ``fragment`` of the page showing this body finds its target:
         an id of the body (a heading, a footnote) or a part of the page templates keep
         for themselves."""
-        return fragment in self.anchors or fragment in RESERVED_IDS
+        # '#top' leads to the top of any page that has no such id (HTML's rule).
+        return fragment in self.anchors or fragment in RESERVED_IDS or fragment.lower() == "top"
 
 
 # Ids the page templates use; body headings never take them.
@@ -310,6 +323,7 @@ def render(
     tokens = parser.parse(body, {})
     refs = tuple(references(tokens, source_rel, body_line))
     rooted = tuple(site_links(tokens, body_line, base_path))
+    own = tuple(own_links(tokens, body_line))
     raw = tuple(raw_links(tokens, source_rel, body_line)) if parser.options["html"] else ()
     toc, anchors = _headings(tokens)
     folder = posixpath.dirname(source_rel)
@@ -325,7 +339,7 @@ def render(
     ids = dict.fromkeys(anchors)
     ids.update(dict.fromkeys(unescape(ident) for ident in _ID.findall(html)))
     return RenderedBody(html.encode("utf-8"), toc, _plain_text(tokens), refs, tuple(ids),
-                        rooted, raw)
+                        rooted, raw, own)
 
 
 _ID = re.compile(r'<[^>]*?\sid="([^"]+)"')

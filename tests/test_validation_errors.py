@@ -626,3 +626,21 @@ def test_links_to_a_heading_that_is_not_there_are_warned_of(
         "its page",
         "monographs/a.md:15: warning: body: link 'sub/../b.md#nulle-part': monographs/b.md has "
         "no heading or id '#nulle-part'; the link leads to the top of its page"]
+
+
+def test_links_to_an_id_of_their_own_page_that_is_not_there_are_warned_of(
+    project: Callable[[Files], Path]
+) -> None:
+    body = ("## Le contexte\n\nTexte[^1], [a](#le-contexte) [b](#fn1) [c](#sommaire)\n"
+            "[d](#top) [e](#) [f](#le-contxte)\n\n## Détail\n\n[g](#nulle-part)\n"
+            "[h](#d%C3%A9tail) [i](#detail)\n\n[^1]: Une note.\n")
+    root = project({"a.md": VALID.replace("Un corps de texte.\n", body)})
+    options = Options(config=root / "impact.yaml", source=root / "monographs")
+    prefix = (root / "monographs").as_posix() + "/"
+    assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings] == [
+        "monographs/a.md:15: warning: body: link '#le-contxte': this page has no heading or id "
+        "'#le-contxte' (did you mean '#le-contexte'?); the link leads nowhere",
+        "monographs/a.md:19: warning: body: link '#nulle-part': this page has no heading or id "
+        "'#nulle-part'; the link leads nowhere",
+        "monographs/a.md:20: warning: body: link '#d%C3%A9tail': this page has no heading or id "
+        "'#détail' (did you mean '#detail'?); the link leads nowhere"]
