@@ -187,16 +187,8 @@ def references(
     by_source = {m.source: m for m in every}
     errors: list[ContentError] = []
     warnings: list[ContentWarning] = []
-    for own in monographs:
-        for ref in own.rendered.own_links:
-            if not own.rendered.leads_to(ref.fragment):
-                close = difflib.get_close_matches(ref.fragment, own.rendered.anchors, n=1,
-                                                  cutoff=0.6)
-                warnings.append(ContentWarning(
-                    own.path, ref.line, "body", f"link '{ref.written}': this page has no "
-                    f"heading or id '#{ref.fragment}'" + (
-                        f" (did you mean '#{close[0]}'?)" if close else "")
-                    + "; the link leads nowhere"))
+    warnings += [ContentWarning(m.path, line, "body", said)
+                 for m in monographs for line, said in m.rendered.notes]
     referrers = [*(Referrer(m.source, m.path, m.rendered.references, not m.draft)
                    for m in monographs), *invalid]
     for monograph in referrers:

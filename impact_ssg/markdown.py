@@ -27,6 +27,7 @@ from markdown_it.rules_core.replacements import RARE_RE, SCOPED_ABBR_RE
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .notes import Note, left_as_text, missing_ids
 from .pickling import by_fields
 from .slug import slugify
 from .typography import french
@@ -84,11 +85,10 @@ def references(tokens: list[Token], source_rel: str, body_line: int) -> list[Ref
     return found
 
 
-def own_links(tokens: list[Token], body_line: int) -> list[Reference]:
-    """The links of a parsed body to an id of its own page (``#le-contexte``), each with
-    that id (decoded) as its fragment and no target."""
-    return [Reference("", href, line, False, unquote(href[1:]))
-            for href, line, image in _links(tokens, body_line)
+def own_links(tokens: list[Token], body_line: int) -> list[tuple[int, str, str]]:
+    """The links of a parsed body to an id of its own page (``#le-contexte``): each
+    one's line, as written, and the id (decoded)."""
+    return [(line, href, unquote(href[1:])) for href, line, image in _links(tokens, body_line)
             if not image and href.startswith("#") and len(href) > 1]
 
 
@@ -193,8 +193,8 @@ class RenderedBody:
     """Its links from the site's root (``site_links``)."""
     raw_links: tuple[Reference, ...] = ()
     """The relative links of its raw HTML (``raw_links``), left as written."""
-    own_links: tuple[Reference, ...] = ()
-    """Its links to an id of its own page (``own_links``)."""
+    notes: tuple[Note, ...] = ()
+    """What rendering it noticed that is worth a warning (``notes``)."""
 
     @property
     def html(self) -> str:
@@ -205,7 +205,7 @@ class RenderedBody:
     def outline(self) -> Outline:
         """What a monograph keeps of its body beside its facts."""
         return Outline(self.toc, self.references, self.anchors, self.site_links,
-                       self.raw_links, self.own_links)
+                       self.raw_links, self.notes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,8 +223,8 @@ class Outline:
     """Its links from the site's root (``site_links``)."""
     raw_links: tuple[Reference, ...] = ()
     """The relative links of its raw HTML (``raw_links``)."""
-    own_links: tuple[Reference, ...] = ()
-    """Its links to an id of its own page (``own_links``)."""
+    notes: tuple[Note, ...] = ()
+    """What rendering it noticed that is worth a warning (``notes``)."""
 
     def leads_to(self, fragment: str) -> bool:
         """Whether a link to ``fragment`` of the page showing this body finds its target:
@@ -323,7 +323,8 @@ def render(
     tokens = parser.parse(body, {})
     refs = tuple(references(tokens, source_rel, body_line))
     rooted = tuple(site_links(tokens, body_line, base_path))
-    own = tuple(own_links(tokens, body_line))
+    own = own_links(tokens, body_line)
+    unread = list(left_as_text(tokens, body, body_line))
     raw = tuple(raw_links(tokens, source_rel, body_line)) if parser.options["html"] else ()
     toc, anchors = _headings(tokens)
     folder = posixpath.dirname(source_rel)
@@ -338,8 +339,9 @@ def render(
     # in its raw HTML (a link to an id it does not have is told the closest of all).
     ids = dict.fromkeys(anchors)
     ids.update(dict.fromkeys(unescape(ident) for ident in _ID.findall(html)))
+    noted = sorted([*unread, *missing_ids(own, [*ids, *RESERVED_IDS])])
     return RenderedBody(html.encode("utf-8"), toc, _plain_text(tokens), refs, tuple(ids),
-                        rooted, raw, own)
+                        rooted, raw, tuple(noted))
 
 
 _ID = re.compile(r'<[^>]*?\sid="([^"]+)"')

@@ -106,6 +106,27 @@ def test_relative_links_of_raw_html_are_found_at_their_line() -> None:
     assert html(body, source="sub/x.md").raw_links == ()  # raw HTML is text then
 
 
+@pytest.mark.parametrize(("body", "said"), [
+    ("Voir ![un schéma](images/Mon Schéma.PNG) ici.", "'![un schéma](images/Mon Schéma.PNG)' "
+     "is shown as text, not as an image: its address holds a space: write %20 for each "
+     "('images/Mon%20Schéma.PNG'), or put the address in <…>"),
+    ("Voir [la fiche] (autre.md) !", "'[la fiche] (autre.md)' is shown as text, not as a "
+     "link: take out the space between ']' and '('"),
+    ("Voir [l'autre](https://example.org/a !", "'[l’autre](https://example.org/a !' is shown "
+     "as text, not as a link: its ')' is missing"),
+    ("> - [cité](https://a.fr/x y) : oui", "'[cité](https://a.fr/x y)' is shown as text, not "
+     "as a link: its address holds a space: write %20 for each ('https://a.fr/x%20y'), or "
+     "put the address in <…>"),
+    # Meant as text: prose between brackets, escaped or in code, and real links.
+    ("Un fait [sic] (p. 3), [1] (2019).", None),
+    ("Écrire \\[texte\\](a.md) ou `[texte] (a.md)`.", None),
+    ("[lien](<Mon fichier.md>) et [autre](a%20b.md) et [x](autre.md)", None),
+])
+def test_link_syntax_left_as_text_is_noted_at_its_line(body: str, said: str | None) -> None:
+    notes = html(f"## Titre\n\nUne ligne\n{body}\n", source="sub/x.md").notes
+    assert notes == (() if said is None else ((4, said),))
+
+
 @pytest.mark.parametrize("target", ["javascript:alert(1)", "JaVaScRiPt:alert(1)",
                                     "vbscript:x", "data:text/html,<b>x</b>", "file:///etc/passwd",
                                     "java\tscript:alert(1)"])

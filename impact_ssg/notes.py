@@ -1,0 +1,82 @@
+"""What rendering a body notices that is worth a warning, each with its file line: link
+syntax that CommonMark leaves as text, and links to an id the page does not have.
+
+A link written ``[texte](Mon fichier.md)``, ``[texte] (autre.md)`` or without its ``)``
+is no link to CommonMark: it is published as its characters, which an author sees only
+on the page. These are told where they are, with what to change.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection, Iterable, Iterator
+
+from markdown_it.token import Token
+
+Note = tuple[int, str]
+"""A file line and what to say there."""
+
+# The look of a link or image in text: '[…](…)' with an address that looks like one
+# ('.', '/' or ':' in it), or '[…] (…)' with one that is one word: '[sic] (p. 3)' is prose.
+_LINK_LIKE = re.compile(r"(!?)\[([^\[\]\n]*)\](?:( +)\(([^()\s]*[./:][^()\s]*)|"
+                        r"\(([^()\n]*[./:][^()\n]*))(\)|$)")
+_SHOWN = str.maketrans({"\u202f": " ", "\u00a0": " "})
+# The spaces French typography puts, or puts in place of others (before ; : ! ? », after
+# «), taken away when text is compared with its source, as are its apostrophes.
+_FRENCH_SPACE = re.compile("[ \u00a0\u202f]+(?=[;:!?»])|(?<=«)[ \u00a0\u202f]+|[\u00a0\u202f]")
+
+
+def _compared(text: str) -> str:
+    return _FRENCH_SPACE.sub("", text).replace("’", "'")
+
+
+def left_as_text(tokens: list[Token], source: str, body_line: int) -> Iterator[Note]:
+    """The links and images of a parsed body (from ``source``, whose first line is file
+    line ``body_line``) left as text: an address holding a space, a space between ']' and
+    '(', a missing ')'. What is not in ``source`` as it is read (escaped: ``\\[x](a.md)``)
+    was meant as text."""
+    lines = source.split("\n")
+    for block in tokens:
+        if block.type != "inline" or not block.children or not block.map:
+            continue
+        written = None  # the block's source, compared: made for a block that needs it
+        line = body_line + block.map[0]
+        for child in block.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "text":
+                for match in _LINK_LIKE.finditer(child.content):
+                    if written is None:
+                        written = _compared("\n".join(lines[block.map[0]:block.map[1]]))
+                    if _compared(match.group(0)) in written:
+                        yield line, _why(match)
+
+
+def _why(match: re.Match[str]) -> str:
+    image, _, space, spaced, address, closed = match.groups()
+    address = spaced or address
+    what = "an image" if image else "a link"
+    if not closed:
+        fix = "its ')' is missing"
+    elif space:
+        fix = "take out the space between ']' and '('"
+    elif " " in address.strip():
+        fix = ("its address holds a space: write %20 for each "
+               f"('{address.strip().replace(' ', '%20')}'), or put the address in <…>")
+    else:
+        fix = "its address is not one CommonMark reads"
+    return f"'{match.group(0).translate(_SHOWN)}' is shown as text, not as {what}: {fix}"
+
+
+def missing_ids(links: Iterable[tuple[int, str, str]], leads_to: Collection[str]
+                ) -> Iterator[Note]:
+    """The links of a body to an id of its own page, ``(line, as written, id)``, that
+    lead to none of ``leads_to``, with the closest of those."""
+    for line, written, fragment in links:
+        if fragment in leads_to or fragment.lower() == "top":  # HTML's rule for '#top'
+            continue
+        close = difflib.get_close_matches(fragment, leads_to, n=1, cutoff=0.6)
+        yield line, (f"link '{written}': this page has no heading or id '#{fragment}'"
+                     + (f" (did you mean '#{close[0]}'?)" if close else "")
+                     + "; the link leads nowhere")
