@@ -226,7 +226,15 @@ def references(
                 known = list(by_source) if ref.target.lower().endswith(".md") else sorted(files)
                 key = same_file_key(ref.target)
                 twin = next((k for k in known if same_file_key(k) == key), None)
-                if twin is not None:  # the same name to a reader, not to a web server
+                # Written without its extension ('autre' for 'autre.md'): the file it names,
+                # a monograph first for a link, another file for an image.
+                named = sorted((k for k in (*by_source, *files)
+                                if posixpath.splitext(k)[0] == ref.target),
+                               key=lambda k: k.lower().endswith(".md") == ref.image)
+                if named and not posixpath.splitext(ref.target)[1]:
+                    hint = (f" (did you mean '{_relative(named[0], monograph.source)}'? write "
+                            "the file's name whole)")
+                elif twin is not None:  # the same name to a reader, not to a web server
                     hint = (f"; '{_relative(twin, monograph.source)}' differs from it only "
                             f"{_how_apart(twin, ref.target)}: write the link as its name is")
                 else:

@@ -204,6 +204,42 @@ def _keyless(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str] | None:
     return (start, words[0]) if words else None
 
 
+# A line that is one key, a word, and its value: 'stakeholder: pme'.
+_ONE_WORD_KEY = re.compile(r"( *)([A-Za-z_][\w-]*):(?:\s|$)")
+
+
+def _deeper_key(text: str, error: yaml.MarkedYAMLError
+                ) -> tuple[int, str, str, int, bool] | None:
+    """Where PyYAML found a line, a key, out of place because it is indented deeper than
+    the key with a value just above it: it found its ':' inside that value (a plain one,
+    which the line goes on), or the key where that value (in quotes) had ended the
+    mapping. The line (from 0), its key, the key above, that key's indentation and
+    whether its value is plain (not in quotes, so that the line may be meant to go on
+    with it); ``None`` otherwise."""
+    mark, problem = error.problem_mark, error.problem or ""
+    if mark is None:
+        return None
+    lines = text.split("\n")
+    here = _ONE_WORD_KEY.match(lines[mark.line]) if mark.line < len(lines) else None
+    if here is None or not (
+            ("mapping values are not allowed" in problem and here.end(2) == mark.column)
+            or ((problem == "did not find expected key"  # libyaml's words, then Python's
+                 or problem.startswith("expected <block end>, but found '<block mapping"))
+                and len(here.group(1)) == mark.column)):
+        return None
+    above = next((line for line in reversed(lines[:mark.line]) if line.strip()), "")
+    text_of = above.lstrip(" ")
+    indent = len(above) - len(text_of)
+    if text_of.startswith("- "):  # a list item's key begins after its '- '
+        indent += 2 + len(text_of[2:]) - len(text_of[2:].lstrip(" "))
+        text_of = text_of[2:].lstrip(" ")
+    key = _ONE_WORD_KEY.match(text_of)
+    if key is None or not _VALUE_AFTER_KEY.match(text_of) or indent >= len(here.group(1)):
+        return None
+    value = text_of[key.end():].lstrip()
+    return mark.line, here.group(2), key.group(2), indent, not value.startswith(('"', "'"))
+
+
 def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     problem = (error.problem or str(error)).strip()
     for needle, hint in _HINTS:
@@ -246,6 +282,14 @@ def parse(text: str, first_line: int = 1) -> Node | None:
                             f"'key: value'; write '{keyless[1]}: …' if '{keyless[1]}' is a "
                             "key, or indent the line if it goes on with the value above"
                             ) from None
+        if (deeper := _deeper_key(text, error)) is not None:
+            number, key, above, indent, plain = deeper
+            depth = f"({indent} spaces)" if indent else "(not at all)"
+            also = (", or, if the line is part of the value above, put that value in double "
+                    "quotes") if plain else ""
+            raise YamlError(number + first_line, f"invalid YAML: '{key}' is indented deeper "
+                            f"than '{above}' above it; indent '{key}' as '{above}' is "
+                            f"{depth}{also}") from None
         raise YamlError(line, _yaml_message(error)) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not accept
         line = text.count("\n", 0, error.position) + first_line

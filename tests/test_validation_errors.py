@@ -6,7 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
+from impact_ssg import yamltree
 from impact_ssg.errors import InvalidContent
 from impact_ssg.pipeline import Options, load
 
@@ -479,6 +481,13 @@ CASES: list[tuple[str, Files, list[str]]] = [
         "sub/pole-lauragais.md": VALID},
      [f"{F}:15: body: link 'sub/pole-lauragai.md': no such monograph file in monographs/ "
       "(did you mean 'sub/pole-lauragais.md'?)"]),
+    ("links and images written without their extension", {
+        "a.md": VALID + "\nVoir [le pôle](sub/pole) et\n![le plan](sub/pole).\n",
+        "sub/pole.md": VALID.replace("title:", "slug: pole\ntitle:"), "sub/pole.png": b"\x89PNG"},
+     [f"{F}:14: body: link 'sub/pole': no such file in monographs/ (did you mean "
+      "'sub/pole.md'? write the file's name whole)",
+      f"{F}:15: body: image 'sub/pole': no such file in monographs/ (did you mean "
+      "'sub/pole.png'? write the file's name whole)"]),
     ("link whose accents are encoded otherwise than its file's name", {
         "a.md": VALID + "\nVoir [l’étude](e\u0301tude.md) et [le plan](Plan.png).\n",
         "étude.md": VALID.replace("title:", "slug: etude\ntitle:"), "plan.png": b"\x89PNG"},
@@ -576,6 +585,35 @@ def test_countries_near_france_by_their_letters_are_free_text(
                                 source=root / "monographs")).monographs
     assert monograph.territories[0].country == (
         "France" if country.lower() == "france" else country)
+
+
+@pytest.mark.parametrize("loader", ["libyaml", "python"])
+@pytest.mark.parametrize(("old", "new", "said"), [
+    ("stakeholders: [association, eti]",
+     "partners:\n  - name: Menuiserie Dubreuil\n      stakeholder: pme",
+     f"{F}:12: front matter: invalid YAML: 'stakeholder' is indented deeper than 'name' above "
+     "it; indent 'stakeholder' as 'name' is (4 spaces), or, if the line is part of the value "
+     "above, put that value in double quotes"),
+    ('  commune: Toulouse', "    commune: Toulouse",
+     f"{F}:9: front matter: invalid YAML: 'commune' is indented deeper than 'department' "
+     "above it; indent 'commune' as 'department' is (2 spaces)"),
+    # Or a value going on, one word before a ':': the quotes are the fix then.
+    ("summary: \"Deux phrases qui disent l'essentiel. La seconde aussi.\"",
+     "summary: Deux phrases\n  Suite: ici",
+     f"{F}:5: front matter: invalid YAML: 'Suite' is indented deeper than 'summary' above "
+     "it; indent 'Suite' as 'summary' is (not at all), or, if the line is part of the value "
+     "above, put that value in double quotes"),
+])
+def test_a_key_indented_deeper_than_the_one_above_is_told_so(
+        project: Callable[[Files], Path], monkeypatch: pytest.MonkeyPatch, loader: str,
+        old: str, new: str, said: str) -> None:
+    if loader == "python":  # the words of PyYAML's own parser, where libyaml is missing
+        monkeypatch.setattr(yamltree, "_EventLoader", yaml.SafeLoader)
+    root = project({"a.md": with_line(old, new)})
+    with pytest.raises(InvalidContent) as caught:
+        load(Options(config=root / "impact.yaml", source=root / "monographs"))
+    prefix = (root / "monographs").as_posix() + "/"
+    assert [str(e).replace(prefix, "monographs/") for e in caught.value.errors] == [said]
 
 
 def test_a_comma_in_quotes_is_part_of_one_theme_or_author(
