@@ -510,9 +510,11 @@ def _missing(templates: Path, name: str, asked: tuple[str, str, bool] | None) ->
     """The problem of a template not found: one the site renders pages with, or one that
     ``asked`` names (the template asking, where: ``file:line``, and whether it includes
     it)."""
+    # Not a template the site needs itself: 'terms.html' is not 'term.html' misnamed.
+    needed = {*PAGE_TEMPLATES, CARD_TEMPLATE} if asked is None else {asked[0]}
     there = sorted(rel for rel in (path.relative_to(templates).as_posix() for path in
                                    templates.rglob("*") if path.is_file())
-                   if not rel.startswith("static/") and (asked is None or rel != asked[0]))
+                   if not rel.startswith("static/") and rel not in needed)
     close = _closest(name, there)
     if asked is None:
         fix = (f"did you mean '{close}'? rename it" if close
