@@ -187,8 +187,8 @@ def references(
     by_source = {m.source: m for m in every}
     errors: list[ContentError] = []
     warnings: list[ContentWarning] = []
-    warnings += [ContentWarning(m.path, line, "body", said)
-                 for m in monographs for line, said in m.rendered.notes]
+    warnings += [ContentWarning(m.path, line, "body", said) for m in monographs
+                 for line, said in (*m.rendered.notes, *(() if m.draft else m.rendered.unwritten))]
     referrers = [*(Referrer(m.source, m.path, m.rendered.references, not m.draft)
                    for m in monographs), *invalid]
     for monograph in referrers:

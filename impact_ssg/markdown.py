@@ -27,7 +27,7 @@ from markdown_it.rules_core.replacements import RARE_RE, SCOPED_ABBR_RE
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .notes import Note, left_as_text, missing_ids
+from .notes import Note, left_as_text, missing_ids, unwritten
 from .pickling import by_fields
 from .slug import slugify
 from .typography import french
@@ -195,6 +195,8 @@ class RenderedBody:
     """The relative links of its raw HTML (``raw_links``), left as written."""
     notes: tuple[Note, ...] = ()
     """What rendering it noticed that is worth a warning (``notes``)."""
+    unwritten: tuple[Note, ...] = ()
+    """What it has yet to be written (``notes.unwritten``): told of a published monograph."""
 
     @property
     def html(self) -> str:
@@ -205,7 +207,7 @@ class RenderedBody:
     def outline(self) -> Outline:
         """What a monograph keeps of its body beside its facts."""
         return Outline(self.toc, self.references, self.anchors, self.site_links,
-                       self.raw_links, self.notes)
+                       self.raw_links, self.notes, self.unwritten)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +227,8 @@ class Outline:
     """The relative links of its raw HTML (``raw_links``)."""
     notes: tuple[Note, ...] = ()
     """What rendering it noticed that is worth a warning (``notes``)."""
+    unwritten: tuple[Note, ...] = ()
+    """What it has yet to be written (``notes.unwritten``)."""
 
     def leads_to(self, fragment: str) -> bool:
         """Whether a link to ``fragment`` of the page showing this body finds its target:
@@ -325,6 +329,7 @@ def render(
     rooted = tuple(site_links(tokens, body_line, base_path))
     own = own_links(tokens, body_line)
     unread = list(left_as_text(tokens, body, body_line))
+    blank = tuple(unwritten(tokens, body_line))
     raw = tuple(raw_links(tokens, source_rel, body_line)) if parser.options["html"] else ()
     toc, anchors = _headings(tokens)
     folder = posixpath.dirname(source_rel)
@@ -341,7 +346,7 @@ def render(
     ids.update(dict.fromkeys(unescape(ident) for ident in _ID.findall(html)))
     noted = sorted([*unread, *missing_ids(own, [*ids, *RESERVED_IDS])])
     return RenderedBody(html.encode("utf-8"), toc, _plain_text(tokens), refs, tuple(ids),
-                        rooted, raw, tuple(noted))
+                        rooted, raw, tuple(noted), blank)
 
 
 _ID = re.compile(r'<[^>]*?\sid="([^"]+)"')

@@ -80,3 +80,24 @@ def missing_ids(links: Iterable[tuple[int, str, str]], leads_to: Collection[str]
         yield line, (f"link '{written}': this page has no heading or id '#{fragment}'"
                      + (f" (did you mean '#{close[0]}'?)" if close else "")
                      + "; the link leads nowhere")
+
+
+def unwritten(tokens: list[Token], body_line: int) -> Iterator[Note]:
+    """What a parsed body (whose first line is file line ``body_line``) has yet to be
+    written: no text at all (headings alone, as ``new`` writes them), or a section with
+    nothing under its heading before the next of its level or above. Worth telling of a
+    published monograph only: a draft is being written."""
+    ends = ("footnote_block_open",)  # footnotes are not a section's text
+    end = next((i for i, t in enumerate(tokens) if t.type in ends), len(tokens))
+    opens = [i for i in range(end) if tokens[i].type == "heading_open"]
+    if end == 3 * len(opens):  # nothing but headings, each 3 tokens: open, text, close
+        yield body_line, "the body has no text yet: write the monograph below the front matter"
+        return
+    for n, i in enumerate(opens):
+        following = opens[n + 1] if n + 1 < len(opens) else end
+        if following == i + 3 and (following == end
+                                   or tokens[following].tag <= tokens[i].tag):
+            where = tokens[i].map
+            line = body_line + (where[0] if where else 0)
+            yield line, (f"the section '{tokens[i + 1].content}' is empty: write it, or take "
+                         "out its heading")

@@ -20,6 +20,9 @@ from .slug import nfc, slugify
 from .source import FENCE, MAX_FILE_BYTES, discover
 from .vocabulary import Vocabulary
 
+SUMMARY = "À compléter : deux phrases qui disent l’essentiel de l’alliance."
+"""The summary ``new`` writes: a published monograph may not keep it."""
+
 
 def _choices(vocabulary: Vocabulary) -> str:
     return ", ".join(e.id for e in vocabulary.entries)
@@ -31,7 +34,7 @@ def scaffold(title: str, config: Config, today: dt.date) -> str:
     return f"""---
 title: {quoted}
 date: {today.isoformat()}
-summary: "À compléter : deux phrases qui disent l’essentiel de l’alliance."
+summary: {json.dumps(SUMMARY, ensure_ascii=False)}
 # One id or a list, among: {_choices(config.networks)}
 network: {config.networks.entries[0].id}
 # One id or a list, among: {_choices(config.alliance_types)}

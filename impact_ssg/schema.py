@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
-from . import urls, words
+from . import scaffold, urls, words
 from .config import Config
 from .errors import ContentError, shown
 from .fields import Fields
@@ -112,6 +112,11 @@ def validate(
     authors = _opt(value("authors"),
                    lambda n: tuple(t for t, _ in fields.listed_texts(n, "authors") or ()))
     draft = _opt(value("draft"), lambda n: fields.boolean(n, "draft"))
+    if summary == scaffold.SUMMARY and not draft:
+        fields.error(value("summary").line, "summary",  # type: ignore[union-attr]
+                     "still the text 'new' wrote; write two sentences that say what the "
+                     "alliance did, and check the other fields 'new' filled in (network, "
+                     "alliance_type, territory, stakeholders) before publishing")
     slug, slug_line = _slug(fields, fm, raw.source.rel)
 
     categories = set(declared or ()) | {p.stakeholder for p in partners or ()}

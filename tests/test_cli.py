@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -214,6 +215,43 @@ def test_new_writes_a_valid_draft_and_never_overwrites(
     assert again.stderr == (f"error: monographs/{path.name}: already exists; edit it, or "
                             "choose another title\n")
     assert path.read_text("utf-8") == "mine"
+
+
+def test_what_new_wrote_is_not_published_as_it_is(project: Callable[[Files], Path]) -> None:
+    root = project({})
+    shutil.copytree(ROOT / "templates", root / "templates")
+    assert impact(root, "new", "Une coopérative à Lyon").returncode == 0
+    path = root / "monographs" / "une-cooperative-a-lyon.md"
+    text = path.read_text("utf-8").replace("draft: true", "draft: false")
+    path.write_text(text, "utf-8")
+    published = impact(root, "check")
+    assert published.returncode == 1
+    assert published.stderr.splitlines() == [
+        "monographs/une-cooperative-a-lyon.md:4: summary: still the text 'new' wrote; write two "
+        "sentences that say what the alliance did, and check the other fields 'new' filled in "
+        "(network, alliance_type, territory, stakeholders) before publishing",
+        "1 error in 1 file."]
+    text = re.sub("summary: .*", 'summary: "Un habitat partagé. Des voisins associés."', text)
+    path.write_text(text, "utf-8")
+    body = text.index("## Le contexte")
+    line = text[:body].count("\n") + 1
+    def warned() -> list[str]:
+        built = impact(root)
+        assert built.returncode == 0, built.stderr
+        return [line for line in built.stderr.splitlines() if "warning: body" in line]
+
+    assert warned() == [
+        f"monographs/une-cooperative-a-lyon.md:{line - 1}: warning: body: the body has no text "
+        "yet: write the monograph below the front matter"]
+    path.write_text(text.replace("## L’alliance\n", "## L’alliance\n\nUn bail commun.\n"),
+                    "utf-8")
+    assert warned() == [
+        f"monographs/une-cooperative-a-lyon.md:{line}: warning: body: the section 'Le "
+        "contexte' is empty: write it, or take out its heading",
+        f"monographs/une-cooperative-a-lyon.md:{line + 6}: warning: body: the section 'Ce qui a "
+        "changé' is empty: write it, or take out its heading",
+        f"monographs/une-cooperative-a-lyon.md:{line + 8}: warning: body: the section 'Les "
+        "enseignements' is empty: write it, or take out its heading"]
 
 
 def test_new_refuses_a_slug_another_monograph_has(project: Callable[[Files], Path]) -> None:

@@ -13,6 +13,7 @@ from impact_ssg.markdown import (
     render,
     resolve_pages,
 )
+from impact_ssg.notes import Note
 from impact_ssg.typography import NNBSP, french
 
 PAGES = {"a.md": "/monographies/a/", "sub/b.md": "/monographies/b/"}
@@ -125,6 +126,22 @@ def test_relative_links_of_raw_html_are_found_at_their_line() -> None:
 def test_link_syntax_left_as_text_is_noted_at_its_line(body: str, said: str | None) -> None:
     notes = html(f"## Titre\n\nUne ligne\n{body}\n", source="sub/x.md").notes
     assert notes == (() if said is None else ((4, said),))
+
+
+@pytest.mark.parametrize(("body", "said"), [
+    ("", [(1, "the body has no text yet: write the monograph below the front matter")]),
+    ("## A\n\n## B\n", [(1, "the body has no text yet: write the monograph below the front "
+                           "matter")]),
+    ("## A\n\n## B\n\nTexte[^1].\n\n## C\n\n[^1]: Une note.\n", [
+        (1, "the section 'A' is empty: write it, or take out its heading"),
+        (7, "the section 'C' is empty: write it, or take out its heading")]),
+    # A section whose text is in its sub-sections is written; an empty one is not.
+    ("## A\n\n### A.1\n\nTexte.\n\n### A.2\n\n## B\n\n- un point\n", [
+        (7, "the section 'A.2' is empty: write it, or take out its heading")]),
+    ("Texte.\n", []),
+])
+def test_what_a_body_has_yet_to_be_written_is_noted(body: str, said: list[Note]) -> None:
+    assert list(html(body).unwritten) == said
 
 
 @pytest.mark.parametrize("target", ["javascript:alert(1)", "JaVaScRiPt:alert(1)",

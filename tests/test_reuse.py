@@ -318,7 +318,8 @@ def test_warnings_and_errors_of_text_edits_are_those_of_a_full_build(project: Pa
     code, first = warnings_of(project)
     assert code == 0 and "link to the draft 'epicerie-etudiante-rennes.md'" in first
     # From the kept model: the warning of the monograph not edited stays.
-    edit(project / "monographs/outre-mer/guadeloupe-sargasses.md", "## ", "## Enfin\n\n## ")
+    edit(project / "monographs/outre-mer/guadeloupe-sargasses.md", "## ",
+         "## Enfin\n\nUn mot.\n\n## ")
     code, second = warnings_of(project)
     assert (code, second) == (0, first)
     # A link to no file is an error, reported with the others as by a full build.
