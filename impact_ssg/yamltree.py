@@ -31,6 +31,17 @@ MAX_YAML_CHARS = 64 * 1024
 MAX_DEPTH = 16
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+# Spaces YAML does not read as spaces (no-break, narrow, thin, ideographic), which word
+# processors and French keyboards put in.
+_ODD = "\u00a0\u202f\u2007\u2009\u3000"
+# A key or list item indented with one of them, which YAML would read as part of its
+# text ('\u00a0 commune' a key of its own): told before YAML reads it.
+_ODD_INDENT = re.compile(f"^[ ]*([{_ODD}])[ {_ODD}]*(?:- |[^\\s:#\"'][^:\\n]*:(?: |$))",
+                         re.MULTILINE)
+# One where YAML needs a space: in a line's indentation, after a key's ':' or an item's
+# '-' (looked for where YAML stumbled).
+_ODD_SPACE = re.compile(f"^(?:[ ]*([{_ODD}])|[ ]*(?:- )?([^\\s:#\"'][^:\\n]*:|-)([{_ODD}]))",
+                        re.MULTILINE)
 # What a double-quoted escape ("\uFFFE") can produce that XML 1.0 does not allow, beside
 # the control characters (refused with their own message where values are read).
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
@@ -240,6 +251,21 @@ def _deeper_key(text: str, error: yaml.MarkedYAMLError
     return mark.line, here.group(2), key.group(2), indent, not value.startswith(('"', "'"))
 
 
+def _odd_space(space: str, where: str) -> str:
+    return (f"invalid YAML: this line has a no-break space (U+{ord(space):04X}) {where}, "
+            "which YAML does not read as a space; type an ordinary space there")
+
+
+def _end_of_line(text: str, line: int) -> int:
+    """The offset in ``text`` of the end of its ``line`` (from 0)."""
+    end = -1
+    for _ in range(line + 1):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return len(text)
+    return end
+
+
 def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     problem = (error.problem or str(error)).strip()
     for needle, hint in _HINTS:
@@ -258,6 +284,10 @@ def parse(text: str, first_line: int = 1) -> Node | None:
     if len(text) > MAX_YAML_CHARS:
         raise YamlError(first_line, f"front matter of {len(text):,} characters exceeds the "
                         f"limit of {MAX_YAML_CHARS:,}; move long text into the body")
+    odd = _ODD_INDENT.search(text)
+    if odd is not None:
+        raise YamlError(text.count("\n", 0, odd.start()) + first_line, _odd_space(
+            odd.group(1), "in its indentation"))
     tab = _TAB_INDENT.search(text)
     if tab:
         line = text.count("\n", 0, tab.start()) + first_line
@@ -267,6 +297,15 @@ def parse(text: str, first_line: int = 1) -> Node | None:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line if mark else 0) + first_line
+        # Where YAML stumbled, or on the line before (an indentation it misread).
+        at = line - first_line
+        odd = _ODD_SPACE.search(text, _end_of_line(text, at - 2) + 1 if at >= 2 else 0,
+                                _end_of_line(text, at))
+        if odd is not None:
+            where = ("in its indentation" if odd.group(1)
+                     else f"after '{odd.group(2).strip()}'")
+            raise YamlError(text.count("\n", 0, odd.start()) + first_line, _odd_space(
+                odd.group(1) or odd.group(3), where)) from None
         unclosed = _unclosed_quote(text, line - first_line + 1) if _quote_trouble(error) \
             else None
         if unclosed is not None:

@@ -316,6 +316,20 @@ CASES: list[tuple[str, Files, list[str]]] = [
         "summary: Deux phrases\n  qui disent\n\n  l'essentiel: la seconde aussi")},
      [f"{F}:7: front matter: invalid YAML (mapping values are not allowed in this context): "
       "a ':' inside a value: put the value in double quotes"]),
+    # Spaces YAML does not read as spaces, which word processors put in.
+    ("invalid YAML: a no-break space in the indentation", {"a.md": with_line(
+        '  commune: Toulouse', '\u00a0 commune: Toulouse')},
+     [f"{F}:9: front matter: invalid YAML: this line has a no-break space (U+00A0) in its "
+      "indentation, which YAML does not read as a space; type an ordinary space there"]),
+    ("invalid YAML: a narrow no-break space after a key", {"a.md": with_line(
+        "network: ANPP", "network:\u202fANPP")},
+     [f"{F}:5: front matter: invalid YAML: this line has a no-break space (U+202F) after "
+      "'network:', which YAML does not read as a space; type an ordinary space there"]),
+    ("invalid YAML: a no-break space after a list item's '-'", {"a.md": with_line(
+        "stakeholders: [association, eti]", "partners:\n  -\u00a0name: Scierie Vidal\n"
+        "    stakeholder: pme")},
+     [f"{F}:11: front matter: invalid YAML: this line has a no-break space (U+00A0) after "
+      "'-', which YAML does not read as a space; type an ordinary space there"]),
     ("invalid YAML: a French ' : ' in a wrapped list item", {"a.md": with_line(
         "stakeholders: [association, eti]",
         "stakeholders: [association, eti]\nthemes:\n  - eau et\n    climat : enjeux")},
