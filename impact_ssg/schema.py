@@ -63,6 +63,8 @@ OPTIONAL = frozenset(KEYS) - set(REQUIRED)
 TERRITORY_KEYS = ("country", "region", "department", "commune")
 PARTNER_KEYS = ("name", "stakeholder", "url")
 T = TypeVar("T")
+YEARS = (1900, 2100)
+"""The years a monograph's dates may have."""
 _DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 
 
@@ -185,6 +187,12 @@ def _date(fields: Fields, node: Node, field: str) -> dt.date | None:
         fields.error(node.line, field, f"impossible date {shown(node.value)}: there is no "
                      "year 0")
         return None
+    if not YEARS[0] <= year <= YEARS[1]:
+        meant = _meant(match[1])
+        fields.error(node.line, field, f"implausible year {match[1]} for a monograph ("
+                     f"years from {YEARS[0]} to {YEARS[1]})"
+                     + (f"; did you mean {meant}?" if meant else ""))
+        return None
     days = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days:
         month_name = dt.date(2000, month, 1).strftime("%B")
@@ -192,6 +200,19 @@ def _date(fields: Fields, node: Node, field: str) -> dt.date | None:
                      f"has {days} days")
         return None
     return dt.date(year, month, day)
+
+
+def _meant(year: str) -> str | None:
+    """The year of this century a slip of the keyboard made ``year`` (four digits) of:
+    two digits swapped (2204 for 2024), if one swap gives one, or else the century
+    mistyped by one digit (1024 for 2024)."""
+    swaps = sorted({swapped for i in range(3)
+                    if "2000" <= (swapped := year[:i] + year[i + 1] + year[i] + year[i + 2:])
+                    <= "2099" and swapped != year})
+    if swaps:
+        return swaps[0] if len(swaps) == 1 else None
+    century = sum(a != b for a, b in zip(year[:2], "20", strict=True))
+    return "20" + year[2:] if century == 1 else None
 
 
 def _terms(
@@ -373,6 +394,8 @@ def _themes(fields: Fields, node: Node) -> tuple[str, ...] | None:
 
 def _slug(fields: Fields, fm: Mapping, rel: str) -> tuple[str | None, int]:
     entry = fm.get("slug")
+    if entry is not None and isinstance(entry.value, Scalar) and entry.value.is_null:
+        entry = None  # left empty: absent, as any optional field
     if entry is None:
         stem = posixpath.splitext(posixpath.basename(rel))[0]
         slug = slugify(stem)

@@ -156,6 +156,17 @@ CASES: list[tuple[str, Files, list[str]]] = [
       "the date of the last revision"]),
     ("year 0", {"a.md": with_line("date: 2026-10-16", "date: 0000-01-15")},
      [f"{F}:3: date: impossible date '0000-01-15': there is no year 0"]),
+    # A year no monograph was written in: a slip of the keyboard, said so.
+    ("year with its century mistyped", {"a.md": with_line("date: 2026-10-16",
+                                                          "date: 1026-10-16")},
+     [f"{F}:3: date: implausible year 1026 for a monograph (years from 1900 to 2100); did "
+      "you mean 2026?"]),
+    ("year with two digits swapped", {"a.md": with_line(
+        "date: 2026-10-16", "date: 2026-10-16\nupdated: 2206-10-16")},
+     [f"{F}:4: updated: implausible year 2206 for a monograph (years from 1900 to 2100); did "
+      "you mean 2026?"]),
+    ("year far off", {"a.md": with_line("date: 2026-10-16", "date: 0999-10-16")},
+     [f"{F}:3: date: implausible year 0999 for a monograph (years from 1900 to 2100)"]),
     ("full-width digits", {"a.md": with_line("date: 2026-10-16", "date: ２０２６-10-16")},
      [f"{F}:3: date: expected a date as YYYY-MM-DD (e.g. 2026-10-16), found '２０２６-10-16'"]),
     ("draft in quotes", {"a.md": with_line("date: 2026-10-16",
@@ -577,6 +588,14 @@ def test_every_broken_file_is_reported_in_one_run(project: Callable[[Files], Pat
     with pytest.raises(InvalidContent) as caught:
         load(Options(config=root / "impact.yaml", source=root / "monographs"))
     assert len({e.path for e in caught.value.errors}) == expected
+
+
+def test_an_empty_slug_is_absent_as_any_empty_optional_field(
+        project: Callable[[Files], Path]) -> None:
+    root = project({"l-ecole.md": with_line("date: 2026-10-16", "date: 2026-10-16\nslug:")})
+    (monograph,) = load(Options(config=root / "impact.yaml",
+                                source=root / "monographs")).monographs
+    assert monograph.slug == "l-ecole"
 
 
 def test_bom_and_crlf_file_passes(project: Callable[[Files], Path]) -> None:
