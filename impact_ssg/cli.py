@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     site.add_argument("--base-url", metavar="URL", help="override the config's base_url")
     site.add_argument("--jobs", type=_positive, metavar="N", help="processes (default: all cores)")
     site.add_argument("--clean", action="store_true", help="ignore every cache: a cold build")
-    site.add_argument("--quiet", action="store_true", help="print only errors")
+    site.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
     parser = argparse.ArgumentParser(
         prog="impact-ssg",
@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="include drafts")
     check = commands.add_parser("check", parents=[common], help="validate only")
     check.add_argument("--drafts", action="store_true", help="as a build with drafts would")
-    check.add_argument("--quiet", action="store_true", help="print only errors")
+    check.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     check.add_argument("--jobs", type=_positive, metavar="N", help="processes (default: all cores)")
     serve = commands.add_parser("serve", parents=[common, site],
                                 help="build with drafts, serve with live reload")

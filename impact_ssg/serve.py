@@ -67,14 +67,20 @@ class _Server(Server):  # type: ignore[misc]
     def _setup_logging(self) -> None:
         channel = logging.StreamHandler()
         channel.setFormatter(LogFormatter())
-        # livereload's "Serving on" would repeat ``serve``'s line.
-        channel.addFilter(lambda record: not record.getMessage().startswith("Serving on "))
+        # livereload's "Serving on" would repeat ``serve``'s line, and the 500 of each page
+        # asked for while the site is broken the errors printed when the build failed.
+        channel.addFilter(lambda record: not record.getMessage().startswith("Serving on ")
+                          and not (record.name == "tornado.access"
+                                   and record.levelno >= logging.ERROR
+                                   and _SiteHandler.errors))
         if self.quiet:
             channel.setLevel(logging.ERROR)
             # An access line is no error of the site's: a 404 is what a browser asked for,
             # a 500 the error page, whose errors were printed when the build failed.
             logging.getLogger("tornado.access").setLevel(logging.CRITICAL)
-        logging.getLogger("livereload").setLevel(logging.INFO)
+        # Its "Start watching changes" and "Running task" at each change say nothing the
+        # build does not: its warnings and errors are kept.
+        logging.getLogger("livereload").setLevel(logging.WARNING)
         for name in ("livereload", "tornado"):
             logging.getLogger(name).addHandler(channel)
 
@@ -191,8 +197,13 @@ def _rebuild(options: Options, first: bool = False) -> None:
             print(warning, file=sys.stderr)
         print(said, file=sys.stderr, flush=True)
         return
-    _SiteHandler.errors = [str(e) for e in found]
-    for line in _SiteHandler.errors:
+    told = [str(e) for e in found]
+    if told == _SiteHandler.errors:
+        # A save is often more than one change (an editor's temporary file, renamed):
+        # the same errors again are not printed again; every page still shows them.
+        return
+    _SiteHandler.errors = told
+    for line in told:
         print(line, file=sys.stderr)
     # Every page answers with the errors; the other files are the last good build's, if
     # there was one.
@@ -238,8 +249,13 @@ def serve(options: Options, host: str, port: int) -> None:
                           f"http://{_url_host(host)}:{port}{_SiteHandler.base} "
                           "(Ctrl+C to stop)",
                           file=sys.stderr, flush=True))
+    # Until Ctrl+C, which livereload takes as the end of serving.
     server.serve(port=port, host=host, root=str(options.output), open_url_delay=None,
                  restart_delay=0)
+    if not options.quiet:
+        # The output folder is left with the drafts' pages: not one to publish.
+        print(f"\n{options.output.as_posix()}/ holds the drafts too: build it again "
+              "(python build.py) before publishing it.", file=sys.stderr, flush=True)
 
 
 def _bind(host: str, port: int) -> list[socket.socket]:

@@ -338,6 +338,24 @@ def test_a_build_on_a_terminal_shows_its_stages(project: Callable[[Files], Path]
     assert "impact-ssg: reading" not in piped.stderr  # not when stderr is a file or pipe
 
 
+@pytest.mark.parametrize("quiet", ["-q", "--quiet"])
+def test_quiet_prints_only_errors(project: Callable[[Files], Path], quiet: str) -> None:
+    root = project({"a.md": VALID + "\n[x](#nulle-part)\n"})
+    shutil.copytree(ROOT / "templates", root / "templates")
+    told = impact(root)
+    assert told.returncode == 0 and "warning: body: link '#nulle-part'" in told.stderr
+    assert told.stdout.startswith("Built 1 monograph")
+    for args in ((quiet,), ("--clean", quiet), ("check", quiet)):
+        result = impact(root, *args)
+        assert (result.returncode, result.stdout, result.stderr) == (0, "", ""), args
+    (root / "monographs" / "a.md").write_text(VALID.replace("ANPP", "ANP"), "utf-8")
+    result = impact(root, quiet)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "monographs/a.md:5: network: unknown network 'ANP' (did you mean 'ANPP'?)",
+        "1 error in 1 file; nothing was written."]
+
+
 def test_a_reader_gone_ends_the_program_quietly(tmp_path: Path) -> None:
     """Output piped into a reader that stops (``| head``): exit 1, no traceback."""
     read, write = os.pipe()

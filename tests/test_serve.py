@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -355,6 +356,42 @@ def test_quiet_prints_only_the_errors(tmp_path: Path) -> None:
     assert said == ["monographs/pole-lauragais.md:6: network: unknown network 'ANP' (did you "
                     "mean 'ANPP'?)",
                     "1 error in 1 file; every page shows it until it is fixed."]
+
+
+def test_errors_saved_again_are_printed_once_and_livereload_says_nothing(
+        tmp_path: Path) -> None:
+    served = start(copy_project(tmp_path))
+    try:
+        assert served.get(PAGE)[0] == 200
+        served.edit(SOURCE, lambda t: t.replace("network: ANPP", "network: ANP"))
+        served.until(PAGE, lambda s, b: s == 500)
+        for _ in range(3):  # saved again as it was: the same errors, rebuilt each time
+            served.edit(SOURCE, lambda t: t)
+            time.sleep(0.3)
+        served.edit(SOURCE, lambda t: t.replace("network: ANP\n", "network: ANPP\n"))
+        served.until(PAGE, lambda s, b: s == 200)
+    finally:
+        said = served.stop()
+    error = ("monographs/pole-lauragais.md:6: network: unknown network 'ANP' (did you mean "
+             "'ANPP'?)")
+    assert said.count(error) == 1, said
+    assert said[said.index(error) + 1:] == [
+        "1 error in 1 file; every page shows it until it is fixed.",
+        "Fixed: the site is as it was before the errors."]
+    assert not [line for line in said if line.startswith("[")], said  # no log lines
+
+
+def test_ctrl_c_ends_serving_with_a_word_on_the_drafts_left_in_the_site(
+        tmp_path: Path) -> None:
+    served = start(copy_project(tmp_path))
+    try:
+        assert served.get("monographies/epicerie-etudiante-rennes/")[0] == 200  # a draft
+    finally:
+        served.process.send_signal(signal.SIGINT)
+        assert served.process.wait(timeout=10) == 0
+        said = served.stop()
+    assert said[-2:] == ["", "site/ holds the drafts too: build it again (python build.py) "
+                         "before publishing it."]
 
 
 def test_quiet_still_tells_the_port_the_system_chose(tmp_path: Path) -> None:
