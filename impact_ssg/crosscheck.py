@@ -3,6 +3,8 @@
 - two monographs may not share a slug;
 - an organisation (partners' names compared as vocabulary values are) carries one
   stakeholder category everywhere, and two organisations may not share a page;
+- an organisation or a theme written otherwise than most mentions write it is worth a
+  warning (the site shows the usual spelling, ``spellings``);
 - two files may not differ only by case or Unicode normalisation;
 - a relative link or image in a body must point at a monograph file or another file under
   the source folder; a link to a draft is worth a warning, as it renders as plain text.
@@ -25,6 +27,7 @@ from .errors import ContentError, ContentWarning
 from .markdown import Reference, is_under
 from .model import Monograph, Partner
 from .slug import fold, slugify
+from .spellings import Mention, differing
 from .urls import TemplateRoute, same_file_key
 from .urls import monograph as monograph_route
 
@@ -57,7 +60,8 @@ def crosscheck(
               + _case_twins(files, source_name))
     refs_errors, warnings = references(monographs, monographs, set(files), source_name, drafts,
                                        invalid)
-    return errors + refs_errors, warnings
+    valid = [c for c in claimants if isinstance(c, Monograph)]
+    return errors + refs_errors, warnings + _spellings(valid)
 
 
 class Referrer(NamedTuple):
@@ -154,6 +158,39 @@ def _organisations(monographs: Sequence[_Claimant]) -> list[ContentError]:
                     f"'{partner.name}' is '{partner.stakeholder}' here but '{usual}' in "
                     f"{where}; an organisation has one stakeholder category everywhere"))
     return errors
+
+
+def _spellings(monographs: Sequence[Monograph]) -> list[ContentWarning]:
+    """Each mention of an organisation or a theme written otherwise than the site shows
+    it (``spellings``), in source order."""
+    # Most names are written one way: those written two ways at least are found first,
+    # and their mentions gathered alone.
+    first: dict[tuple[bool, str], str] = {}
+    mixed: set[tuple[bool, str]] = set()
+    for monograph in monographs:
+        for partner in monograph.partners:
+            key = (True, fold(partner.name))
+            if first.setdefault(key, partner.name) != partner.name:
+                mixed.add(key)
+        for theme in monograph.themes:
+            key = (False, slugify(theme))
+            if first.setdefault(key, theme) != theme:
+                mixed.add(key)
+    if not mixed:
+        return []
+    mentions: dict[tuple[bool, str], list[Mention]] = {key: [] for key in sorted(mixed)}
+    for monograph in monographs:
+        for index, partner in enumerate(monograph.partners):
+            found = mentions.get((True, fold(partner.name)))
+            if found is not None:
+                found.append(Mention(partner.name, monograph.path, partner.name_line,
+                                     f"partners[{index}].name"))
+        for theme, line in zip(monograph.themes, monograph.theme_lines, strict=True):
+            found = mentions.get((False, slugify(theme)))
+            if found is not None:
+                found.append(Mention(theme, monograph.path, line, "themes"))
+    return [ContentWarning(m.path, m.line, m.field, message)
+            for found in mentions.values() for m, message in differing(found)]
 
 
 def _case_twins(files: list[str], source_name: str) -> list[ContentError]:

@@ -21,6 +21,7 @@ from .misuse import Misuse
 from .model import Monograph
 from .slug import fold, slugify
 from .source import SourceFile
+from .spellings import usual
 from .territory import FRANCE, Territory
 from .vocabulary import Vocabulary
 
@@ -182,7 +183,10 @@ def build_site(
 
     register(territories)
     search_ids = {slug: i for i, slug in enumerate(sorted(m.slug for m in shown))}
-    return Site(config, shown, terms, territories, _RelatedIndex(shown), _page_urls(config, shown),
+    labels = {("organisation", key): name for key, (name, _, _) in organisations.items()}
+    labels.update((("theme", t.slug), t.label) for t in terms[urls.THEMES])
+    return Site(config, shown, terms, territories, _RelatedIndex(shown, labels),
+                _page_urls(config, shown),
                 assets, term_by_slug, node_by_slugs, search_ids, slugs, bodies)
 
 
@@ -204,15 +208,18 @@ def _vocabulary_terms(kind: str, vocabulary: Vocabulary, shown: tuple[Monograph,
 
 
 def _organisation_names(every: tuple[Monograph, ...]) -> dict[str, tuple[str, str, str | None]]:
-    """``fold(name)`` → (name, category, website): the first spelling in source order names
-    the organisation, whatever is shown; the first web address given is kept."""
-    names: dict[str, tuple[str, str, str | None]] = {}
+    """``fold(name)`` → (name, category, website): the usual spelling among all
+    monographs, drafts included (``spellings.usual``), names the organisation, whatever
+    is shown; the first web address given is kept."""
+    spelt: dict[str, list[str]] = {}
+    facts: dict[str, tuple[str, str | None]] = {}
     for monograph in every:
         for partner in monograph.partners:
             key = fold(partner.name)
-            name, category, website = names.get(key, (partner.name, partner.stakeholder, None))
-            names[key] = (name, category, website or partner.url)
-    return names
+            spelt.setdefault(key, []).append(partner.name)
+            category, website = facts.get(key, (partner.stakeholder, None))
+            facts[key] = (category, website or partner.url)
+    return {key: (usual(spelt[key]), *facts[key]) for key in facts}
 
 
 def _organisations(shown: tuple[Monograph, ...], names: dict[str, tuple[str, str, str | None]],
@@ -225,11 +232,11 @@ def _organisations(shown: tuple[Monograph, ...], names: dict[str, tuple[str, str
 
 
 def _themes(shown: tuple[Monograph, ...], every: tuple[Monograph, ...]) -> tuple[Term, ...]:
-    labels: dict[str, str] = {}
+    spelt: dict[str, list[str]] = {}
     for monograph in every:
         for theme in monograph.themes:
-            labels.setdefault(slugify(theme), theme)
-    terms = [Term(urls.THEMES, slug, labels[slug], tuple(found))
+            spelt.setdefault(slugify(theme), []).append(theme)
+    terms = [Term(urls.THEMES, slug, usual(spelt[slug]), tuple(found))
              for slug, found in _members(shown, urls.THEMES).items()]
     return tuple(sorted(terms, key=lambda t: (fold(t.label), t.slug)))
 
@@ -305,8 +312,10 @@ class _RelatedIndex(Mapping[str, tuple[Related, ...]]):
     best ``SHORTLIST`` are then scored exactly. The cost grows with the base, not its square.
     """
 
-    def __init__(self, shown: tuple[Monograph, ...]) -> None:
+    def __init__(self, shown: tuple[Monograph, ...], labels: Mapping[tuple[str, str], str]
+                 ) -> None:
         self._shown = shown
+        self._labels = labels
         self._number = {m.slug: i for i, m in enumerate(shown)}
         self._facets = {i: _facets(m) for i, m in enumerate(shown)}
         self._postings: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -359,7 +368,7 @@ class _RelatedIndex(Mapping[str, tuple[Related, ...]]):
             if score >= _MIN_SCORE:
                 scored.append((-score, j, shared))
         scored.sort(key=lambda s: s[:2])
-        return tuple(Related(shown[j], _reasons(shared, shown[j]))
+        return tuple(Related(shown[j], _reasons(shared, self._labels))
                      for _, j, shared in scored[:RELATED_COUNT])
 
 
@@ -373,20 +382,21 @@ def _shared(mine: dict[str, set[str]], theirs: dict[str, set[str]]) -> dict[str,
     return shared
 
 
-def _reasons(shared: dict[str, set[str]], other: Monograph) -> tuple[str, ...]:
+def _reasons(shared: dict[str, set[str]], labels: Mapping[tuple[str, str], str]
+             ) -> tuple[str, ...]:
+    """What two monographs share, in words; organisations and themes named as the site
+    names them (``labels``: by facet and key)."""
     reasons = []
-    names = {fold(p.name): p.name for p in other.partners}
     for key in sorted(shared["organisation"]):
-        reasons.append(f"partenaire commun : {names[key]}")
+        reasons.append(f"partenaire commun : {labels[('organisation', key)]}")
     if shared["commune"]:
         reasons.append("même commune")
     elif shared["department"]:
         reasons.append("même département")
     elif shared["region"]:
         reasons.append("même région")
-    themes = {slugify(t): t for t in other.themes}
     for key in sorted(shared["theme"]):
-        reasons.append(f"thème : {themes[key]}")
+        reasons.append(f"thème : {labels[('theme', key)]}")
     if shared["alliance"]:
         reasons.append("même type d’alliance")
     if shared["network"]:

@@ -59,6 +59,8 @@ class Monograph:
     territories: tuple[Territory, ...]
     partners: tuple[Partner, ...] = ()
     themes: tuple[str, ...] = ()
+    theme_lines: tuple[int, ...] = ()
+    """The line of each theme, for cross-file messages."""
     updated: dt.date | None = None
     authors: tuple[str, ...] = ()
     draft: bool = False

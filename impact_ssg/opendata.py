@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from . import urls
 from .index import Site
 from .model import Monograph
-from .slug import slugify
 
 
 def record(site: Site, monograph: Monograph) -> dict[str, object]:
@@ -34,14 +33,16 @@ def record(site: Site, monograph: Monograph) -> dict[str, object]:
         "networks": list(monograph.networks),
         "alliance_types": list(monograph.alliance_types),
         "stakeholders": list(monograph.stakeholders),
-        "organisations": [{"name": p.name, "slug": slugify(p.name), "stakeholder": p.stakeholder}
-                          for p in monograph.partners],
+        # Organisations and themes as the site names them (``spellings``).
+        "organisations": [{"name": t.label, "slug": t.slug, "stakeholder": p.stakeholder}
+                          for t, p in zip(site.terms_of(monograph, urls.ORGANISATIONS),
+                                          monograph.partners, strict=True)],
         "territories": [{
             "country": t.country, "region": t.region, "department": t.department,
             "department_code": t.department_code, "commune": t.commune,
             "url": link.full(urls.territory(t.slugs)),
         } for t in monograph.territories],
-        "themes": list(monograph.themes),
+        "themes": [t.label for t in site.terms_of(monograph, urls.THEMES)],
         "authors": list(monograph.authors),
     }
 

@@ -65,6 +65,7 @@ from pathlib import Path
 from types import FunctionType
 from typing import IO, Any, TypeVar
 
+from . import urls
 from .config import Config
 from .index import Related, Site, Term, TerritoryNode
 from .misuse import Misuse
@@ -630,10 +631,13 @@ class Digests:
             if not self._related_inputs:
                 # All ``index._RelatedIndex`` finds them from: which monographs are shown,
                 # in which order, and the facts it compares and names (partners by name:
-                # not where they are written).
-                self._related_inputs.append(_hash(*(
-                    (m.slug, tuple(p.name for p in m.partners), m.territories, m.themes,
-                     m.alliance_types, m.networks) for m in site.monographs)))
+                # not where they are written; organisations and themes as the site names
+                # them, which drafts' spellings count in).
+                self._related_inputs.append(_hash(
+                    *((m.slug, tuple(p.name for p in m.partners), m.territories, m.themes,
+                       m.alliance_types, m.networks) for m in site.monographs),
+                    *((t.slug, t.label) for kind in (urls.ORGANISATIONS, urls.THEMES)
+                      for t in site.terms[kind])))
             return self._related_inputs[0]
         if kind == "c":
             args = tuple(_decode(arg, site, self._by_slug)

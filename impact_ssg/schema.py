@@ -110,7 +110,7 @@ def validate(
     readable: list[tuple[str, Partner]] = []  # those read whole, even where others are not
     partners = _opt(value("partners"),
                     lambda n: _partners(fields, n, config.stakeholders, readable))
-    themes = _opt(value("themes"), lambda n: _themes(fields, n))
+    themes = _opt(value("themes"), lambda n: _themes(fields, n)) or ()
     authors = _opt(value("authors"),
                    lambda n: tuple(t for t, _ in fields.listed_texts(n, "authors") or ()))
     draft = _opt(value("draft"), lambda n: fields.boolean(n, "draft"))
@@ -139,7 +139,8 @@ def validate(
         source=raw.source.rel, path=raw.source.display, slug=slug, slug_line=slug_line,
         title=title, date=date, summary=summary, networks=networks,
         alliance_types=alliances, stakeholders=tuple(sorted(categories, key=order)),
-        territories=territories, partners=partners or (), themes=themes or (),
+        territories=territories, partners=partners or (), themes=tuple(t for t, _ in themes),
+        theme_lines=tuple(line for _, line in themes),
         updated=updated, authors=authors or (), draft=bool(draft),
         body_line=raw.body_line, rendered=rendered.outline,
     )
@@ -371,11 +372,12 @@ def _url(fields: Fields, mapping: Mapping, field: str) -> tuple[bool, str | None
     return True, text
 
 
-def _themes(fields: Fields, node: Node) -> tuple[str, ...] | None:
+def _themes(fields: Fields, node: Node) -> tuple[tuple[str, int], ...] | None:
+    """Each theme with its line."""
     values = fields.listed_texts(node, "themes")
     if values is None:
         return None
-    themes: dict[str, str] = {}
+    themes: dict[str, tuple[str, int]] = {}
     ok = True
     for text, line in values:
         key = slugify(text)
@@ -384,11 +386,11 @@ def _themes(fields: Fields, node: Node) -> tuple[str, ...] | None:
                          "address; write it in Latin letters")
             ok = False
         elif key in themes:
-            fields.error(line, "themes", f"'{text}' is the same theme as '{themes[key]}'; "
+            fields.error(line, "themes", f"'{text}' is the same theme as '{themes[key][0]}'; "
                          "list it once")
             ok = False
         else:
-            themes[key] = text
+            themes[key] = (text, line)
     return tuple(themes.values()) if ok else None
 
 

@@ -30,7 +30,7 @@ def article(site: Site, monograph: Monograph) -> dict[str, object]:
     contributors = []
     for term, partner in zip(site.terms_of(monograph, urls.ORGANISATIONS), monograph.partners,
                              strict=True):
-        organisation: dict[str, object] = {"@type": "Organization", "name": partner.name,
+        organisation: dict[str, object] = {"@type": "Organization", "name": term.label,
                                            "url": link.full(term.route)}
         if partner.url:
             organisation["sameAs"] = partner.url
@@ -47,7 +47,7 @@ def article(site: Site, monograph: Monograph) -> dict[str, object]:
         "about": about,
         "spatialCoverage": places,
         "contributor": contributors,
-        "keywords": list(monograph.themes),
+        "keywords": [t.label for t in site.terms_of(monograph, urls.THEMES)],
         "isPartOf": {"@type": "WebSite", "name": site.config.title, "url": link.full("")},
     }
     if monograph.authors:

@@ -209,6 +209,20 @@ DAMAGES: list[tuple[str, Damage | None, Callable[[Path], None] | None,
 ]
 
 
+def test_a_drafts_spelling_that_renames_a_theme_renames_it_everywhere(project: Path) -> None:
+    # The site names a theme as most of its mentions write it, drafts' included: the
+    # draft's edit renames it on the pages of the published monographs (their related
+    # lists' reasons included), whose own files did not change.
+    edit(project / "monographs/outre-mer/reunion-jardins-creoles.md", "themes: [alimentation",
+         "themes: [Alimentation")
+    build(project)
+    edit(project / "monographs/epicerie-etudiante-rennes.md", "themes: [alimentation",
+         "themes: [Alimentation")
+    assert_same_as_clean(project)
+    assert "thème\u202f: Alimentation" in (
+        project / "site/monographies/pole-lauragais/index.html").read_text("utf-8")
+
+
 @pytest.mark.parametrize(("in_database", "on_file", "change"), [d[1:] for d in DAMAGES],
                          ids=[d[0] for d in DAMAGES])
 def test_a_damaged_cache_never_makes_a_wrong_site(

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 from impact_ssg import yamltree
 from impact_ssg.errors import InvalidContent
-from impact_ssg.pipeline import Options, load
+from impact_ssg.pipeline import Options, build, load
 
-from .conftest import VALID, Files
+from .conftest import ROOT, VALID, Files
 
 
 def with_line(old: str, new: str) -> str:
@@ -715,3 +718,53 @@ def test_links_to_an_id_of_their_own_page_that_is_not_there_are_warned_of(
         "'#nulle-part'; the link leads nowhere",
         "monographs/a.md:20: warning: body: link '#d%C3%A9tail': this page has no heading or id "
         "'#détail' (did you mean '#detail'?); the link leads nowhere"]
+
+
+def test_a_name_written_otherwise_is_warned_of_and_shown_as_most_write_it(
+    project: Callable[[Files], Path]
+) -> None:
+    def monograph(organisation: str, theme: str, draft: bool = False) -> str:
+        return VALID.replace("stakeholders: [association, eti]", (
+            f"stakeholders: [association]\npartners:\n  - name: {organisation}\n"
+            f"    stakeholder: association\nthemes: [santé, {theme}]"
+            + ("\ndraft: true" if draft else "")))
+
+    # a.md comes first in source order: its spellings named the site's pages before. The
+    # draft's spelling counts too, so that the pages' names do not depend on --drafts.
+    root = project({"a.md": monograph("ADEME", "EMPLOI"),
+                    "b.md": monograph("Ademe", "Emploi"),
+                    "c.md": monograph("Ademe", "emploi"),
+                    "d.md": monograph("Ademe", "emploi", draft=True)})
+    options = Options(config=root / "impact.yaml", source=root / "monographs",
+                      output=root / "site", quiet=True)
+    prefix = (root / "monographs").as_posix() + "/"
+    told = "the spelling the site shows on every page; write it alike"
+    assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings] == [
+        f"monographs/a.md:12: warning: partners[0].name: 'ADEME' is written 'Ademe' in "
+        f"monographs/b.md:12, monographs/c.md:12, monographs/d.md:12, {told}",
+        f"monographs/a.md:14: warning: themes: 'EMPLOI' is written 'emploi' in "
+        f"monographs/c.md:14, monographs/d.md:14, {told}",
+        f"monographs/b.md:14: warning: themes: 'Emploi' is written 'emploi' in "
+        f"monographs/c.md:14, monographs/d.md:14, {told}"]
+    shutil.copytree(ROOT / "templates", root / "templates")
+    build(options)
+    site = root / "site"
+    html = (site / "monographies/a/index.html").read_text("utf-8")
+    assert "ADEME" not in html and "EMPLOI" not in html
+    soup = BeautifulSoup(html, "html.parser")
+    tags = [m["content"] for m in soup.find_all("meta", property="article:tag")]
+    assert tags == ["santé", "emploi"]
+    script = soup.find("script", type="application/ld+json")
+    assert script is not None
+    data = json.loads(script.get_text())
+    assert data["keywords"] == ["santé", "emploi"]
+    assert [c["name"] for c in data["contributor"]] == ["Ademe"]
+    for route, title in (("themes/emploi", "emploi"), ("organisations/ademe", "Ademe")):
+        h1 = BeautifulSoup((site / route / "index.html").read_text("utf-8"),
+                           "html.parser").find("h1")
+        assert h1 is not None and title in h1.get_text(), route
+    records = json.loads((site / "data/monographs.json").read_text("utf-8"))["monographs"]
+    assert {(o["name"], t) for r in records for o in r["organisations"] for t in r["themes"]
+            if t != "santé"} == {("Ademe", "emploi")}
+    related = (site / "monographies/b/index.html").read_text("utf-8")
+    assert "partenaire commun\u202f: Ademe" in related and "thème\u202f: emploi" in related
