@@ -18,7 +18,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from . import collector, reuse, snapshot, uptodate, urls
+from . import collector, reuse, snapshot, unlinked, uptodate, urls
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import BuildCache, Record, Stored
 from .config import Config, load_config
@@ -180,6 +180,8 @@ def load(options: Options, config: Config | None = None, prune: bool = True,
     errors.extend(cross_errors)
     if errors:
         raise InvalidContent(errors)
+    warnings += unlinked.warnings(found.assets, unlinked.linked_in(unlinked.linked_by(monographs)),
+                                  {s.rel for s in found.monographs})
     return Corpus(config, tuple(monographs), found.assets, tuple(sorted(warnings)), versions,
                   *_stored(build_cache, versions, held, found.monographs, config, parsers))
 
@@ -300,9 +302,16 @@ def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, 
     # The same frame, so the same files of the site as the last build's.
     warnings += site_links(checked, last.output.files, urls.Urls(config.base_url)(""),
                            kept.monographs)
-    paths = {m.path for m in checked}
+    # Which files beside the monographs no body links to, the edited ones as they are now.
+    files_linked = dict(kept.files_linked)
+    for rel, monograph in fresh.items():
+        files_linked.pop(rel, None)
+        files_linked.update(unlinked.linked_by([monograph]))
+    warnings += unlinked.warnings(found.assets, unlinked.linked_in(files_linked),
+                                  kept.versions.keys())
+    told_again = {m.path for m in checked} | {a.display for a in found.assets}
     corpus = Corpus(config, kept.monographs, found.assets,
-                    tuple(sorted([*(w for w in kept.warnings if w.path not in paths),
+                    tuple(sorted([*(w for w in kept.warnings if w.path not in told_again),
                                   *warnings])), versions,
                     *_stored(build_cache, versions, held, found.monographs, config, parsers))
     # The files beside the monographs as found now: the same ones (the frame says so),

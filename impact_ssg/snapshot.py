@@ -23,11 +23,11 @@ from __future__ import annotations
 import contextlib
 import pickle
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import collector
+from . import collector, unlinked
 from .errors import ContentWarning
 from .index import Site
 from .markdown import Outline
@@ -66,6 +66,9 @@ class Snapshot:
     linked_within: frozenset[str] = frozenset()
     """The monographs (source paths) some body links to a heading of (``#id``): a text
     edit to one checks those links again."""
+    files_linked: dict[str, frozenset[str]] = field(default_factory=dict)
+    """The files beside the monographs each body links to (``unlinked.linked_by``): a
+    text edit tells again which ones no body links to."""
 
 
 class _Pickler(pickle.Pickler):
@@ -97,7 +100,8 @@ def save(cache: Path, output: Path, snapshot: Snapshot) -> None:
         restore_outlines(snapshot)
         kept = replace(snapshot, site=replace(snapshot.site, bodies={}), outlines=pickle.dumps(
             {m.source: m.rendered for m in snapshot.monographs}, pickle.HIGHEST_PROTOCOL),
-            linked_within=linked_within(snapshot.monographs))
+            linked_within=linked_within(snapshot.monographs),
+            files_linked=unlinked.linked_by(snapshot.monographs))
     except (pickle.UnpicklingError, EOFError, KeyError, *unpicklable):
         return
     if write_whole(path, lambda out: _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(kept),

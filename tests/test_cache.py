@@ -373,6 +373,26 @@ def test_a_build_with_nothing_to_do_warns_as_the_build_before(project: Path) -> 
     assert warned(project.parent, *elsewhere) == ("Nothing", there)
 
 
+def test_a_text_edit_tells_which_files_no_monograph_links_to(project: Path) -> None:
+    # A text edit reads the model the last build kept: the files its bodies link to are
+    # told again from the edited bodies as they are now.
+    def warned(*args: str) -> list[str]:
+        result = subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=project,
+                                capture_output=True, text=True, check=True)
+        return [line for line in result.stderr.splitlines() if "warning: file:" in line]
+
+    (project / "monographs/notes.txt").write_text("notes", "utf-8")
+    alone = ["monographs/notes.txt: warning: file: no monograph links to it, yet it is "
+             "published as /fichiers/notes.txt; link it from a monograph, or, if it is not "
+             "for readers, move it out of the monographs folder or start its name with '_'"]
+    assert warned() == alone
+    lauragais = project / LAURAGAIS
+    edit(lauragais, "Ce maillon, c’est une", "Ce maillon ([nos notes](notes.txt)), c’est une")
+    assert warned() == [] == warned("--clean", "--output", "propre")
+    edit(lauragais, "([nos notes](notes.txt))", "(sans notes)")
+    assert warned() == alone == warned("--clean", "--output", "propre")
+
+
 @pytest.mark.parametrize("change", [
     lambda r: (r / "site" / "index.html").write_text("touché", "utf-8"),
     lambda r: (r / "site" / "feed.xml").unlink(),

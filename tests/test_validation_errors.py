@@ -768,3 +768,39 @@ def test_a_name_written_otherwise_is_warned_of_and_shown_as_most_write_it(
             if t != "santé"} == {("Ademe", "emploi")}
     related = (site / "monographies/b/index.html").read_text("utf-8")
     assert "partenaire commun\u202f: Ademe" in related and "thème\u202f: emploi" in related
+
+
+def test_files_no_monograph_links_to_are_warned_of(project: Callable[[Files], Path]) -> None:
+    # Linked by a relative path, from the site's root, from a draft: not told. The
+    # others are published all the same: told, and a copy of a monograph or a Markdown
+    # file under another name is told what it is.
+    draft = VALID.replace("date: 2026-10-16", "date: 2026-10-16\ndraft: true")
+    root = project({
+        "a.md": VALID + "\n![schéma](images/schéma.png) [charte](/fichiers/docs/charte%20v2.pdf)\n",
+        "b.md": draft + "\n[rapport](docs/rapport.pdf)\n",
+        "images/schéma.png": b"png", "docs/charte v2.pdf": b"pdf", "docs/rapport.pdf": b"pdf",
+        "notes.txt": "notes", "a.md.bak": "copie", "essai.markdown": "x",
+        "docs/c.mkd": "x", "docs/a.md.txt": "x"})
+    options = Options(config=root / "impact.yaml", source=root / "monographs")
+    prefix = (root / "monographs").as_posix() + "/"
+    tail = "or start its name with '_'"
+    assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings
+            if w.field == "file"] == [
+        "monographs/a.md.bak: warning: file: is not read as a monograph (only names ending "
+        "in '.md' are): it is published as a file no monograph links to, /fichiers/a.md.bak; "
+        f"if it is a copy of a.md, move it out of the monographs folder {tail}",
+        "monographs/docs/a.md.txt: warning: file: is not read as a monograph (only names "
+        "ending in '.md' are): it is published as a file no monograph links to, "
+        "/fichiers/docs/a.md.txt; if it is a monograph, name it 'a.md'; if not, move it out "
+        f"of the monographs folder {tail}",
+        "monographs/docs/c.mkd: warning: file: is not read as a monograph (only names ending "
+        "in '.md' are): it is published as a file no monograph links to, /fichiers/docs/c.mkd; "
+        f"if it is a monograph, name it 'c.md'; if not, move it out of the monographs folder "
+        f"{tail}",
+        "monographs/essai.markdown: warning: file: is not read as a monograph (only names "
+        "ending in '.md' are): it is published as a file no monograph links to, "
+        "/fichiers/essai.markdown; if it is a monograph, name it 'essai.md'; if not, move it "
+        f"out of the monographs folder {tail}",
+        "monographs/notes.txt: warning: file: no monograph links to it, yet it is published "
+        "as /fichiers/notes.txt; link it from a monograph, or, if it is not for readers, move "
+        f"it out of the monographs folder {tail}"]
