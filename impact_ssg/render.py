@@ -21,6 +21,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType, FunctionType, TracebackType
 from typing import TypedDict
@@ -369,6 +370,7 @@ def check_templates(templates: Path) -> tuple[TemplateRoute, ...]:
     seen: set[str] = set()
     exported: dict[str, set[str]] = {}
     imported: list[tuple[str, str, str]] = []  # template, name, where it is imported
+    blocks: dict[str, _Blocks] = {}
     # Each template to compile, with the one asking for it, where and whether by an
     # include, if any, and whether it is asked for whenever that one renders.
     todo: list[tuple[str, tuple[str, str, bool] | None, bool]] = [
@@ -383,6 +385,7 @@ def check_templates(templates: Path) -> tuple[TemplateRoute, ...]:
             seen.add(name)
             tree = env.parse(source, name)
             exported[name] = _exports(tree)
+            blocks[name] = _blocks(tree, shown)
             imported.extend(_imports(tree, shown))
             routes.extend(_routes(tree, shown))
             unknown = list(_unknown_names(env, tree, shown))
@@ -407,9 +410,64 @@ def check_templates(templates: Path) -> tuple[TemplateRoute, ...]:
         if names is not None and name not in names:
             problems.append(f"{where}: '{template}' has no macro or variable '{name}' to "
                             f"import: {_name_hint(name, names)}")
+    problems.extend(_blocks_never_shown(blocks))
     if problems:
         raise TemplateProblem("\n".join(sorted(problems)))
     return tuple(sorted(routes))
+
+
+@dataclass(frozen=True, slots=True)
+class _Blocks:
+    """The blocks of a template, and the one it extends (by a name written out)."""
+
+    shown: str
+    """The template's path as messages show it."""
+    extends: str | None
+    outer: tuple[tuple[str, int], ...]
+    """Its blocks that are in no other block, each with its line."""
+    every: frozenset[str]
+
+
+def _blocks(tree: nodes.Template, shown: str) -> _Blocks:
+    extends = next((node.template.value for node in tree.find_all(nodes.Extends)
+                    if isinstance(node, nodes.Extends) and isinstance(node.template, nodes.Const)
+                    and isinstance(node.template.value, str)), None)
+    outer: list[tuple[str, int]] = []
+
+    def visit(node: nodes.Node) -> None:
+        for child in node.iter_child_nodes():
+            if isinstance(child, nodes.Block):
+                outer.append((child.name, child.lineno))
+            else:
+                visit(child)
+
+    visit(tree)
+    every = frozenset(b.name for b in tree.find_all(nodes.Block) if isinstance(b, nodes.Block))
+    return _Blocks(shown, extends, tuple(outer), every)
+
+
+def _blocks_never_shown(blocks: Mapping[str, _Blocks]) -> Iterator[str]:
+    """A problem for each block a template fills that none of the templates it extends
+    has: Jinja drops what it holds without a word (a block of ``base.html`` renamed
+    leaves every page without what each filled it with). Templates that extend one
+    that could not be read are left to that one's problem."""
+    for template in blocks.values():
+        chain: list[_Blocks] = []
+        parent = template.extends
+        while parent is not None and parent in blocks and len(chain) < len(blocks):
+            chain.append(blocks[parent])
+            parent = blocks[parent].extends
+        if template.extends is None or parent is not None:
+            continue
+        known = frozenset().union(*(c.every for c in chain))
+        for name, line in template.outer:
+            if name not in known:
+                close = difflib.get_close_matches(name, sorted(known), n=1)
+                hint = (f"did you mean '{close[0]}'?" if close else
+                        f"name it as one of theirs: {', '.join(sorted(known)[:12])}")
+                yield (f"{template.shown}:{line}: block '{name}' is in no template it extends "
+                       f"({', '.join(c.shown for c in chain)}), so what it holds is never "
+                       f"shown; {hint}")
 
 
 def _routes(tree: nodes.Template, shown: str) -> Iterator[TemplateRoute]:

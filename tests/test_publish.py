@@ -146,6 +146,40 @@ def test_every_template_that_does_not_compile_is_named_in_one_run(project: Path)
     assert not (project / "site").exists()
 
 
+def test_a_block_no_template_above_has_is_an_error(project: Path) -> None:
+    templates = project / "templates"
+
+    def change(name: str, old: str, new: str) -> None:
+        text = (templates / name).read_text("utf-8")
+        assert old in text, old
+        (templates / name).write_text(text.replace(old, new, 1), "utf-8")
+
+    # A block inside another one that fills a block above is shown with it: not told.
+    change("panorama.html", "{% block main %}", "{% block main %}{% block intro %}{% endblock %}")
+    assert impact(project, "--quiet").returncode == 0
+    before = snapshot(project / "site")
+    # base.html's block renamed: every page would be built without its content.
+    change("base.html", "{% block main %}", "{% block contenu %}")
+    change("monograph.html", "{% block head %}", "{% block haed %}")
+    result = impact(project, "check")
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "10 errors."
+    assert lines[0] == (
+        "error: templates/404.html:3: block 'main' is in no template it extends "
+        "(templates/base.html), so what it holds is never shown; name it as one of theirs: "
+        "contenu, description, head, title")
+    assert sorted({line.split(":")[1] for line in lines[:-1]}) == sorted(
+        f" templates/{name}" for name in ("404.html", "catalogue.html", "home.html",
+                                          "monograph.html", "panorama.html", "term.html",
+                                          "terms.html", "territories.html", "territory.html"))
+    assert ("error: templates/monograph.html:6: block 'haed' is in no template it extends "
+            "(templates/base.html), so what it holds is never shown; did you mean 'head'?"
+            ) in lines
+    assert impact(project).returncode == 2
+    assert snapshot(project / "site") == before
+
+
 def test_files_of_the_templates_folder_that_no_page_uses_are_not_compiled(
         project: Path) -> None:
     templates = project / "templates"
