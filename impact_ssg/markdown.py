@@ -27,7 +27,7 @@ from markdown_it.rules_core.replacements import RARE_RE, SCOPED_ABBR_RE
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .notes import Note, left_as_text, missing_ids, unwritten
+from .notes import Note, html_as_text, left_as_text, missing_ids, unwritten
 from .pickling import by_fields
 from .slug import slugify
 from .typography import french
@@ -329,6 +329,8 @@ def render(
     rooted = tuple(site_links(tokens, body_line, base_path))
     own = own_links(tokens, body_line)
     unread = list(left_as_text(tokens, body, body_line))
+    if not parser.options["html"]:
+        unread.extend(html_as_text(tokens, body, body_line))
     blank = tuple(unwritten(tokens, body_line))
     raw = tuple(raw_links(tokens, source_rel, body_line)) if parser.options["html"] else ()
     toc, anchors = _headings(tokens)

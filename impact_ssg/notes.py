@@ -9,9 +9,11 @@ on the page. These are told where they are, with what to change.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Collection, Iterable, Iterator
 
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 Note = tuple[int, str]
@@ -51,6 +53,55 @@ def left_as_text(tokens: list[Token], source: str, body_line: int) -> Iterator[N
                         written = _compared("\n".join(lines[block.map[0]:block.map[1]]))
                     if _compared(match.group(0)) in written:
                         yield line, _why(match)
+
+
+# An HTML tag or comment as text: '<div class="x">', '</p>', '<br/>', '<!--'.
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>\n]*>|<!--")
+
+
+def html_as_text(tokens: list[Token], source: str, body_line: int) -> Iterator[Note]:
+    """The raw HTML of a body parsed without it (``allow_html`` false: ``tokens``), which
+    is shown as its characters: one note for each block that has some, naming its first
+    tag. What CommonMark reads as raw HTML is found by parsing the body again with it,
+    which only a body with a '<' in its text needs: a tag written escaped (``\\<br>``,
+    ``&lt;br&gt;``) or in code is text."""
+    if not any(child.type == "text" and "<" in child.content for block in tokens
+               if block.type == "inline" and block.children for child in block.children):
+        return
+    for block in _with_html().parse(source):
+        if not block.map:
+            continue
+        line = body_line + block.map[0]
+        found: list[tuple[int, str]] = []
+        if block.type == "html_block":
+            found.extend((line, _tag(match)) for match in _TAG.finditer(block.content))
+        for child in block.children or ():
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "html_inline":
+                found.extend((line, _tag(match)) for match in _TAG.finditer(child.content))
+        if found:
+            first_line, tag = found[0]
+            more = (f" and {len(found) - 1} other tag{'s' if len(found) > 2 else ''} are"
+                    if len(found) > 1 else " is")
+            yield first_line, (f"'{tag}'{more} shown as text: raw HTML is not read "
+                               "(allow_html is false in the config); write it in Markdown, "
+                               "or set allow_html: true")
+
+
+@functools.cache
+def _with_html() -> MarkdownIt:
+    return MarkdownIt("js-default", {"html": True})
+
+
+def _tag(match: re.Match[str]) -> str:
+    """A tag as a message names it: its attributes, which typography may have changed,
+    left out (``<div …>``)."""
+    if match.group(0) == "<!--":
+        return "<!-- … -->"
+    start = f"<{match.group(1)}{match.group(2)}"
+    rest = match.group(0)[len(start):-1].strip()
+    return start + (rest if rest in ("", "/") else " …") + ">"
 
 
 def _why(match: re.Match[str]) -> str:

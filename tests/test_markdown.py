@@ -128,6 +128,25 @@ def test_link_syntax_left_as_text_is_noted_at_its_line(body: str, said: str | No
     assert notes == (() if said is None else ((4, said),))
 
 
+_NOT_READ = ("shown as text: raw HTML is not read (allow_html is false in the config); write "
+             "it in Markdown, or set allow_html: true")
+
+
+@pytest.mark.parametrize(("body", "said"), [
+    ("Un saut<br>de ligne.", [(3, f"'<br>' is {_NOT_READ}")]),
+    ("Un mot,\npuis <span class=\"x\">un autre</span> et <br/>.", [
+        (4, f"'<span …>' and 2 other tags are {_NOT_READ}")]),
+    ("<div class=\"encadre\">\n\nTexte.\n\n</div>", [
+        (3, f"'<div …>' is {_NOT_READ}"), (7, f"'</div>' is {_NOT_READ}")]),
+    ("<!-- à revoir -->", [(3, f"'<!-- … -->' is {_NOT_READ}")]),
+    # Meant as text: escaped, an entity, code, a comparison.
+    ("\\<br> &lt;br&gt; `<br>` a < b, 3 < 4 > 2.\n\n```\n<br>\n```", []),
+])
+def test_raw_html_shown_as_text_is_noted(body: str, said: list[Note]) -> None:
+    assert list(html(f"## Titre\n\n{body}\n").notes) == said
+    assert html(f"## Titre\n\n{body}\n", allow_html=True).notes == ()
+
+
 @pytest.mark.parametrize(("body", "said"), [
     ("", [(1, "the body has no text yet: write the monograph below the front matter")]),
     ("## A\n\n## B\n", [(1, "the body has no text yet: write the monograph below the front "
