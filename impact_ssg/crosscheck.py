@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
@@ -271,6 +272,9 @@ def references(
                 if named and not posixpath.splitext(ref.target)[1]:
                     hint = (f" (did you mean '{_relative(named[0], monograph.source)}'? write "
                             "the file's name whole)")
+                elif _WEB_ADDRESS.match(ref.written):
+                    hint = (f"; for a web address, write it whole: "
+                            f"'https://{ref.written}'")
                 elif twin is not None:  # the same name to a reader, not to a web server
                     hint = (f"; '{_relative(twin, monograph.source)}' differs from it only "
                             f"{_how_apart(twin, ref.target)}: write the link as its name is")
@@ -294,6 +298,13 @@ def references(
                     f"as written, which does not lead to {what}; write it in Markdown: "
                     f"{markdown}"))
     return errors, warnings
+
+
+# A web address written without its 'https://' ('www.example.org', 'ademe.fr/x'): read
+# as a relative path. Names of files end otherwise.
+_WEB_ADDRESS = re.compile(r"(?:www\.[^/\s]+|[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|eu|info|io|"
+                          r"be|ch|ca|de|es|it|lu|ma|sn|tn|re|coop|asso\.fr|gouv\.fr))(?:[/?#]|$)",
+                          re.IGNORECASE)
 
 
 def _relative(target: str, source: str) -> str:

@@ -23,6 +23,9 @@ Note = tuple[int, str]
 # ('.', '/' or ':' in it), or '[…] (…)' with one that is one word: '[sic] (p. 3)' is prose.
 _LINK_LIKE = re.compile(r"(!?)\[([^\[\]\n]*)\](?:( +)\(([^()\s]*[./:][^()\s]*)|"
                         r"\(([^()\n]*[./:][^()\n]*))(\)|$)")
+# A path on a computer: C:\Users\…, C:/…, a network share (\\serveur\…), file:…
+_ON_A_COMPUTER = re.compile(r"[A-Za-z]:[\\/]|\\\\|file:", re.IGNORECASE)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _SHOWN = str.maketrans({"\u202f": " ", "\u00a0": " "})
 # The spaces French typography puts, or puts in place of others (before ; : ! ? », after
 # «), taken away when text is compared with its source, as are its apostrophes.
@@ -115,6 +118,14 @@ def _why(match: re.Match[str]) -> str:
     elif " " in address.strip():
         fix = ("its address holds a space: write %20 for each "
                f"('{address.strip().replace(' ', '%20')}'), or put the address in <…>")
+    elif _ON_A_COMPUTER.match(address.strip()):
+        name = re.split(r"[\\/]", address.strip())[-1]
+        fix = ("its address is a path on a computer, which readers cannot open: put the file "
+               f"in the monographs folder and link it by its path from this file ('{name}' "
+               "if it is beside it)")
+    elif _SCHEME.match(address.strip()):
+        fix = ("only http:, https: and mailto: addresses, and paths to files of the "
+               "monographs folder, become links")
     else:
         fix = "its address is not one CommonMark reads"
     return f"'{match.group(0).translate(_SHOWN)}' is shown as text, not as {what}: {fix}"

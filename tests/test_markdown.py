@@ -118,6 +118,17 @@ def test_relative_links_of_raw_html_are_found_at_their_line() -> None:
     ("> - [cité](https://a.fr/x y) : oui", "'[cité](https://a.fr/x y)' is shown as text, not "
      "as a link: its address holds a space: write %20 for each ('https://a.fr/x%20y'), or "
      "put the address in <…>"),
+    ("Voir [le rapport](C:\\Users\\moi\\rapport.pdf).", "'[le rapport](C:\\Users\\moi\\"
+     "rapport.pdf)' is shown as text, not as a link: its address is a path on a computer, "
+     "which readers cannot open: put the file in the monographs folder and link it by its "
+     "path from this file ('rapport.pdf' if it is beside it)"),
+    ("[plan](file:///home/moi/plan.png)", "'[plan](file:///home/moi/plan.png)' is shown as "
+     "text, not as a link: its address is a path on a computer, which readers cannot open: "
+     "put the file in the monographs folder and link it by its path from this file "
+     "('plan.png' if it is beside it)"),
+    ("Appeler [le standard](tel:+33561000000).", "'[le standard](tel:+33561000000)' is shown "
+     "as text, not as a link: only http:, https: and mailto: addresses, and paths to files "
+     "of the monographs folder, become links"),
     # Meant as text: prose between brackets, escaped or in code, and real links.
     ("Un fait [sic] (p. 3), [1] (2019).", None),
     ("Écrire \\[texte\\](a.md) ou `[texte] (a.md)`.", None),

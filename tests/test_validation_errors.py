@@ -516,6 +516,12 @@ CASES: list[tuple[str, Files, list[str]]] = [
       "'sub/pole.md'? write the file's name whole)",
       f"{F}:15: body: image 'sub/pole': no such file in monographs/ (did you mean "
       "'sub/pole.png'? write the file's name whole)"]),
+    ("web addresses written without https://", {
+        "a.md": VALID + "\nVoir [le site](www.ademe.fr) et\n[la page](ademe.fr/aides).\n"},
+     [f"{F}:14: body: link 'www.ademe.fr': no such file in monographs/; for a web address, "
+      "write it whole: 'https://www.ademe.fr'",
+      f"{F}:15: body: link 'ademe.fr/aides': no such file in monographs/; for a web "
+      "address, write it whole: 'https://ademe.fr/aides'"]),
     ("link whose accents are encoded otherwise than its file's name", {
         "a.md": VALID + "\nVoir [l’étude](e\u0301tude.md) et [le plan](Plan.png).\n",
         "étude.md": VALID.replace("title:", "slug: etude\ntitle:"), "plan.png": b"\x89PNG"},
