@@ -176,13 +176,19 @@ def _date(fields: Fields, node: Node, field: str) -> dt.date | None:
         return None
     match = _DATE.fullmatch(node.value.strip())
     if not match:
+        french = _FRENCH_DATE.fullmatch(node.value.strip())
+        meant = (_real_date(int(french[3]), int(french[2]), int(french[1])) if french
+                 else None)
         fields.error(node.line, field, f"expected a date as YYYY-MM-DD (e.g. 2026-10-16), "
-                     f"found {shown(node.value)}")
+                     f"found {shown(node.value)}"
+                     + (f"; did you mean {meant}? (year, month, day)" if meant else ""))
         return None
     year, month, day = (int(g) for g in match.groups())
     if not 1 <= month <= 12:
+        swapped = _real_date(year, day, month)
         fields.error(node.line, field, f"impossible date '{node.value}': there is no month "
-                     f"{month}")
+                     f"{month}" + (f"; did you mean {swapped}? (the month comes before the "
+                                   "day)" if swapped else ""))
         return None
     if year < 1:
         fields.error(node.line, field, f"impossible date {shown(node.value)}: there is no "
@@ -201,6 +207,19 @@ def _date(fields: Fields, node: Node, field: str) -> dt.date | None:
                      f"has {days} days")
         return None
     return dt.date(year, month, day)
+
+
+# A date as written in France: day, month, year (14/03/2024, 14.03.2024, 14-03-2024).
+_FRENCH_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def _real_date(year: int, month: int, day: int) -> str | None:
+    """The date, as YYYY-MM-DD, if it is a real day of a year monographs may have."""
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return None
+    return date.isoformat() if YEARS[0] <= year <= YEARS[1] else None
 
 
 def _meant(year: str) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -152,7 +153,42 @@ def _closest(text: str, names: tuple[str, ...]) -> str | None:
     return keys[match[0]] if match else None
 
 
+# Overseas collectivities (and the like), with their INSEE codes: parts of France that
+# are neither regions nor departments. A monograph there gives it as its country.
+_COLLECTIVITIES = {"Saint-Pierre-et-Miquelon": "975", "Saint-Barthélemy": "977",
+                   "Saint-Martin": "978", "Terres australes et antarctiques françaises": "984",
+                   "Wallis-et-Futuna": "986", "Polynésie française": "987",
+                   "Nouvelle-Calédonie": "988", "Clipperton": "989"}
+# Quotes a word processor puts, and those that are part of YAML's syntax only when
+# straight: “31” is read as the five characters.
+_QUOTES = "“”„«»‘’‚'\" \u00a0\u202f"
+
+
+def _not_a_level(text: str) -> str | None:
+    """What ``text``, given as a region or a department and found as neither, is instead,
+    if it can be told: an overseas collectivity, a value in typographic quotes."""
+    key = fold(text)
+    for name, code in _COLLECTIVITIES.items():
+        if key in (fold(name), code):
+            return (f"'{text}' is an overseas collectivity, not a region or one of the 101 "
+                    f"departments; write 'country: {name}' alone, as for a territory "
+                    "outside France")
+    inner = text.strip(_QUOTES)
+    if inner != text.strip() and inner:
+        found: Department | Region | None = find_department(inner) or find_region(inner)
+        if found is not None:
+            written = f'"{inner}"' if inner[:1].isdigit() else inner
+            return (f"'{text}' holds typographic quotes, which YAML keeps as part of the "
+                    f"value (only straight quotes, \", enclose one); write {written}")
+    return None
+
+
+_POSTAL_CODE = re.compile(r"(\d{2})\s?(\d{3})")
+
+
 def _unknown_region(text: str) -> str:
+    if told := _not_a_level(text):
+        return told
     for former, code in _FORMER_REGIONS.items():
         if fold(former) == fold(text):
             current = next(r for r in regions() if r.code == code)
@@ -172,6 +208,22 @@ def _unknown_department(text: str) -> str:
     if text.strip() == "20":
         return ("unknown department '20': Corsica has two departments since 1976, "
                 "'2A' (Corse-du-Sud) and '2B' (Haute-Corse)")
+    if told := _not_a_level(text):
+        return told
+    postal = _POSTAL_CODE.fullmatch(text.strip())
+    if postal:
+        digits = postal[1] + postal[2]
+        code = digits[:3] if digits.startswith(("97", "98")) else digits[:2]
+        found = find_department(code)
+        if code == "20":
+            meant = "'2A' (Corse-du-Sud) or '2B' (Haute-Corse)"
+        elif found is not None:
+            meant = f"'{found.code}' ({found.name})"
+        else:
+            meant = None
+        if meant:
+            return (f"'{text}' is a postal code, not a department; its department is "
+                    f"{meant}: write its code in quotes, and the commune's name in 'commune'")
     close = _closest(text, _reference().department_names)
     if close:
         return f"unknown department '{text}' (did you mean '{close}'?)"

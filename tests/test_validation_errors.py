@@ -56,8 +56,8 @@ CASES: list[tuple[str, Files, list[str]]] = [
     ("unknown department", {"a.md": with_line('department: "31"', "department: Haute Garone")},
      [f"{F}:8: territory.department: unknown department 'Haute Garone' "
       "(did you mean 'Haute-Garonne'?)"]),
-    ("unknown department code", {"a.md": with_line('department: "31"', 'department: "975"')},
-     [f"{F}:8: territory.department: unknown department '975'; use a department's name or "
+    ("unknown department code", {"a.md": with_line('department: "31"', 'department: "96"')},
+     [f"{F}:8: territory.department: unknown department '96'; use a department's name or "
       "INSEE code, e.g. 'Haute-Garonne' or '31'"]),
     ("region and department disagree", {"a.md": with_line(
         'department: "31"', 'region: Bretagne\n  department: "31"')},
@@ -92,6 +92,24 @@ CASES: list[tuple[str, Files, list[str]]] = [
     ("a region given as a department", {"a.md": with_line(
         'department: "31"\n  commune: Toulouse', "department: Occitanie")},
      [f"{F}:8: territory.department: 'Occitanie' is a region; write 'region: Occitanie'"]),
+    ("a department in typographic quotes", {"a.md": with_line(
+        'department: "31"', "department: “31”")},
+     [f"{F}:8: territory.department: '“31”' holds typographic quotes, which YAML keeps as "
+      "part of the value (only straight quotes, \", enclose one); write \"31\""]),
+    ("a region in guillemets", {"a.md": with_line(
+        'department: "31"\n  commune: Toulouse', "region: « Bretagne »")},
+     [f"{F}:8: territory.region: '« Bretagne »' holds typographic quotes, which YAML keeps "
+      "as part of the value (only straight quotes, \", enclose one); write Bretagne"]),
+    ("a postal code as the department", {"a.md": with_line(
+        'department: "31"', 'department: "31 500"')},
+     [f"{F}:8: territory.department: '31 500' is a postal code, not a department; its "
+      "department is '31' (Haute-Garonne): write its code in quotes, and the commune's name "
+      "in 'commune'"]),
+    ("an overseas collectivity as the department", {"a.md": with_line(
+        'department: "31"\n  commune: Toulouse', "department: Nouvelle-Caledonie")},
+     [f"{F}:8: territory.department: 'Nouvelle-Caledonie' is an overseas collectivity, not "
+      "a region or one of the 101 departments; write 'country: Nouvelle-Calédonie' alone, as "
+      "for a territory outside France"]),
     # A country other than France is free text, but not France misspelt or a part of it.
     ("country Frnace", {"a.md": with_line(
         'department: "31"\n  commune: Toulouse', "country: Frnace")},
@@ -150,9 +168,15 @@ CASES: list[tuple[str, Files, list[str]]] = [
     ("impossible date", {"a.md": with_line("date: 2026-10-16", "date: 2026-02-30")},
      [f"{F}:3: date: impossible date '2026-02-30': February 2026 has 28 days"]),
     ("month 13", {"a.md": with_line("date: 2026-10-16", "date: 2026-13-01")},
-     [f"{F}:3: date: impossible date '2026-13-01': there is no month 13"]),
+     [f"{F}:3: date: impossible date '2026-13-01': there is no month 13; did you mean "
+      "2026-01-13? (the month comes before the day)"]),
+    ("month 31", {"a.md": with_line("date: 2026-10-16", "date: 2026-31-02")},
+     [f"{F}:3: date: impossible date '2026-31-02': there is no month 31"]),
     ("French date format", {"a.md": with_line("date: 2026-10-16", "date: 16/10/2026")},
-     [f"{F}:3: date: expected a date as YYYY-MM-DD (e.g. 2026-10-16), found '16/10/2026'"]),
+     [f"{F}:3: date: expected a date as YYYY-MM-DD (e.g. 2026-10-16), found '16/10/2026'; "
+      "did you mean 2026-10-16? (year, month, day)"]),
+    ("American date format", {"a.md": with_line("date: 2026-10-16", "date: 10/16/2026")},
+     [f"{F}:3: date: expected a date as YYYY-MM-DD (e.g. 2026-10-16), found '10/16/2026'"]),
     ("updated before date", {"a.md": with_line(
         "date: 2026-10-16", "date: 2026-10-16\nupdated: 2026-01-02")},
      [f"{F}:4: updated: 2026-01-02 is before the publication date 2026-10-16; 'updated' is "
