@@ -60,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=8000, metavar="N",
                        help="port (default: 8000; 0: any free port)")
     new = commands.add_parser("new", parents=[common], help="write a new monograph to fill")
-    new.add_argument("title", help='its title, e.g. "Un pôle territorial fédère…"')
+    # Words given apart (no quotes around the title) are one title.
+    new.add_argument("title", nargs="+", help='its title, e.g. "Un pôle territorial fédère…"')
     return parser
 
 
@@ -171,7 +172,7 @@ def _run(args: argparse.Namespace) -> int:
         _summary(report, options)
         return 0
     if args.command == "new":
-        path = create(args.title, options.source, load_settings(options))
+        path = create(" ".join(args.title), options.source, load_settings(options))
         print(f"Wrote {path.as_posix()} (a draft): fill it in, then set 'draft: false'.")
         return 0
     from .serve import serve  # the server's dependencies load only when serving

@@ -48,6 +48,15 @@ class Fields:
         for entry in mapping.entries:
             if entry.key in allowed:
                 continue
+            trimmed = entry.key.strip()
+            if trimmed in allowed:  # a space YAML does not take as one: U+00A0, U+202F…
+                odd = next((c for c in entry.key if c.isspace() and c != " "), " ")
+                space = f"{unicodedata.name(odd, 'space').lower()} (U+{ord(odd):04X})"
+                self.error(entry.line, prefix + trimmed, f"the key '{trimmed}' is written with "
+                           f"a {space} beside it, which makes it another key; delete that "
+                           "space")
+                meant_keys.add(trimmed)
+                continue
             close = difflib.get_close_matches(entry.key.lower(), allowed, n=1, cutoff=0.6)
             meant = (synonyms or {}).get(fold(entry.key)) or (close[0] if close else None)
             hint = (f"did you mean '{meant}'?" if meant

@@ -18,6 +18,7 @@ Front matter and config are read with the same rules:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import yaml
@@ -252,7 +253,8 @@ def _deeper_key(text: str, error: yaml.MarkedYAMLError
 
 
 def _odd_space(space: str, where: str) -> str:
-    return (f"invalid YAML: this line has a no-break space (U+{ord(space):04X}) {where}, "
+    name = unicodedata.name(space, "space").lower()
+    return (f"invalid YAML: this line has a {name} (U+{ord(space):04X}) {where}, "
             "which YAML does not read as a space; type an ordinary space there")
 
 

@@ -215,6 +215,11 @@ def test_new_writes_a_valid_draft_and_never_overwrites(
     assert again.stderr == (f"error: monographs/{path.name}: already exists; edit it, or "
                             "choose another title\n")
     assert path.read_text("utf-8") == "mine"
+    # Without quotes around it, the title is the words given.
+    words = impact(root, "new", "Tiers-lieu", "à", "Brest", "--source", "monographs")
+    assert words.returncode == 0, words.stderr
+    assert 'title: "Tiers-lieu à Brest"' in (
+        root / "monographs" / "tiers-lieu-a-brest.md").read_text("utf-8")
 
 
 def test_what_new_wrote_is_not_published_as_it_is(project: Callable[[Files], Path]) -> None:

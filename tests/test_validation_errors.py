@@ -361,8 +361,16 @@ CASES: list[tuple[str, Files, list[str]]] = [
       "indentation, which YAML does not read as a space; type an ordinary space there"]),
     ("invalid YAML: a narrow no-break space after a key", {"a.md": with_line(
         "network: ANPP", "network:\u202fANPP")},
-     [f"{F}:5: front matter: invalid YAML: this line has a no-break space (U+202F) after "
-      "'network:', which YAML does not read as a space; type an ordinary space there"]),
+     [f"{F}:5: front matter: invalid YAML: this line has a narrow no-break space (U+202F) "
+      "after 'network:', which YAML does not read as a space; type an ordinary space there"]),
+    ("a no-break space before a key's ':'", {"a.md": with_line(
+        "network: ANPP", "network\u00a0: ANPP").replace("    stakeholder: pme", "x")
+        .replace("stakeholders: [association, eti]", "stakeholders: [association, eti]\n"
+                 "partners:\n  - name: Scierie Vidal\n    stakeholder\u202f: pme")},
+     [f"{F}:5: network: the key 'network' is written with a no-break space (U+00A0) beside "
+      "it, which makes it another key; delete that space",
+      f"{F}:13: partners[0].stakeholder: the key 'stakeholder' is written with a narrow "
+      "no-break space (U+202F) beside it, which makes it another key; delete that space"]),
     ("invalid YAML: a no-break space after a list item's '-'", {"a.md": with_line(
         "stakeholders: [association, eti]", "partners:\n  -\u00a0name: Scierie Vidal\n"
         "    stakeholder: pme")},
