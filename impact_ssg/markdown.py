@@ -18,6 +18,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html import escape, unescape
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import nh3
@@ -27,7 +28,7 @@ from markdown_it.rules_core.replacements import RARE_RE, SCOPED_ABBR_RE
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .notes import Note, html_as_text, left_as_text, missing_ids, unwritten
+from .notes import Note, body_slips, html_as_text, left_as_text, missing_ids, unwritten
 from .pickling import by_fields
 from .slug import slugify
 from .typography import french
@@ -324,13 +325,15 @@ def render(
     stable, unique ids. ``references`` lists the local files the body refers to, with
     file lines counted from ``body_line``.
     """
-    tokens = parser.parse(body, {})
+    env: dict[str, Any] = {}
+    tokens = parser.parse(body, env)
     refs = tuple(references(tokens, source_rel, body_line))
     rooted = tuple(site_links(tokens, body_line, base_path))
     own = own_links(tokens, body_line)
     unread = list(left_as_text(tokens, body, body_line))
     if not parser.options["html"]:
         unread.extend(html_as_text(tokens, body, body_line))
+    unread.extend(body_slips(tokens, env, body, body_line))
     blank = tuple(unwritten(tokens, body_line))
     raw = tuple(raw_links(tokens, source_rel, body_line)) if parser.options["html"] else ()
     toc, anchors = _headings(tokens)

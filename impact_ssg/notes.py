@@ -11,7 +11,9 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from typing import Any
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -60,6 +62,46 @@ def left_as_text(tokens: list[Token], source: str, body_line: int) -> Iterator[N
 
 # An HTML tag or comment as text: '<div class="x">', '</p>', '<br/>', '<!--'.
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>\n]*>|<!--")
+
+
+def body_slips(tokens: list[Token], env: Mapping[str, Any], source: str, body_line: int
+               ) -> Iterator[Note]:
+    """Slips a parsed body (``env``: what its parse kept) shows only on its page: an
+    image without a description, a footnote never called (not shown), lines begun with
+    a dash or a bullet a word processor puts, which make no list."""
+    lines = source.split("\n")
+    for block in tokens:
+        if block.type != "inline" or not block.children or not block.map:
+            continue
+        line = body_line + block.map[0]
+        for child in block.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "image" and not child.content.strip():
+                src = unquote(str(child.attrs.get("src", "")))
+                yield line, (f"image '{src}' has no description: write what it shows between "
+                             f"its brackets, ![Schéma de …]({src}), which screen readers read "
+                             "and browsers show when the image cannot be")
+        bullets = [n for n in range(block.map[0], block.map[1])
+                   if _BULLET.match(lines[n]) if n < len(lines)]
+        if len(bullets) >= 2:
+            mark = _BULLET.match(lines[bullets[0]])[1]  # type: ignore[index]
+            yield body_line + bullets[0], (
+                f"lines begun with '{mark}' make no list in Markdown (they run on as one "
+                "paragraph): begin each with '- ', after a blank line")
+    refs: Mapping[str, int] = env.get("footnotes", {}).get("refs", {})
+    for key, number in refs.items():
+        if number == -1:  # defined, never called
+            label = key[1:]
+            defined = re.compile(rf" {{0,3}}\[\^{re.escape(label)}\]:")
+            at = next((n for n, text in enumerate(lines) if defined.match(text)), 0)
+            yield body_line + at, (f"the footnote '[^{label}]' is never called in the text, "
+                                   f"so it is not shown: call it where it belongs, "
+                                   f"'…[^{label}]', or delete it")
+
+
+# A line a word processor's list left: a dash or a bullet, then a space.
+_BULLET = re.compile(" {0,3}([–—•◦▪·]) ")
 
 
 def html_as_text(tokens: list[Token], source: str, body_line: int) -> Iterator[Note]:

@@ -14,6 +14,7 @@ import datetime as dt
 import posixpath
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -130,6 +131,10 @@ def validate(
                      "(categories such as association, pme) or partners with their 'stakeholder'")
 
     rendered = _render(raw.body, raw.body_line, raw.source, config, parser)
+    if title and (repeated := _title_repeated(raw.body, title)) is not None:
+        rendered = replace(rendered, notes=tuple(sorted((
+            *rendered.notes, (raw.body_line + repeated, "the body's first heading repeats the "
+                              "title, which the page shows above it already: delete it")))))
     if fields.errors:
         return Invalid(fields.errors, rendered.outline.references,
                        None if slug is None else (slug, slug_line), tuple(readable))
@@ -161,6 +166,22 @@ def _render(body: str, line: int, source: SourceFile, config: Config, parser: Ma
     base = urls.Urls(config.base_url)
     return render(parser, body, source.rel, page_placeholder,
                   lambda rel: base(urls.asset(rel)), line, base(""))
+
+
+# A heading of level 1 or 2, as the first line of a body may be one.
+_FIRST_HEADING = re.compile(r" {0,3}#{1,2}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
+
+
+def _title_repeated(body: str, title: str) -> int | None:
+    """The line (from 0) of the body's first heading, if it is the body's first line
+    written and says the title again."""
+    for number, line in enumerate(body.split("\n")):
+        if line.strip():
+            heading = _FIRST_HEADING.fullmatch(line)
+            if heading and slugify(heading[1]) == slugify(title):
+                return number
+            return None
+    return None
 
 
 def _opt(node: Node | None, read: Callable[[Node], T | None]) -> T | None:

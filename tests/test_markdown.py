@@ -139,6 +139,27 @@ def test_link_syntax_left_as_text_is_noted_at_its_line(body: str, said: str | No
     assert notes == (() if said is None else ((4, said),))
 
 
+@pytest.mark.parametrize(("body", "said"), [
+    ("Voir ![](images/Mon%20plan.png) et ![ ](b.png).", [
+        (3, "image 'b.png' has no description: write what it shows between its brackets, "
+            "![Schéma de …](b.png), which screen readers read and browsers show when the image "
+            "cannot be"),
+        (3, "image 'images/Mon plan.png' has no description: write what it shows between its "
+            "brackets, ![Schéma de …](images/Mon plan.png), which screen readers read and "
+            "browsers show when the image cannot be")]),
+    ("Les partenaires :\n• la commune ;\n• l’association.", [
+        (4, "lines begun with '•' make no list in Markdown (they run on as one paragraph): "
+            "begin each with '- ', after a blank line")]),
+    ("Texte[^a].\n\n[^a]: Appelée.\n\n[^b]: Jamais appelée.", [
+        (7, "the footnote '[^b]' is never called in the text, so it is not shown: call it "
+            "where it belongs, '…[^b]', or delete it")]),
+    # Fine: a described image, a line of dialogue, a real list.
+    ("![Le plan](a.png)\n\n— Une réplique.\n\n- un ;\n- deux.", []),
+])
+def test_slips_a_body_shows_only_on_its_page_are_noted(body: str, said: list[Note]) -> None:
+    assert list(html(f"## Titre\n\n{body}\n").notes) == said
+
+
 _NOT_READ = ("shown as text: raw HTML is not read (allow_html is false in the config); write "
              "it in Markdown, or set allow_html: true")
 

@@ -808,6 +808,24 @@ def test_a_name_written_otherwise_is_warned_of_and_shown_as_most_write_it(
     assert "partenaire commun\u202f: Ademe" in related and "thème\u202f: emploi" in related
 
 
+@pytest.mark.parametrize(("body", "told"), [
+    ("\n# Un pôle territorial fédère entreprises et associations\n\nTexte.\n", True),
+    ("## Un pôle territorial fédère entreprises et associations ##\n\nTexte.\n", True),
+    ("Texte.\n\n# Un pôle territorial fédère entreprises et associations\n\nSuite.\n", False),
+    ("# Le contexte\n\nTexte.\n", False),
+])
+def test_a_first_heading_that_repeats_the_title_is_warned_of(
+    project: Callable[[Files], Path], body: str, told: bool
+) -> None:
+    root = project({"a.md": VALID.replace("Un corps de texte.\n", body)})
+    options = Options(config=root / "impact.yaml", source=root / "monographs")
+    prefix = (root / "monographs").as_posix() + "/"
+    line = 12 + body[:body.index("#")].count("\n")  # the body begins at line 12
+    assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings] == ([
+        f"monographs/a.md:{line}: warning: body: the body's first heading repeats the title, "
+        "which the page shows above it already: delete it"] if told else [])
+
+
 def test_files_no_monograph_links_to_are_warned_of(project: Callable[[Files], Path]) -> None:
     # Linked by a relative path, from the site's root, from a draft: not told. The
     # others are published all the same: told, and a copy of a monograph or a Markdown
