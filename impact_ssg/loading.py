@@ -309,10 +309,15 @@ def _on_snapshot(kept: snapshot.Snapshot, found: Discovery, versions: dict[str, 
         files_linked.update(unlinked.linked_by([monograph]))
     warnings += unlinked.warnings(found.assets, unlinked.linked_in(files_linked),
                                   kept.versions.keys())
-    told_again = {m.path for m in checked} | {a.display for a in found.assets}
+    # Told again: what the edited bodies say, and which files no body links to. What the
+    # front matter says (a spelling) stands: it is part of the frame, which is the same.
+    bodies = {m.path for m in checked}
+    files = {a.display for a in found.assets}
+    kept_warnings = [w for w in kept.warnings
+                     if not ((w.path in bodies and w.field == "body")
+                             or (w.path in files and w.field == unlinked.FIELD))]
     corpus = Corpus(config, kept.monographs, found.assets,
-                    tuple(sorted([*(w for w in kept.warnings if w.path not in told_again),
-                                  *warnings])), versions,
+                    tuple(sorted([*kept_warnings, *warnings])), versions,
                     *_stored(build_cache, versions, held, found.monographs, config, parsers))
     # The files beside the monographs as found now: the same ones (the frame says so),
     # but the source folder may be spelled otherwise than when the model was kept.

@@ -94,6 +94,9 @@ CHANGES: list[tuple[str, Callable[[Path], None]]] = [
     ("summary of an organisation's only monograph", lambda r: edit(
         r / "monographs/outre-mer/guadeloupe-sargasses.md", 'summary: "Au Moule',
         'summary: "Au Moule (Guadeloupe)')),
+    ("spelling of a commune", lambda r: edit(
+        r / "monographs/pole-lauragais.md", "commune: Villefranche-de-Lauragais",
+        "commune: villefranche de Lauragais")),
     ("network", lambda r: edit(r / "monographs/pole-lauragais.md", "network: ANPP",
                                "network: METI")),
     ("date, changing the order of lists", lambda r: edit(
@@ -375,22 +378,26 @@ def test_a_build_with_nothing_to_do_warns_as_the_build_before(project: Path) -> 
 
 def test_a_text_edit_tells_which_files_no_monograph_links_to(project: Path) -> None:
     # A text edit reads the model the last build kept: the files its bodies link to are
-    # told again from the edited bodies as they are now.
+    # told again from the edited bodies as they are now, and what its front matter says
+    # (a spelling) is told still.
     def warned(*args: str) -> list[str]:
         result = subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=project,
                                 capture_output=True, text=True, check=True)
-        return [line for line in result.stderr.splitlines() if "warning: file:" in line]
+        return [line for line in result.stderr.splitlines() if ": warning: " in line]
 
+    lauragais = project / LAURAGAIS
+    edit(lauragais, "circuits courts, emploi", "circuits courts, Emploi")
+    spelt = [w for w in warned() if "'Emploi'" in w]
+    assert len(spelt) == 1 and spelt[0].startswith(f"{LAURAGAIS}:25: warning: themes:")
     (project / "monographs/notes.txt").write_text("notes", "utf-8")
     alone = ["monographs/notes.txt: warning: file: no monograph links to it, yet it is "
              "published as /fichiers/notes.txt; link it from a monograph, or, if it is not "
              "for readers, move it out of the monographs folder or start its name with '_'"]
-    assert warned() == alone
-    lauragais = project / LAURAGAIS
+    assert warned() == sorted([*alone, *spelt])
     edit(lauragais, "Ce maillon, c’est une", "Ce maillon ([nos notes](notes.txt)), c’est une")
-    assert warned() == [] == warned("--clean", "--output", "propre")
+    assert warned() == spelt == warned("--clean", "--output", "propre")
     edit(lauragais, "([nos notes](notes.txt))", "(sans notes)")
-    assert warned() == alone == warned("--clean", "--output", "propre")
+    assert warned() == sorted([*alone, *spelt]) == warned("--clean", "--output", "propre")
 
 
 @pytest.mark.parametrize("change", [
