@@ -20,7 +20,7 @@ import difflib
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
@@ -29,6 +29,7 @@ from .markdown import Reference, is_under
 from .model import Monograph, Partner
 from .slug import fold, slugify
 from .spellings import Mention, differing
+from .territory import LEVELS, place_key
 from .urls import TemplateRoute, same_file_key
 from .urls import monograph as monograph_route
 
@@ -166,32 +167,42 @@ def _spellings(monographs: Sequence[Monograph]) -> list[ContentWarning]:
     it (``spellings``), in source order."""
     # Most names are written one way: those written two ways at least are found first,
     # and their mentions gathered alone.
-    first: dict[tuple[bool, str], str] = {}
-    mixed: set[tuple[bool, str]] = set()
+    first: dict[tuple[str, str], str] = {}
+    mixed: set[tuple[str, str]] = set()
     for monograph in monographs:
-        for partner in monograph.partners:
-            key = (True, fold(partner.name))
-            if first.setdefault(key, partner.name) != partner.name:
-                mixed.add(key)
-        for theme in monograph.themes:
-            key = (False, slugify(theme))
-            if first.setdefault(key, theme) != theme:
+        for key, name, _, _ in _names(monograph):
+            if first.setdefault(key, name) != name:
                 mixed.add(key)
     if not mixed:
         return []
-    mentions: dict[tuple[bool, str], list[Mention]] = {key: [] for key in sorted(mixed)}
+    mentions: dict[tuple[str, str], list[Mention]] = {key: [] for key in sorted(mixed)}
     for monograph in monographs:
-        for index, partner in enumerate(monograph.partners):
-            found = mentions.get((True, fold(partner.name)))
+        for key, name, line, field in _names(monograph):
+            found = mentions.get(key)
             if found is not None:
-                found.append(Mention(partner.name, monograph.path, partner.name_line,
-                                     f"partners[{index}].name"))
-        for theme, line in zip(monograph.themes, monograph.theme_lines, strict=True):
-            found = mentions.get((False, slugify(theme)))
-            if found is not None:
-                found.append(Mention(theme, monograph.path, line, "themes"))
+                found.append(Mention(name, monograph.path, line, field))
     return [ContentWarning(m.path, m.line, m.field, message)
             for found in mentions.values() for m, message in differing(found)]
+
+
+def _names(monograph: Monograph) -> Iterator[tuple[tuple[str, str], str, int, str]]:
+    """The names a monograph gives organisations, themes and places, each with what
+    identifies the thing named, its line and its field."""
+    for index, partner in enumerate(monograph.partners):
+        yield ("o", fold(partner.name)), partner.name, partner.name_line, \
+            f"partners[{index}].name"
+    for theme, line in zip(monograph.themes, monograph.theme_lines, strict=True):
+        yield ("t", slugify(theme)), theme, line, "themes"
+    several = len(monograph.territories) > 1
+    for index, (territory, lines) in enumerate(zip(monograph.territories,
+                                                   monograph.territory_lines, strict=True)):
+        prefix = f"territory[{index}]." if several else "territory."
+        depth = 0
+        for level, line in zip(LEVELS, lines, strict=True):
+            name = getattr(territory, level)
+            if name is not None:
+                yield ("p", place_key(territory, depth)), name, line, prefix + level
+                depth += 1
 
 
 def _case_twins(files: list[str], source_name: str) -> list[ContentError]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import urls
 from .config import Config
@@ -22,10 +22,9 @@ from .model import Monograph
 from .slug import fold, slugify
 from .source import SourceFile
 from .spellings import usual
-from .territory import FRANCE, Territory
+from .territory import FRANCE, LEVELS, Territory, place_key
 from .vocabulary import Vocabulary
 
-LEVELS = ("country", "region", "department", "commune")
 RELATED_COUNT = 4
 # A facet value shared by more monographs than this says little about relatedness and
 # would make the search quadratic; it still counts when scoring the shortlist.
@@ -133,6 +132,13 @@ class Site:
         slugs = territory.slugs
         return tuple(self.node_by_slugs[slugs[: i + 1]] for i in range(len(slugs)))
 
+    def named(self, territory: Territory) -> Territory:
+        """``territory`` (of a monograph shown) with each place named as the site names
+        it: as most mentions write it (``spellings``)."""
+        names = {node.level: node.name for node in self.trail(territory)}
+        return territory if all(getattr(territory, level) == name
+                                for level, name in names.items()) else replace(territory, **names)
+
 
 def _slugs_of(monograph: Monograph, kind: str, organisations: Mapping[str, str]
               ) -> tuple[str, ...]:
@@ -173,7 +179,7 @@ def build_site(
         urls.THEMES: _themes(shown, every),
     }
     term_by_slug = {(t.kind, t.slug): t for group in terms.values() for t in group}
-    territories = _territory_tree(shown)
+    territories = _territory_tree(shown, every)
     node_by_slugs: dict[tuple[str, ...], TerritoryNode] = {}
 
     def register(nodes: Iterable[TerritoryNode]) -> None:
@@ -250,17 +256,28 @@ class _Branch:
     children: dict[str, _Branch]
 
 
-def _territory_tree(shown: tuple[Monograph, ...]) -> tuple[TerritoryNode, ...]:
+def _territory_tree(shown: tuple[Monograph, ...], every: tuple[Monograph, ...]
+                    ) -> tuple[TerritoryNode, ...]:
+    """The places of ``shown``, each named as most mentions among ``every`` write it
+    (``spellings``)."""
+    spelt: dict[str, list[str]] = {}
+    for monograph in every:
+        for territory in monograph.territories:
+            for depth, name in enumerate(territory.levels):
+                spelt.setdefault(place_key(territory, depth), []).append(name)
     roots: dict[str, _Branch] = {}
     for monograph in shown:
         for territory in monograph.territories:
             level_names = [(level, getattr(territory, level)) for level in LEVELS
                            if getattr(territory, level) is not None]
             branches = roots
-            for level, name in level_names:
+            for depth, (level, name) in enumerate(level_names):
                 slug = slugify(name)
                 code = territory.department_code if level == "department" else None
-                branch = branches.setdefault(slug, _Branch(level, name, code, {}, {}))
+                branch = branches.get(slug)
+                if branch is None:
+                    branch = branches[slug] = _Branch(
+                        level, usual(spelt[place_key(territory, depth)]), code, {}, {})
                 branch.members[monograph.slug] = monograph
                 branches = branch.children
 

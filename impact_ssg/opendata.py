@@ -41,7 +41,7 @@ def record(site: Site, monograph: Monograph) -> dict[str, object]:
             "country": t.country, "region": t.region, "department": t.department,
             "department_code": t.department_code, "commune": t.commune,
             "url": link.full(urls.territory(t.slugs)),
-        } for t in monograph.territories],
+        } for t in map(site.named, monograph.territories)],
         "themes": [t.label for t in site.terms_of(monograph, urls.THEMES)],
         "authors": list(monograph.authors),
     }

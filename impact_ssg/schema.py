@@ -28,7 +28,7 @@ from .markdown import RenderedBody, page_placeholder, render
 from .model import Checked, Invalid, Monograph, Partner
 from .slug import fold, is_slug, slugify
 from .source import FrontMatterErrors, RawDocument, SourceFile
-from .territory import Territory, TerritoryError, resolve
+from .territory import LEVELS, Territory, TerritoryError, resolve
 from .vocabulary import Vocabulary
 from .yamltree import Mapping, Node, Scalar, Sequence, kind_of
 
@@ -107,7 +107,8 @@ def validate(
                      lambda n: _terms(fields, n, "alliance_type", config.alliance_types))
     declared = _opt(value("stakeholders"),
                     lambda n: _terms(fields, n, "stakeholders", config.stakeholders))
-    territories = _opt(value("territory"), lambda n: _territories(fields, n))
+    place_lines: list[tuple[int, ...]] = []
+    territories = _opt(value("territory"), lambda n: _territories(fields, n, place_lines))
     readable: list[tuple[str, Partner]] = []  # those read whole, even where others are not
     partners = _opt(value("partners"),
                     lambda n: _partners(fields, n, config.stakeholders, readable))
@@ -145,7 +146,7 @@ def validate(
         title=title, date=date, summary=summary, networks=networks,
         alliance_types=alliances, stakeholders=tuple(sorted(categories, key=order)),
         territories=territories, partners=partners or (), themes=tuple(t for t, _ in themes),
-        theme_lines=tuple(line for _, line in themes),
+        theme_lines=tuple(line for _, line in themes), territory_lines=tuple(place_lines),
         updated=updated, authors=authors or (), draft=bool(draft),
         body_line=raw.body_line, rendered=rendered.outline,
     )
@@ -308,7 +309,10 @@ def _items(
     return [], False
 
 
-def _territories(fields: Fields, node: Node) -> tuple[Territory, ...] | None:
+def _territories(fields: Fields, node: Node, place_lines: list[tuple[int, ...]]
+                 ) -> tuple[Territory, ...] | None:
+    """The territories; ``place_lines`` gets the lines of each one's levels
+    (``Monograph.territory_lines``)."""
     items, ok = _items(fields, node, "territory", "a mapping such as 'department: \"31\"' "
                        "or a list of them")
     found: list[Territory] = []
@@ -342,6 +346,7 @@ def _territories(fields: Fields, node: Node) -> tuple[Territory, ...] | None:
                          "listed twice; list it once")
             ok = False
         found.append(territory)
+        place_lines.append(tuple(lines.get(level, 0) for level in LEVELS))
     return tuple(found) if ok else None
 
 

@@ -17,7 +17,7 @@ def article(site: Site, monograph: Monograph) -> dict[str, object]:
         about.extend({"@type": "DefinedTerm", "name": t.label, "url": link.full(t.route)}
                      for t in site.terms_of(monograph, kind))
     places = []
-    for territory in monograph.territories:
+    for territory in map(site.named, monograph.territories):
         address: dict[str, object] = {"@type": "PostalAddress",
                                       "addressCountry": "FR" if territory.country == FRANCE
                                       else territory.country}

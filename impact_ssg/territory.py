@@ -20,6 +20,8 @@ from .pickling import by_fields
 from .slug import fold, nfc, slugify
 
 FRANCE = "France"
+LEVELS = ("country", "region", "department", "commune")
+"""The levels of a territory, from the largest."""
 
 # Regions merged in 2016: an author may still write the old name.
 _FORMER_REGIONS = {
@@ -86,6 +88,13 @@ class Territory:
 @lru_cache(maxsize=16384)
 def _slugs(territory: Territory) -> tuple[str, ...]:
     return tuple(slugify(name) for name in territory.levels)
+
+
+def place_key(territory: Territory, depth: int) -> str:
+    """The key of a territory's place at ``depth`` (0: its country, then the levels it
+    gives): its slugs to there. Spellings of a place that slugify alike name one place,
+    with one page."""
+    return "/".join(territory.slugs[:depth + 1])
 
 
 class TerritoryError(Exception):

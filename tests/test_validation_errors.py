@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -824,6 +825,38 @@ def test_a_first_heading_that_repeats_the_title_is_warned_of(
     assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings] == ([
         f"monographs/a.md:{line}: warning: body: the body's first heading repeats the title, "
         "which the page shows above it already: delete it"] if told else [])
+
+
+def test_a_place_written_otherwise_is_warned_of_and_named_as_most_write_it(
+    project: Callable[[Files], Path]
+) -> None:
+    def monograph(commune: str, country: str = "") -> str:
+        place = (f"country: {country}\n  commune: {commune}" if country
+                 else f'department: "31"\n  commune: {commune}')
+        return VALID.replace('department: "31"\n  commune: Toulouse', place)
+
+    root = project({"a.md": monograph("TOULOUSE"), "b.md": monograph("Toulouse"),
+                    "c.md": monograph("Toulouse"), "d.md": monograph("Agadir", "maroc"),
+                    "e.md": monograph("Agadir", "Maroc"), "f.md": monograph("agadir", "Maroc")})
+    shutil.copytree(ROOT / "templates", root / "templates")
+    options = Options(config=root / "impact.yaml", source=root / "monographs",
+                      output=root / "site", quiet=True)
+    prefix = (root / "monographs").as_posix() + "/"
+    told = "the spelling the site shows on every page; write it alike"
+    assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings] == [
+        f"monographs/a.md:9: warning: territory.commune: 'TOULOUSE' is written 'Toulouse' in "
+        f"monographs/b.md:9, monographs/c.md:9, {told}",
+        f"monographs/d.md:8: warning: territory.country: 'maroc' is written 'Maroc' in "
+        f"monographs/e.md:8, monographs/f.md:8, {told}",
+        f"monographs/f.md:9: warning: territory.commune: 'agadir' is written 'Agadir' in "
+        f"monographs/d.md:9, monographs/e.md:9, {told}"]
+    build(options)
+    # Pages, cards, JSON-LD and open data name them alike (web addresses hold slugs).
+    written = re.compile(r"(?<![/\w-])(TOULOUSE|maroc|agadir)(?![/\w-])")
+    site = root / "site"
+    shown = [*site.rglob("*.html"), site / "data/monographs.json", site / "data/monographs.csv"]
+    assert [p for p in shown if written.search(p.read_text("utf-8-sig"))] == []
+    assert "Maroc" in (site / "territoires/maroc/agadir/index.html").read_text("utf-8")
 
 
 def test_files_no_monograph_links_to_are_warned_of(project: Callable[[Files], Path]) -> None:
