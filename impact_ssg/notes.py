@@ -77,31 +77,42 @@ def body_slips(tokens: list[Token], env: Mapping[str, Any], source: str, body_li
         for child in block.children:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
-            elif child.type == "image" and not child.content.strip():
-                src = unquote(str(child.attrs.get("src", "")))
-                yield line, (f"image '{src}' has no description: write what it shows between "
-                             f"its brackets, ![Schéma de …]({src}), which screen readers read "
-                             "and browsers show when the image cannot be")
-        bullets = [n for n in range(block.map[0], block.map[1])
-                   if _BULLET.match(lines[n]) if n < len(lines)]
-        if len(bullets) >= 2:
-            mark = _BULLET.match(lines[bullets[0]])[1]  # type: ignore[index]
-            yield body_line + bullets[0], (
+            elif child.type == "image":
+                if not child.content.strip():
+                    src = unquote(str(child.attrs.get("src", "")))
+                    # As Markdown takes it: an address holding a space goes in <…>.
+                    written = f"<{src}>" if " " in src else src
+                    yield line, (f"image '{src}' has no description: write what it shows "
+                                 f"between its brackets, ![Schéma de …]({written}), which "
+                                 "screen readers read and browsers show when the image "
+                                 "cannot be")
+                # A description may go on over lines.
+                line += sum(c.type in ("softbreak", "hardbreak") for c in child.children or ())
+        bullets = [n for n in range(block.map[0], min(block.map[1], len(lines)))
+                   if _BULLET.match(lines[n])]
+        # Two lines in a row at least: a dash that a line of prose happens to begin with
+        # is not a list.
+        first = next((n for n in bullets if n + 1 in bullets), None)
+        if first is not None:
+            mark = lines[first].lstrip(" ")[0]
+            yield body_line + first, (
                 f"lines begun with '{mark}' make no list in Markdown (they run on as one "
                 "paragraph): begin each with '- ', after a blank line")
     refs: Mapping[str, int] = env.get("footnotes", {}).get("refs", {})
     for key, number in refs.items():
         if number == -1:  # defined, never called
             label = key[1:]
-            defined = re.compile(rf" {{0,3}}\[\^{re.escape(label)}\]:")
+            # Where it is defined, in a quote or a list item too.
+            defined = re.compile(rf"[ \t>*+\-\d.)]*\[\^{re.escape(label)}\]:")
             at = next((n for n, text in enumerate(lines) if defined.match(text)), 0)
             yield body_line + at, (f"the footnote '[^{label}]' is never called in the text, "
                                    f"so it is not shown: call it where it belongs, "
                                    f"'…[^{label}]', or delete it")
 
 
-# A line a word processor's list left: a dash or a bullet, then a space.
-_BULLET = re.compile(" {0,3}([–—•◦▪·]) ")
+# A line a word processor's list left: a dash or a bullet, then a space. (A line begun
+# with '—' is a line of dialogue.)
+_BULLET = re.compile(" {0,3}[–•◦▪·] ")
 
 
 def html_as_text(tokens: list[Token], source: str, body_line: int) -> Iterator[Note]:
@@ -119,12 +130,14 @@ def html_as_text(tokens: list[Token], source: str, body_line: int) -> Iterator[N
         line = body_line + block.map[0]
         found: list[tuple[int, str]] = []
         if block.type == "html_block":
-            found.extend((line, _tag(match)) for match in _TAG.finditer(block.content))
+            found.extend((line, _tag(match)) for match in _TAG.finditer(block.content)
+                         if _is_html(match))
         for child in block.children or ():
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
             elif child.type == "html_inline":
-                found.extend((line, _tag(match)) for match in _TAG.finditer(child.content))
+                found.extend((line, _tag(match)) for match in _TAG.finditer(child.content)
+                             if _is_html(match))
         if found:
             first_line, tag = found[0]
             more = (f" and {len(found) - 1} other tag{'s' if len(found) > 2 else ''} are"
@@ -137,6 +150,23 @@ def html_as_text(tokens: list[Token], source: str, body_line: int) -> Iterator[N
 @functools.cache
 def _with_html() -> MarkdownIt:
     return MarkdownIt("js-default", {"html": True})
+
+
+# The elements of HTML: '<nom de la structure>' or '<Bonjour>' is tag-like to CommonMark,
+# but meant as text, which it stays.
+_ELEMENT_NAMES = """a abbr address area article aside audio b bdi bdo big blockquote body
+    br button canvas caption center cite code col colgroup data datalist dd del details dfn
+    dialog div dl dt em embed fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6
+    head header hgroup hr html i iframe img input ins kbd label legend li link main map mark
+    menu meta meter nav noscript object ol optgroup option output p param picture pre
+    progress q rp rt ruby s samp script section select small source span strike strong
+    style sub summary sup svg table tbody td template textarea tfoot th thead time title tr
+    track tt u ul var video wbr"""
+_ELEMENTS = frozenset(_ELEMENT_NAMES.split())
+
+
+def _is_html(match: re.Match[str]) -> bool:
+    return match.group(0) == "<!--" or match.group(2).lower() in _ELEMENTS
 
 
 def _tag(match: re.Match[str]) -> str:
@@ -157,14 +187,14 @@ def _why(match: re.Match[str]) -> str:
         fix = "its ')' is missing"
     elif space:
         fix = "take out the space between ']' and '('"
-    elif " " in address.strip():
-        fix = ("its address holds a space: write %20 for each "
-               f"('{address.strip().replace(' ', '%20')}'), or put the address in <…>")
     elif _ON_A_COMPUTER.match(address.strip()):
         name = re.split(r"[\\/]", address.strip())[-1]
         fix = ("its address is a path on a computer, which readers cannot open: put the file "
                f"in the monographs folder and link it by its path from this file ('{name}' "
                "if it is beside it)")
+    elif " " in address.strip():
+        fix = ("its address holds a space: write %20 for each "
+               f"('{address.strip().replace(' ', '%20')}'), or put the address in <…>")
     elif _SCHEME.match(address.strip()):
         fix = ("only http:, https: and mailto: addresses, and paths to files of the "
                "monographs folder, become links")

@@ -426,6 +426,8 @@ class _Blocks:
     outer: tuple[tuple[str, int], ...]
     """Its blocks that are in no other block, each with its line."""
     every: frozenset[str]
+    called: frozenset[str] = frozenset()
+    """The blocks it calls by name (``self.lieu()``), which are shown so."""
 
 
 def _blocks(tree: nodes.Template, shown: str) -> _Blocks:
@@ -443,7 +445,10 @@ def _blocks(tree: nodes.Template, shown: str) -> _Blocks:
 
     visit(tree)
     every = frozenset(b.name for b in tree.find_all(nodes.Block) if isinstance(b, nodes.Block))
-    return _Blocks(shown, extends, tuple(outer), every)
+    called = frozenset(node.attr for node in tree.find_all(nodes.Getattr)
+                       if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name)
+                       and node.node.name == "self")
+    return _Blocks(shown, extends, tuple(outer), every, called)
 
 
 def _blocks_never_shown(blocks: Mapping[str, _Blocks]) -> Iterator[str]:
@@ -460,8 +465,9 @@ def _blocks_never_shown(blocks: Mapping[str, _Blocks]) -> Iterator[str]:
         if template.extends is None or parent is not None:
             continue
         known = frozenset().union(*(c.every for c in chain))
+        called = frozenset().union(template.called, *(c.called for c in chain))
         for name, line in template.outer:
-            if name not in known:
+            if name not in known and name not in called:
                 close = difflib.get_close_matches(name, sorted(known), n=1)
                 hint = (f"did you mean '{close[0]}'?" if close else
                         f"name it as one of theirs: {', '.join(sorted(known)[:12])}")

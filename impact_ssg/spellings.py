@@ -10,6 +10,7 @@ for a warning.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -42,5 +43,17 @@ def differing(mentions: Sequence[Mention]) -> list[tuple[Mention, str]]:
         return []
     places = [f"{m.path}:{m.line}" for m in mentions if m.spelling == shown]
     where = ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
-    return [(m, f"'{m.spelling}' is written '{shown}' in {where}, the spelling the site "
-                f"shows on every page; write it alike") for m in others]
+    return [(m, f"'{m.spelling}' is written '{shown}'{_unseen(m.spelling, shown)} in {where}, "
+                f"the spelling the site shows on every page; write it alike") for m in others]
+
+
+def _unseen(spelling: str, shown: str) -> str:
+    """What tells apart two spellings that differ only by a kind of space, which a
+    message would show alike; else ''."""
+    if spelling.split() != shown.split():
+        return ""
+    odd = next((c for c in spelling + shown if c.isspace() and c != " "), None)
+    if odd is None:
+        return ""
+    return (f" (the two differ by a {unicodedata.name(odd, 'space').lower()}, "
+            f"U+{ord(odd):04X}, where the other has a space)")

@@ -180,8 +180,8 @@ def _not_a_level(text: str) -> str | None:
     for name, code in _COLLECTIVITIES.items():
         if key in (fold(name), code):
             return (f"'{text}' is an overseas collectivity, not a region or one of the 101 "
-                    f"departments; write 'country: {name}' alone, as for a territory "
-                    "outside France")
+                    f"departments; write 'country: {name}' instead (with the commune, if "
+                    "any), as for a territory outside France")
     inner = text.strip(_QUOTES)
     if inner != text.strip() and inner:
         found: Department | Region | None = find_department(inner) or find_region(inner)
@@ -224,6 +224,11 @@ def _unknown_department(text: str) -> str:
         digits = postal[1] + postal[2]
         code = digits[:3] if digits.startswith(("97", "98")) else digits[:2]
         found = find_department(code)
+        collectivity = next((n for n, c in _COLLECTIVITIES.items() if c == code), None)
+        if collectivity is not None:
+            return (f"'{text}' is a postal code of {collectivity}, an overseas collectivity, "
+                    f"not a department; write 'country: {collectivity}', with the commune's "
+                    "name in 'commune'")
         if code == "20":
             meant = "'2A' (Corse-du-Sud) or '2B' (Haute-Corse)"
         elif found is not None:

@@ -126,6 +126,10 @@ def test_relative_links_of_raw_html_are_found_at_their_line() -> None:
      "text, not as a link: its address is a path on a computer, which readers cannot open: "
      "put the file in the monographs folder and link it by its path from this file "
      "('plan.png' if it is beside it)"),
+    ("[le rapport](C:\\Mes documents\\rapport final.pdf)", "'[le rapport](C:\\Mes "
+     "documents\\rapport final.pdf)' is shown as text, not as a link: its address is a path "
+     "on a computer, which readers cannot open: put the file in the monographs folder and "
+     "link it by its path from this file ('rapport final.pdf' if it is beside it)"),
     ("Appeler [le standard](tel:+33561000000).", "'[le standard](tel:+33561000000)' is shown "
      "as text, not as a link: only http:, https: and mailto: addresses, and paths to files "
      "of the monographs folder, become links"),
@@ -145,16 +149,25 @@ def test_link_syntax_left_as_text_is_noted_at_its_line(body: str, said: str | No
             "![Schéma de …](b.png), which screen readers read and browsers show when the image "
             "cannot be"),
         (3, "image 'images/Mon plan.png' has no description: write what it shows between its "
-            "brackets, ![Schéma de …](images/Mon plan.png), which screen readers read and "
+            "brackets, ![Schéma de …](<images/Mon plan.png>), which screen readers read and "
             "browsers show when the image cannot be")]),
+    ("![Un plan\nsur deux lignes](a.png)\n![](b.png)", [
+        (5, "image 'b.png' has no description: write what it shows between its brackets, "
+            "![Schéma de …](b.png), which screen readers read and browsers show when the image "
+            "cannot be")]),
     ("Les partenaires :\n• la commune ;\n• l’association.", [
         (4, "lines begun with '•' make no list in Markdown (they run on as one paragraph): "
             "begin each with '- ', after a blank line")]),
     ("Texte[^a].\n\n[^a]: Appelée.\n\n[^b]: Jamais appelée.", [
         (7, "the footnote '[^b]' is never called in the text, so it is not shown: call it "
             "where it belongs, '…[^b]', or delete it")]),
-    # Fine: a described image, a line of dialogue, a real list.
-    ("![Le plan](a.png)\n\n— Une réplique.\n\n- un ;\n- deux.", []),
+    ("Texte.\n\n> Cité.\n> [^c]: Dans une citation.", [
+        (6, "the footnote '[^c]' is never called in the text, so it is not shown: call it "
+            "where it belongs, '…[^c]', or delete it")]),
+    # Fine: a described image, lines of dialogue, dashes that begin lines of prose apart,
+    # a real list.
+    ("![Le plan](a.png)\n\n— Une réplique.\n— Une autre.\n\nLe pôle\n– créé en 2010 –\n"
+     "réunit\n– depuis lors – vingt membres.\n\n- un ;\n- deux.", []),
 ])
 def test_slips_a_body_shows_only_on_its_page_are_noted(body: str, said: list[Note]) -> None:
     assert list(html(f"## Titre\n\n{body}\n").notes) == said
@@ -171,8 +184,9 @@ _NOT_READ = ("shown as text: raw HTML is not read (allow_html is false in the co
     ("<div class=\"encadre\">\n\nTexte.\n\n</div>", [
         (3, f"'<div …>' is {_NOT_READ}"), (7, f"'</div>' is {_NOT_READ}")]),
     ("<!-- à revoir -->", [(3, f"'<!-- … -->' is {_NOT_READ}")]),
-    # Meant as text: escaped, an entity, code, a comparison.
-    ("\\<br> &lt;br&gt; `<br>` a < b, 3 < 4 > 2.\n\n```\n<br>\n```", []),
+    # Meant as text: no element of HTML, escaped, an entity, code, a comparison.
+    ("<<Bonjour>>, <nom de la structure> et \\<br> &lt;br&gt; `<br>` a < b, 3 < 4 > 2."
+     "\n\n```\n<br>\n```", []),
 ])
 def test_raw_html_shown_as_text_is_noted(body: str, said: list[Note]) -> None:
     assert list(html(f"## Titre\n\n{body}\n").notes) == said

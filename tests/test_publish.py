@@ -154,8 +154,11 @@ def test_a_block_no_template_above_has_is_an_error(project: Path) -> None:
         assert old in text, old
         (templates / name).write_text(text.replace(old, new, 1), "utf-8")
 
-    # A block inside another one that fills a block above is shown with it: not told.
+    # A block inside another one that fills a block above is shown with it, and one the
+    # template calls by name is shown where it is called: neither is told.
     change("panorama.html", "{% block main %}", "{% block main %}{% block intro %}{% endblock %}")
+    change("term.html", "{% block main %}", "{% block lieu %}ici{% endblock %}{% block main %}"
+           "{{ self.lieu() }}")
     assert impact(project, "--quiet").returncode == 0
     before = snapshot(project / "site")
     # base.html's block renamed: every page would be built without its content.

@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from impact_ssg import yamltree
 from impact_ssg.errors import InvalidContent
 from impact_ssg.pipeline import Options, build, load
+from impact_ssg.spellings import Mention, differing
 
 from .conftest import ROOT, VALID, Files
 
@@ -109,8 +110,13 @@ CASES: list[tuple[str, Files, list[str]]] = [
     ("an overseas collectivity as the department", {"a.md": with_line(
         'department: "31"\n  commune: Toulouse', "department: Nouvelle-Caledonie")},
      [f"{F}:8: territory.department: 'Nouvelle-Caledonie' is an overseas collectivity, not "
-      "a region or one of the 101 departments; write 'country: Nouvelle-Calédonie' alone, as "
-      "for a territory outside France"]),
+      "a region or one of the 101 departments; write 'country: Nouvelle-Calédonie' instead "
+      "(with the commune, if any), as for a territory outside France"]),
+    ("a postal code of an overseas collectivity", {"a.md": with_line(
+        'department: "31"', 'department: "98800"')},
+     [f"{F}:8: territory.department: '98800' is a postal code of Nouvelle-Calédonie, an "
+      "overseas collectivity, not a department; write 'country: Nouvelle-Calédonie', with the "
+      "commune's name in 'commune'"]),
     # A country other than France is free text, but not France misspelt or a part of it.
     ("country Frnace", {"a.md": with_line(
         'department: "31"\n  commune: Toulouse', "country: Frnace")},
@@ -825,6 +831,15 @@ def test_a_first_heading_that_repeats_the_title_is_warned_of(
     assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings] == ([
         f"monographs/a.md:{line}: warning: body: the body's first heading repeats the title, "
         "which the page shows above it already: delete it"] if told else [])
+
+
+def test_spellings_apart_only_by_a_kind_of_space_are_told_so() -> None:
+    found = differing([Mention("transition écologique", "a.md", 3, "themes"),
+                       Mention("transition\u00a0écologique", "b.md", 4, "themes")])
+    assert [(m.path, said) for m, said in found] == [(
+        "b.md", "'transition\u00a0écologique' is written 'transition écologique' (the two "
+        "differ by a no-break space, U+00A0, where the other has a space) in a.md:3, the "
+        "spelling the site shows on every page; write it alike")]
 
 
 def test_a_place_written_otherwise_is_warned_of_and_named_as_most_write_it(
