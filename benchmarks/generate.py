@@ -1412,6 +1412,8 @@ class Corpus:
     docs: list[Doc] = field(default_factory=list)
     _names: set[str] = field(default_factory=set)
     _authors: list[str] = field(default_factory=list)
+    _titles: set[str] = field(default_factory=set)
+    """The slugs of the titles given: each is given once."""
     _dept_weights: list[float] = field(default_factory=list)
 
     def pick_org(self, rng: random.Random, place: Place, lead: Sequence[str] = ()) -> Organisation:
@@ -1572,10 +1574,14 @@ class Corpus:
             else:
                 title = f"{cap(subj)} {verb} {obj} {place.in_form}"
             title = " ".join(title.split())
-            if 6 <= len(title.split()) <= 14:
+            if 6 <= len(title.split()) <= 14 and slugify(title) not in self._titles:
+                self._titles.add(slugify(title))
                 return title, obj
-        return (f"{cap(place.in_form)}, une alliance locale pour l’emploi et la solidarité",
-                "alliance locale")
+        # Rare: numbered, so that it is another monograph's title no more than the others.
+        title = (f"{cap(place.in_form)}, une alliance locale pour l’emploi et la solidarité "
+                 f"(n° {doc.index + 1})")
+        self._titles.add(slugify(title))
+        return title, "alliance locale"
 
     def _summary(self, rng: random.Random, doc: Doc) -> str:
         writer = Writer(rng, self, doc)

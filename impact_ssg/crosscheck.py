@@ -3,8 +3,9 @@
 - two monographs may not share a slug;
 - an organisation (partners' names compared as vocabulary values are) carries one
   stakeholder category everywhere, and two organisations may not share a page;
-- an organisation or a theme written otherwise than most mentions write it is worth a
-  warning (the site shows the usual spelling, ``spellings``);
+- an organisation, a theme or a place written otherwise than most mentions write it is
+  worth a warning (the site shows the usual spelling, ``spellings``), and so is a title
+  another monograph has;
 - two files may not differ only by case or Unicode normalisation;
 - a relative link or image in a body must point at a monograph file or another file under
   the source folder; a link to a draft is worth a warning, as it renders as plain text.
@@ -63,7 +64,7 @@ def crosscheck(
     refs_errors, warnings = references(monographs, monographs, set(files), source_name, drafts,
                                        invalid)
     valid = [c for c in claimants if isinstance(c, Monograph)]
-    return errors + refs_errors, warnings + _spellings(valid)
+    return errors + refs_errors, warnings + _spellings(valid) + _titles(valid)
 
 
 class Referrer(NamedTuple):
@@ -160,6 +161,22 @@ def _organisations(monographs: Sequence[_Claimant]) -> list[ContentError]:
                     f"'{partner.name}' is '{partner.stakeholder}' here but '{usual}' in "
                     f"{where}; an organisation has one stakeholder category everywhere"))
     return errors
+
+
+def _titles(monographs: Sequence[Monograph]) -> list[ContentWarning]:
+    """Each monograph, after the first in source order, whose title is another's but for
+    case, accents, spaces or punctuation: lists, cards and search results show the two
+    alike."""
+    first: dict[str, Monograph] = {}
+    warnings = []
+    for monograph in monographs:
+        other = first.setdefault(slugify(monograph.title), monograph)
+        if other is not monograph:
+            warnings.append(ContentWarning(
+                monograph.path, monograph.title_line, "title",
+                f"it is also the title of {other.path}:{other.title_line}, and lists and "
+                "search results would show the two alike; tell them apart"))
+    return warnings
 
 
 def _spellings(monographs: Sequence[Monograph]) -> list[ContentWarning]:

@@ -61,6 +61,7 @@ class Monograph:
     themes: tuple[str, ...] = ()
     theme_lines: tuple[int, ...] = ()
     """The line of each theme, for cross-file messages."""
+    title_line: int = 1
     territory_lines: tuple[tuple[int, ...], ...] = ()
     """For each territory, the lines of its country, region, department and commune
     (``territory.LEVELS``; 0 for one not written), for cross-file messages."""

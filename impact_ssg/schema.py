@@ -147,6 +147,7 @@ def validate(
         alliance_types=alliances, stakeholders=tuple(sorted(categories, key=order)),
         territories=territories, partners=partners or (), themes=tuple(t for t, _ in themes),
         theme_lines=tuple(line for _, line in themes), territory_lines=tuple(place_lines),
+        title_line=value("title").line,  # type: ignore[union-attr]
         updated=updated, authors=authors or (), draft=bool(draft),
         body_line=raw.body_line, rendered=rendered.outline,
     )

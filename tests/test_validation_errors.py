@@ -20,6 +20,14 @@ from impact_ssg.spellings import Mention, differing
 from .conftest import ROOT, VALID, Files
 
 
+def warned(options: Options, prefix: str, titles: bool = False) -> list[str]:
+    """The warnings of loading ``options``, their files named from ``monographs/``; those
+    of titles other monographs have left out unless asked for (the files of most tests
+    are copies of one monograph)."""
+    return [str(w).replace(prefix, "monographs/") for w in load(options).warnings
+            if titles or w.field != "title"]
+
+
 def with_line(old: str, new: str) -> str:
     """VALID with one line replaced (``new`` may span lines or be empty)."""
     assert old in VALID, old
@@ -723,7 +731,7 @@ def test_only_a_published_monograph_is_warned_of_its_links_to_drafts(
                     "c.md": draft + "\n[b](b.md)\n"})
     options = Options(config=root / "impact.yaml", source=root / "monographs", drafts=drafts)
     prefix = (root / "monographs").as_posix() + "/"
-    assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings] == expected
+    assert warned(options, prefix) == expected
 
 
 def test_links_to_a_heading_that_is_not_there_are_warned_of(
@@ -736,7 +744,7 @@ def test_links_to_a_heading_that_is_not_there_are_warned_of(
     root = project({"a.md": VALID + body, "b.md": target})
     options = Options(config=root / "impact.yaml", source=root / "monographs")
     prefix = (root / "monographs").as_posix() + "/"
-    assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings] == [
+    assert warned(options, prefix) == [
         "monographs/a.md:15: warning: body: link 'b.md#le contexte': monographs/b.md has no "
         "heading or id '#le contexte' (did you mean '#le-contexte'?); the link leads to the top of "
         "its page",
@@ -756,7 +764,7 @@ def test_links_to_an_id_of_their_own_page_that_is_not_there_are_warned_of(
     root = project({"a.md": VALID.replace("Un corps de texte.\n", body)})
     options = Options(config=root / "impact.yaml", source=root / "monographs")
     prefix = (root / "monographs").as_posix() + "/"
-    assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings] == [
+    assert warned(options, prefix) == [
         "monographs/a.md:15: warning: body: link '#le-contxte': this page has no heading or id "
         "'#le-contxte' (did you mean '#le-contexte'?); the link leads nowhere",
         "monographs/a.md:19: warning: body: link '#nulle-part': this page has no heading or id "
@@ -784,7 +792,7 @@ def test_a_name_written_otherwise_is_warned_of_and_shown_as_most_write_it(
                       output=root / "site", quiet=True)
     prefix = (root / "monographs").as_posix() + "/"
     told = "the spelling the site shows on every page; write it alike"
-    assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings] == [
+    assert warned(options, prefix) == [
         f"monographs/a.md:12: warning: partners[0].name: 'ADEME' is written 'Ademe' in "
         f"monographs/b.md:12, monographs/c.md:12, monographs/d.md:12, {told}",
         f"monographs/a.md:14: warning: themes: 'EMPLOI' is written 'emploi' in "
@@ -828,9 +836,22 @@ def test_a_first_heading_that_repeats_the_title_is_warned_of(
     options = Options(config=root / "impact.yaml", source=root / "monographs")
     prefix = (root / "monographs").as_posix() + "/"
     line = 12 + body[:body.index("#")].count("\n")  # the body begins at line 12
-    assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings] == ([
+    assert warned(options, prefix) == ([
         f"monographs/a.md:{line}: warning: body: the body's first heading repeats the title, "
         "which the page shows above it already: delete it"] if told else [])
+
+
+def test_a_title_another_monograph_has_is_warned_of(project: Callable[[Files], Path]) -> None:
+    draft = VALID.replace("date: 2026-10-16", "date: 2026-10-16\ndraft: true")
+    root = project({
+        "a.md": VALID, "b.md": VALID.replace("Un pôle territorial", "UN PÔLE TERRITORIAL"),
+        "c.md": draft, "d.md": VALID.replace("Un pôle territorial", "Un autre pôle")})
+    options = Options(config=root / "impact.yaml", source=root / "monographs")
+    prefix = (root / "monographs").as_posix() + "/"
+    assert warned(options, prefix, titles=True) == [
+        f"monographs/{name}.md:2: warning: title: it is also the title of monographs/a.md:2, "
+        "and lists and search results would show the two alike; tell them apart"
+        for name in ("b", "c")]
 
 
 def test_spellings_apart_only_by_a_kind_of_space_are_told_so() -> None:
@@ -858,7 +879,7 @@ def test_a_place_written_otherwise_is_warned_of_and_named_as_most_write_it(
                       output=root / "site", quiet=True)
     prefix = (root / "monographs").as_posix() + "/"
     told = "the spelling the site shows on every page; write it alike"
-    assert [str(w).replace(prefix, "monographs/") for w in load(options).warnings] == [
+    assert warned(options, prefix) == [
         f"monographs/a.md:9: warning: territory.commune: 'TOULOUSE' is written 'Toulouse' in "
         f"monographs/b.md:9, monographs/c.md:9, {told}",
         f"monographs/d.md:8: warning: territory.country: 'maroc' is written 'Maroc' in "
