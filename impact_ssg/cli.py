@@ -65,6 +65,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _options_of(parser: argparse.ArgumentParser, command: str) -> list[str]:
+    """The long options ``command`` takes (those ``--help`` shows)."""
+    # argparse keeps them to itself: read where Python 3.11 to 3.14 keep them.
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            taken = action.choices[command]._option_string_actions
+            return [option for option, meaning in taken.items()
+                    if option.startswith("--") and meaning.help != argparse.SUPPRESS]
+    return []
+
+
 def _positive(text: str) -> int:
     value = _whole(text)
     if value < 1:
@@ -121,9 +132,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A command after options was taken for a stray argument of the implied build.
         misplaced = next((word for word in extra if word in COMMANDS), None) if implied \
             else None
+        option = next((word.split("=")[0] for word in extra if word.startswith("--")), None)
+        # Compared without their '--', which would make any two look alike.
+        names = {o[2:]: o for o in _options_of(parser, args.command)}
+        close = [names[n] for n in difflib.get_close_matches(option[2:], names, n=1, cutoff=0.7)
+                 ] if option else []
         parser.error(f"unrecognized arguments: {' '.join(extra)}" + (
             f" ('{misplaced}' is a command: write it first, then its options)"
-            if misplaced else ""))
+            if misplaced else f" (did you mean '{close[0]}'?)" if close else ""))
     try:
         return _run(args)
     except (InvalidContent, ConfigError) as error:

@@ -158,7 +158,18 @@ def test_the_language_is_french_written_any_way(
 def test_unknown_option_is_a_usage_error(tmp_path: Path) -> None:
     result = impact(tmp_path, "check", "--colour")
     assert result.returncode == 2
-    assert "unrecognized arguments: --colour" in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "impact-ssg: error: unrecognized arguments: --colour")
+    # The closest option the command takes, the build's when none is named; not one
+    # it does not show (serve's --drafts).
+    for args, told in ((["--sources", "x"], "--sources x (did you mean '--source'?)"),
+                       (["serve", "--prot=8000"], "--prot=8000 (did you mean '--port'?)"),
+                       (["check", "--jbos", "2"], "--jbos 2 (did you mean '--jobs'?)"),
+                       (["serve", "--drafs"], "--drafs")):
+        result = impact(tmp_path, *args)
+        assert result.returncode == 2
+        assert result.stderr.splitlines()[-1] == (
+            f"impact-ssg: error: unrecognized arguments: {told}"), args
 
 
 def test_a_command_after_options_is_told_to_go_first(project: Callable[[Files], Path]) -> None:
