@@ -17,6 +17,7 @@ files (a draft's page, when drafts have none, is told as such).
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import posixpath
 import re
@@ -96,9 +97,11 @@ def _named_partners(monograph: _Claimant) -> Iterable[tuple[str, Partner]]:
 
 
 def _slugs(monographs: Sequence[_Claimant]) -> list[ContentError]:
-    """Every monograph but one of each slug is in error: the one kept is the first whose
-    slug comes from its file name, else the first; a ``slug:`` line, which an author
-    wrote on purpose, is where to look first."""
+    """Every monograph but one of each slug is in error. The one kept has its slug from
+    its file name, if one has (a ``slug:`` line, which an author wrote on purpose, is
+    where to look first); among those, the published one of the earliest date, whose
+    page is the likeliest to be on the web already (``monographs/2025/x.md``, new, comes
+    before ``monographs/x.md`` in source order); between equals, the first."""
     sharing: dict[str, list[_Claimant]] = {}
     for monograph in monographs:
         if monograph.slug is not None:
@@ -107,7 +110,7 @@ def _slugs(monographs: Sequence[_Claimant]) -> list[ContentError]:
     for slug, group in sharing.items():
         if len(group) < 2:
             continue
-        kept = next((m for m in group if not _slug_written(m)), group[0])
+        kept = min([m for m in group if not _slug_written(m)] or group, key=_seniority)
         named = "from its file name" if not _slug_written(kept) else f"line {kept.slug_line}"
         for monograph in group:
             if monograph is kept:
@@ -121,6 +124,14 @@ def _slugs(monographs: Sequence[_Claimant]) -> list[ContentError]:
                 f"'{slug}' is already the slug of {kept.path} ({named}); two monographs "
                 f"need two slugs: {fix}"))
     return errors
+
+
+def _seniority(monograph: _Claimant) -> tuple[bool, dt.date]:
+    """Published first, then the earliest date; a file with errors, whose date may not
+    be known, last."""
+    if isinstance(monograph, Monograph):
+        return monograph.draft, monograph.date
+    return True, dt.date.max
 
 
 def _slug_written(monograph: _Claimant) -> bool:

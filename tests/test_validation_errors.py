@@ -298,6 +298,15 @@ CASES: list[tuple[str, Files, list[str]]] = [
     ("duplicate slug from file names", {"a.md": VALID, "sub/A.md": VALID},
      ["monographs/sub/A.md:1: slug: 'a' is already the slug of monographs/a.md (from its "
       "file name); two monographs need two slugs: rename this file or set 'slug: …'"]),
+    # The one likeliest to be on the web already keeps it: published, the earliest.
+    ("duplicate slug from file names, the older one later in source order", {
+        "2026/a.md": VALID, "a.md": with_line("date: 2026-10-16", "date: 2025-03-01"),
+        "c.md": with_line("date: 2026-10-16", "date: 2019-01-01\ndraft: true"),
+        "sub/c.md": VALID},
+     ["monographs/2026/a.md:1: slug: 'a' is already the slug of monographs/a.md (from its "
+      "file name); two monographs need two slugs: rename this file or set 'slug: …'",
+      "monographs/c.md:1: slug: 'c' is already the slug of monographs/sub/c.md (from its "
+      "file name); two monographs need two slugs: rename this file or set 'slug: …'"]),
     # A file with other errors is checked against the others all the same.
     ("duplicate slug, in a file with another error", {"a.md": VALID, "b.md": with_line(
         "date: 2026-10-16", "date: 2026-10-16\nslug: a").replace("ANPP", "ANP")},
