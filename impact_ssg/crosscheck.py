@@ -191,8 +191,8 @@ def _titles(monographs: Sequence[Monograph]) -> list[ContentWarning]:
 
 
 def _spellings(monographs: Sequence[Monograph]) -> list[ContentWarning]:
-    """Each mention of an organisation or a theme written otherwise than the site shows
-    it (``spellings``), in source order."""
+    """Each mention of an organisation, a theme or a place written otherwise than the
+    site shows it (``spellings``), in source order."""
     # Most names are written one way: those written two ways at least are found first,
     # and their mentions gathered alone.
     first: dict[tuple[str, str], str] = {}

@@ -62,6 +62,7 @@ class Monograph:
     theme_lines: tuple[int, ...] = ()
     """The line of each theme, for cross-file messages."""
     title_line: int = 1
+    """The line of its ``title``, for cross-file messages."""
     territory_lines: tuple[tuple[int, ...], ...] = ()
     """For each territory, the lines of its country, region, department and commune
     (``territory.LEVELS``; 0 for one not written), for cross-file messages."""
