@@ -22,7 +22,7 @@ from .model import Monograph
 from .slug import fold, slugify
 from .source import SourceFile
 from .spellings import usual
-from .territory import FRANCE, LEVELS, Territory, place_key
+from .territory import FRANCE, LEVELS, Territory
 from .vocabulary import Vocabulary
 
 RELATED_COUNT = 4
@@ -111,6 +111,9 @@ class Site:
     bodies: Mapping[str, bytes]
     """Source path → the monograph's body as HTML (UTF-8), links to other monographs still
     placeholders: read through ``body``."""
+    renamed: Mapping[Territory, Territory]
+    """A shown monograph's territory → itself as the site names its places, for those
+    written otherwise (``named``)."""
 
     def body(self, monograph: Monograph) -> str:
         """The monograph's body as HTML, its links to other monographs resolved (to text
@@ -129,15 +132,20 @@ class Site:
 
     def trail(self, territory: Territory) -> tuple[TerritoryNode, ...]:
         """The tree nodes of a territory, from its country down."""
-        slugs = territory.slugs
-        return tuple(self.node_by_slugs[slugs[: i + 1]] for i in range(len(slugs)))
+        return _trail(self.node_by_slugs, territory)
 
     def named(self, territory: Territory) -> Territory:
         """``territory`` (of a monograph shown) with each place named as the site names
         it: as most mentions write it (``spellings``)."""
-        names = {node.level: node.name for node in self.trail(territory)}
-        return territory if all(getattr(territory, level) == name
-                                for level, name in names.items()) else replace(territory, **names)
+        # Asked for by every card, record and structured data showing a territory: a
+        # lookup, the few written otherwise found once by ``build_site``.
+        return self.renamed.get(territory, territory)
+
+
+def _trail(nodes: Mapping[tuple[str, ...], TerritoryNode], territory: Territory
+           ) -> tuple[TerritoryNode, ...]:
+    slugs = territory.slugs
+    return tuple(nodes[slugs[: i + 1]] for i in range(len(slugs)))
 
 
 def _slugs_of(monograph: Monograph, kind: str, organisations: Mapping[str, str]
@@ -188,12 +196,17 @@ def build_site(
             register(node.children)
 
     register(territories)
+    renamed: dict[Territory, Territory] = {}
+    for territory in dict.fromkeys(t for m in shown for t in m.territories):
+        names = {node.level: node.name for node in _trail(node_by_slugs, territory)}
+        if any(getattr(territory, level) != name for level, name in names.items()):
+            renamed[territory] = replace(territory, **names)
     search_ids = {slug: i for i, slug in enumerate(sorted(m.slug for m in shown))}
     labels = {("organisation", key): name for key, (name, _, _) in organisations.items()}
     labels.update((("theme", t.slug), t.label) for t in terms[urls.THEMES])
     return Site(config, shown, terms, territories, _RelatedIndex(shown, labels),
                 _page_urls(config, shown),
-                assets, term_by_slug, node_by_slugs, search_ids, slugs, bodies)
+                assets, term_by_slug, node_by_slugs, search_ids, slugs, bodies, renamed)
 
 
 def _members(shown: tuple[Monograph, ...], kind: str,
@@ -260,24 +273,26 @@ def _territory_tree(shown: tuple[Monograph, ...], every: tuple[Monograph, ...]
                     ) -> tuple[TerritoryNode, ...]:
     """The places of ``shown``, each named as most mentions among ``every`` write it
     (``spellings``)."""
-    spelt: dict[str, list[str]] = {}
+    # A place is known by its slugs from the country down (``territory.place_key``).
+    spelt: dict[tuple[str, ...], list[str]] = {}
     for monograph in every:
         for territory in monograph.territories:
+            slugs = territory.slugs
             for depth, name in enumerate(territory.levels):
-                spelt.setdefault(place_key(territory, depth), []).append(name)
+                spelt.setdefault(slugs[:depth + 1], []).append(name)
     roots: dict[str, _Branch] = {}
     for monograph in shown:
         for territory in monograph.territories:
-            level_names = [(level, getattr(territory, level)) for level in LEVELS
-                           if getattr(territory, level) is not None]
+            slugs = territory.slugs
+            levels = [level for level in LEVELS if getattr(territory, level) is not None]
             branches = roots
-            for depth, (level, name) in enumerate(level_names):
-                slug = slugify(name)
-                code = territory.department_code if level == "department" else None
+            for depth, level in enumerate(levels):
+                slug = slugs[depth]
                 branch = branches.get(slug)
                 if branch is None:
+                    code = territory.department_code if level == "department" else None
                     branch = branches[slug] = _Branch(
-                        level, usual(spelt[place_key(territory, depth)]), code, {}, {})
+                        level, usual(spelt[slugs[:depth + 1]]), code, {}, {})
                 branch.members[monograph.slug] = monograph
                 branches = branch.children
 
