@@ -19,6 +19,10 @@ from . import urls
 from .index import Site
 from .model import Monograph
 
+JSON = "data/monographs.json"
+CSV = "data/monographs.csv"
+"""The routes of the two files."""
+
 
 def record(site: Site, monograph: Monograph) -> dict[str, object]:
     """The open-data record of one monograph."""

@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import collector, loading, lock, opendata, reads, reuse, search, snapshot, uptodate
+from . import collector, loading, lock, opendata, reads, reuse, search, snapshot, uptodate, urls
 from .cache import FOLDER as CACHE_FOLDER
 from .compiled import FOLDER as COMPILED_FOLDER
 from .compiled import CompiledTemplates
@@ -255,8 +255,8 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     changed = (reuse.changed(corpus.versions, last.versions)
                if last and last.frame == frame[0] and own_page_only else None)
     data: dict[str, Callable[[], bytes]] = {
-        "data/monographs.json": lambda: opendata.to_json(site),
-        "data/monographs.csv": lambda: opendata.to_csv(site)}
+        opendata.JSON: lambda: opendata.to_json(site),
+        opendata.CSV: lambda: opendata.to_csv(site)}
     unchanged = set(data)  # the data files hold front matter, not bodies
     # A build with no last one to take pages from records nothing (``reads``): recording
     # costs a seventh of rendering every page, and such a build (a first one, a --clean
@@ -351,7 +351,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
                 _write, folder, env=env, known=known, kept=kept, keep_from=options.output,
                 restore=restore, twin=twin, before=before.pages if before else {},
                 check=check, digests=digests)),
-                list(zip(outputs, files, strict=True)), jobs, min_items=2):
+                list(zip(outputs, files, strict=True)), jobs, min_items=2, first=long_ones):
             if isinstance(result, TemplateProblem):
                 problems.add(result)
                 continue
@@ -370,6 +370,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
             raise told
         return written
 
+    long_ones = [i for i, output in enumerate(outputs) if output.route in _LONG]
     say(f"writing {len(outputs)} files")
     try:
         published = publish(options.output, files, write, spare, reuse=not options.clean,
@@ -414,6 +415,12 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         pages=pages, files=len(outputs) - pages,
         seconds=time.perf_counter() - started, warnings=corpus.warnings,
         absolute_base=site.config.base_is_absolute, base_path=Urls(site.config.base_url)(""))
+
+
+# The outputs made from every monograph, each far longer to make than a page: handed
+# out first (``parallel_map``), so that none is left to the end of one process's share.
+_LONG = frozenset({urls.MONOGRAPHS + "/", "sitemap.xml", search.CATALOGUE,
+                   opendata.JSON, opendata.CSV})
 
 
 def spare_folder(cache_folder: Path, output: Path) -> Path | None:

@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar, cast
 
@@ -31,7 +31,7 @@ MIN_PARALLEL = 200
 # the chunks taken, so that only results travel back.
 _task: Callable[..., object] | None = None
 _items: Sequence[object] = ()
-_chunks: Sequence[range] = ()
+_chunks: Sequence[Sequence[int]] = ()
 _taken: Any = None
 
 
@@ -52,13 +52,28 @@ def _claim() -> tuple[int, list[object]] | None:
     return number, [_task(_items[index]) for index in _chunks[number]]
 
 
+def chunks(count: int, size: int, first: Collection[int] = ()) -> list[Sequence[int]]:
+    """The indices of ``count`` items in the order they are handed out: each of
+    ``first`` alone, in index order, then the others ``size`` at a time."""
+    alone = sorted(set(first))
+    rest: Sequence[int] = range(count)
+    if alone:
+        taken = set(alone)
+        rest = [index for index in rest if index not in taken]
+    return [*([index] for index in alone),
+            *(rest[start:start + size] for start in range(0, len(rest), size))]
+
+
 def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
-                 min_items: int = MIN_PARALLEL) -> list[R]:
+                 min_items: int = MIN_PARALLEL, first: Collection[int] = ()) -> list[R]:
     """``[task(item) for item in items]``, over ``jobs`` processes when there are at least
     ``min_items`` items: this one and ``jobs - 1`` forked workers.
 
     ``task`` and ``items`` may hold anything (closures, lambdas): forked workers inherit
-    them; only results are pickled.
+    them; only results are pickled. The items at the indices ``first`` are handed out
+    before the others, each alone: an item that takes far longer than most (a page
+    listing every monograph) would otherwise lengthen the chunk it falls in, and if
+    that chunk comes last, keep one process working while the others wait.
     """
     jobs = jobs or default_jobs()
     forkable = "fork" in multiprocessing.get_all_start_methods()
@@ -66,10 +81,8 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
         return [task(item) for item in items]
     global _task, _items, _chunks, _taken
     context = multiprocessing.get_context("fork")
-    size = max(1, len(items) // (jobs * 8))
     _task, _items, _taken = task, items, context.Value("l", 0)
-    _chunks = [range(start, min(start + size, len(items)))
-               for start in range(0, len(items), size)]
+    _chunks = chunks(len(items), max(1, len(items) // (jobs * 8)), first)
     # Frozen: a worker's collections then never copy the pages it shares with its parent
     # (the whole site, once per worker).
     try:
@@ -89,8 +102,11 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
             for claim in claims:
                 if (theirs := claim.result()) is not None:
                     done[theirs[0]] = theirs[1]
-        return cast("list[R]", [result for number in range(len(_chunks))
-                                for result in done[number]])
+        results: list[object] = [None] * len(items)
+        for number, chunk in enumerate(_chunks):
+            for index, result in zip(chunk, done[number], strict=True):
+                results[index] = result
+        return cast("list[R]", results)
     finally:
         _task, _items, _chunks, _taken = None, (), (), None
 

@@ -17,7 +17,7 @@ import pytest
 
 from impact_ssg.errors import SsgError
 from impact_ssg.pipeline import PAGES_PER_JOB
-from impact_ssg.workers import MIN_PARALLEL, in_background, parallel_map
+from impact_ssg.workers import MIN_PARALLEL, chunks, in_background, parallel_map
 
 from .conftest import ROOT
 
@@ -50,13 +50,21 @@ def _square_in_which_process(n: int) -> tuple[int, int]:
     return n * n, os.getpid()
 
 
-@pytest.mark.parametrize("jobs", [2, 3])
-def test_results_keep_their_order_and_every_process_works(jobs: int) -> None:
+@pytest.mark.parametrize(("jobs", "first"), [(2, ()), (3, ()), (2, (4 * MIN_PARALLEL - 1, 7))])
+def test_results_keep_their_order_and_every_process_works(
+        jobs: int, first: tuple[int, ...]) -> None:
     items = list(range(4 * MIN_PARALLEL))
-    results = parallel_map(_square_in_which_process, items, jobs)
+    results = parallel_map(_square_in_which_process, items, jobs, first=first)
     assert [square for square, _ in results] == [n * n for n in items]
     # This process takes its share too, rather than wait holding a copy of the site.
     assert os.getpid() in {pid for _, pid in results}
+
+
+def test_long_items_are_handed_out_first_each_alone() -> None:
+    assert chunks(7, 3) == [range(0, 3), range(3, 6), range(6, 7)]
+    # The open data, near the end of the plan, is not left to the end of the work.
+    assert chunks(7, 3, first={6, 2}) == [[2], [6], [0, 1, 3], [4, 5]]
+    assert chunks(0, 1, first=()) == []
 
 
 def _fail_on(bad: int) -> Callable[[int], int]:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -567,9 +567,10 @@ def test_with_the_site_and_its_spare_gone_every_page_is_rendered_on_every_core(
     parallel_map = workers.parallel_map
 
     def mapping(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
-                min_items: int = 200) -> list[R]:
+                min_items: int = 200, first: Collection[int] = ()) -> list[R]:
         writers.append(jobs)
-        return parallel_map(task, items, 1, min_items)  # in this process: ``rendered`` sees all
+        # In this process: ``rendered`` sees all.
+        return parallel_map(task, items, 1, min_items, first)
 
     def reading(*args: object, **kwargs: object) -> None:
         raise AssertionError("every monograph read, not the model kept")
