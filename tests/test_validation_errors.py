@@ -20,12 +20,17 @@ from impact_ssg.spellings import Mention, differing
 from .conftest import ROOT, VALID, Files
 
 
-def warned(options: Options, prefix: str, titles: bool = False) -> list[str]:
+def warned(options: Options, titles: bool = False) -> list[str]:
     """The warnings of loading ``options``, their files named from ``monographs/``; those
     of titles other monographs have left out unless asked for (the files of most tests
     are copies of one monograph)."""
+    prefix = options.source.as_posix() + "/"
     return [str(w).replace(prefix, "monographs/") for w in load(options).warnings
             if titles or w.field != "title"]
+
+
+TOLD_USUAL = "the spelling the site shows on every page; write it alike"
+"""How a spelling warning ends."""
 
 
 def with_line(old: str, new: str) -> str:
@@ -739,8 +744,7 @@ def test_only_a_published_monograph_is_warned_of_its_links_to_drafts(
     root = project({"a.md": VALID + "\n[b](b.md)\n", "b.md": draft,
                     "c.md": draft + "\n[b](b.md)\n"})
     options = Options(config=root / "impact.yaml", source=root / "monographs", drafts=drafts)
-    prefix = (root / "monographs").as_posix() + "/"
-    assert warned(options, prefix) == expected
+    assert warned(options) == expected
 
 
 def test_links_to_a_heading_that_is_not_there_are_warned_of(
@@ -752,8 +756,7 @@ def test_links_to_a_heading_that_is_not_there_are_warned_of(
             "[e](b.md#le-contxte) [f](sub/../b.md#nulle-part) [g](b.md#le%20contexte)\n")
     root = project({"a.md": VALID + body, "b.md": target})
     options = Options(config=root / "impact.yaml", source=root / "monographs")
-    prefix = (root / "monographs").as_posix() + "/"
-    assert warned(options, prefix) == [
+    assert warned(options) == [
         "monographs/a.md:15: warning: body: link 'b.md#le contexte': monographs/b.md has no "
         "heading or id '#le contexte' (did you mean '#le-contexte'?); the link leads to the top of "
         "its page",
@@ -772,8 +775,7 @@ def test_links_to_an_id_of_their_own_page_that_is_not_there_are_warned_of(
             "[h](#d%C3%A9tail) [i](#detail)\n\n[^1]: Une note.\n")
     root = project({"a.md": VALID.replace("Un corps de texte.\n", body)})
     options = Options(config=root / "impact.yaml", source=root / "monographs")
-    prefix = (root / "monographs").as_posix() + "/"
-    assert warned(options, prefix) == [
+    assert warned(options) == [
         "monographs/a.md:15: warning: body: link '#le-contxte': this page has no heading or id "
         "'#le-contxte' (did you mean '#le-contexte'?); the link leads nowhere",
         "monographs/a.md:19: warning: body: link '#nulle-part': this page has no heading or id "
@@ -799,15 +801,13 @@ def test_a_name_written_otherwise_is_warned_of_and_shown_as_most_write_it(
                     "d.md": monograph("Ademe", "emploi", draft=True)})
     options = Options(config=root / "impact.yaml", source=root / "monographs",
                       output=root / "site", quiet=True)
-    prefix = (root / "monographs").as_posix() + "/"
-    told = "the spelling the site shows on every page; write it alike"
-    assert warned(options, prefix) == [
+    assert warned(options) == [
         f"monographs/a.md:12: warning: partners[0].name: 'ADEME' is written 'Ademe' in "
-        f"monographs/b.md:12, monographs/c.md:12, monographs/d.md:12, {told}",
+        f"monographs/b.md:12, monographs/c.md:12, monographs/d.md:12, {TOLD_USUAL}",
         f"monographs/a.md:14: warning: themes: 'EMPLOI' is written 'emploi' in "
-        f"monographs/c.md:14, monographs/d.md:14, {told}",
+        f"monographs/c.md:14, monographs/d.md:14, {TOLD_USUAL}",
         f"monographs/b.md:14: warning: themes: 'Emploi' is written 'emploi' in "
-        f"monographs/c.md:14, monographs/d.md:14, {told}"]
+        f"monographs/c.md:14, monographs/d.md:14, {TOLD_USUAL}"]
     shutil.copytree(ROOT / "templates", root / "templates")
     build(options)
     site = root / "site"
@@ -843,9 +843,8 @@ def test_a_first_heading_that_repeats_the_title_is_warned_of(
 ) -> None:
     root = project({"a.md": VALID.replace("Un corps de texte.\n", body)})
     options = Options(config=root / "impact.yaml", source=root / "monographs")
-    prefix = (root / "monographs").as_posix() + "/"
     line = 12 + body[:body.index("#")].count("\n")  # the body begins at line 12
-    assert warned(options, prefix) == ([
+    assert warned(options) == ([
         f"monographs/a.md:{line}: warning: body: the body's first heading repeats the title, "
         "which the page shows above it already: delete it"] if told else [])
 
@@ -856,8 +855,7 @@ def test_a_title_another_monograph_has_is_warned_of(project: Callable[[Files], P
         "a.md": VALID, "b.md": VALID.replace("Un pôle territorial", "UN PÔLE TERRITORIAL"),
         "c.md": draft, "d.md": VALID.replace("Un pôle territorial", "Un autre pôle")})
     options = Options(config=root / "impact.yaml", source=root / "monographs")
-    prefix = (root / "monographs").as_posix() + "/"
-    assert warned(options, prefix, titles=True) == [
+    assert warned(options, titles=True) == [
         f"monographs/{name}.md:2: warning: title: it is also the title of monographs/a.md:2, "
         "and lists and search results would show the two alike; tell them apart"
         for name in ("b", "c")]
@@ -886,15 +884,13 @@ def test_a_place_written_otherwise_is_warned_of_and_named_as_most_write_it(
     shutil.copytree(ROOT / "templates", root / "templates")
     options = Options(config=root / "impact.yaml", source=root / "monographs",
                       output=root / "site", quiet=True)
-    prefix = (root / "monographs").as_posix() + "/"
-    told = "the spelling the site shows on every page; write it alike"
-    assert warned(options, prefix) == [
+    assert warned(options) == [
         f"monographs/a.md:9: warning: territory.commune: 'TOULOUSE' is written 'Toulouse' in "
-        f"monographs/b.md:9, monographs/c.md:9, {told}",
+        f"monographs/b.md:9, monographs/c.md:9, {TOLD_USUAL}",
         f"monographs/d.md:8: warning: territory.country: 'maroc' is written 'Maroc' in "
-        f"monographs/e.md:8, monographs/f.md:8, {told}",
+        f"monographs/e.md:8, monographs/f.md:8, {TOLD_USUAL}",
         f"monographs/f.md:9: warning: territory.commune: 'agadir' is written 'Agadir' in "
-        f"monographs/d.md:9, monographs/e.md:9, {told}"]
+        f"monographs/d.md:9, monographs/e.md:9, {TOLD_USUAL}"]
     build(options)
     # Pages, cards, JSON-LD and open data name them alike (web addresses hold slugs).
     written = re.compile(r"(?<![/\w-])(TOULOUSE|maroc|agadir)(?![/\w-])")
