@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from . import urls
@@ -119,7 +119,7 @@ class Site:
         """The monograph's body as HTML, its links to other monographs resolved (to text
         alone where the target is not published). Read when asked for and resolved page
         by page: the site does not hold every body (``cache.Stored``)."""
-        return resolve_pages(self.bodies[monograph.source].decode("utf-8"), self.page_urls.get)
+        return body_of(self, monograph, self.page_urls.get)
 
     def terms_of(self, monograph: Monograph, kind: str) -> tuple[Term, ...]:
         """The terms of ``kind`` a monograph belongs to, in its own order."""
@@ -140,6 +140,12 @@ class Site:
         # Asked for by every card, record and structured data showing a territory: a
         # lookup, the few written otherwise found once by ``build_site``.
         return self.renamed.get(territory, territory)
+
+
+def body_of(site: Site, monograph: Monograph, link_to: Callable[[str], str | None]) -> str:
+    """``site.body(monograph)``, each link to another monograph resolved by ``link_to``
+    (source path → its page's URL, ``None`` when it has none)."""
+    return resolve_pages(site.bodies[monograph.source].decode("utf-8"), link_to)
 
 
 def _trail(nodes: Mapping[tuple[str, ...], TerritoryNode], territory: Territory

@@ -7,7 +7,8 @@ its own context, and of what its template read from the model. While a page rend
 ``Recorder`` collects *keys* naming each such read:
 
 - a monograph's front matter (any field but its outline): ``m␟slug``; its outline
-  (``rendered``) or body (``site.body``): ``b␟slug``;
+  (``rendered``) or body (``site.body``): ``b␟slug``, with, for each of the body's links
+  to other monographs, where that one's page is (an item of ``site.page_urls``);
 - a term's or territory node's own fields (``t␟kind␟slug``, ``n␟a/b/c``), its list of
   monographs (``T…``, ``N…``), a node's children (``C…``);
 - what ``site`` gave (``TracedSite``): one of its attributes whole (``s␟name``), a
@@ -67,7 +68,7 @@ from typing import IO, Any, TypeVar
 
 from . import urls
 from .config import Config
-from .index import Related, Site, Term, TerritoryNode
+from .index import Related, Site, Term, TerritoryNode, body_of
 from .misuse import Misuse
 from .model import Monograph
 from .plan import Deferred, OutputPage
@@ -84,6 +85,8 @@ ALWAYS = "always"
 GONE = "gone"
 # The site's bodies by source path (``Site.bodies``).
 BODIES = "bodies"
+# Each monograph's page by source path, for the links between bodies (``Site.page_urls``).
+PAGE_URLS = "page_urls"
 # Each monograph's related ones (``Site.related``), and what they are all found from: not
 # a read of its own but a hint, read with any of them (``Digests.same``).
 RELATED = "related"
@@ -287,11 +290,13 @@ class TracedSite:
         if keys is None:
             return method(*args)
         if type(body) is Monograph:
-            # A body is made of the monograph's text and, for its links to others, of
-            # where their pages are (its bytes are read only to be shown).
+            # A body is made of the monograph's text (its bytes are read only to be
+            # shown) and, for each of its links to others, of where that one's page is:
+            # not of every page's place, which a monograph added, removed, renamed or
+            # made a draft changes.
             keys.add("b" + SEP + body.slug)
-            keys.add("s" + SEP + "page_urls")
-            return method(*args)
+            return body_of(self._site, body, functools.partial(
+                _page_url, self._site.page_urls, keys))
         function = getattr(type(self._site), name, None)
         if isinstance(function, FunctionType):
             # Run on this proxy: what it reads of the site is told item by item.
@@ -315,6 +320,15 @@ class TracedSite:
             if kind is Monograph or kind is Term or kind is TerritoryNode:
                 keys.add(model_key(value, ""))  # type: ignore[arg-type]
         return result
+
+
+def _page_url(page_urls: Mapping[str, str], keys: set[str], source: str) -> str | None:
+    """``page_urls.get(source)``, read as one item of ``site.page_urls``."""
+    try:
+        keys.add("i" + SEP + PAGE_URLS + SEP + _encode(source))
+    except Untraceable:
+        keys.add("s" + SEP + PAGE_URLS)
+    return page_urls.get(source)
 
 
 class _Traced:

@@ -5,6 +5,7 @@ one a clean build makes."""
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from impact_ssg.typography import NNBSP
 from impact_ssg.urls import output_file
 
 from .conftest import ROOT
-from .test_cache import edit, project
+from .test_cache import delete, edit, project
 from .test_reuse import LAURAGAIS, edit_a_body, rendered_routes, same_as_clean
 
 __all__ = ["project"]  # the fixture, shared with the cache tests
@@ -57,6 +58,38 @@ def test_a_title_edit_renders_only_the_pages_that_show_that_monograph(
     assert same_as_clean(project)
     for route in everything:  # what it read has not changed since: taken as it is
         assert "valoriser" not in page(project, route) or route in rendered
+
+
+def add(root: Path) -> None:
+    """A new monograph, a copy of another under a title of its own."""
+    creuse = (root / "monographs/sante-rurale-creuse.md").read_text("utf-8")
+    (root / "monographs/sante-limousin.md").write_text(creuse.replace(
+        'title: "En Creuse, une maison', 'title: "En Limousin, une maison'), "utf-8")
+
+
+@pytest.mark.parametrize(("change", "slug"), [
+    (add, "sante-limousin"),
+    (delete, "guadeloupe-sargasses"),
+    (lambda root: edit(root / "monographs/epicerie-etudiante-rennes.md", "draft: true",
+                       "draft: false"), "epicerie-etudiante-rennes"),
+], ids=["added", "deleted", "draft published"])
+def test_a_monograph_added_or_gone_renders_only_the_pages_that_show_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[Path], None], slug: str
+) -> None:
+    """The bodies linking to others read where those pages are, not where every page is:
+    the other monographs' pages are kept."""
+    everything = traced(project, monkeypatch)
+    before = {route: page(project, route) for route in everything}
+    change(project)
+    rendered = rendered_routes(project, monkeypatch)
+    assert len(rendered) < len(everything) / 2
+    for route in rendered:
+        # Each showed it, shows it now or changed otherwise (a count), but the panorama,
+        # made from the model in ways no key names.
+        now = page(project, route) if route in everything else ""
+        assert (route == "panorama/" or slug in before.get(route, "") or slug in now
+                or now != before.get(route)), route
+    assert same_as_clean(project)
 
 
 def test_pages_kept_by_a_text_edit_keep_what_they_read(
@@ -135,7 +168,8 @@ SLUG = "guadeloupe-sargasses"
       "N\x1ffrance/bretagne", "C\x1ffrance/bretagne",
       "i\x1fnode_by_slugs\x1f(sfrance"}),
     ("{{ site.body(site.related['" + SLUG + "'][0].monograph)|length }}",
-     {"i\x1frelated\x1fs" + SLUG, "R\x1frelated", "b\x1f{related}", "s\x1fpage_urls"}),
+     {"i\x1frelated\x1fs" + SLUG, "R\x1frelated", "b\x1f{related}",
+      "i\x1fpage_urls\x1fs{linked}"}),
     ("{{ site.config.title }}", {"s\x1fconfig"}),
     ("{{ site.node_by_slugs[('france',)].children|length }}",
      {"i\x1fnode_by_slugs\x1f(sfrance", "C\x1ffrance"}),
@@ -149,8 +183,10 @@ def test_what_a_template_reads_is_named_by_keys(template: str, keys: set[str]) -
     recorder = reads.Recorder()
     env = make_environment(ROOT / "templates", site, recorder=recorder)
     related = site.related[SLUG][0].monograph
+    # The one monograph its body links to: where that page is, not where every page is.
+    (linked,) = {ref.target for ref in related.rendered.references}
     names = {"first": site.monographs[0].slug, "related": related.slug,
-             "network": site.terms_of(related, "reseaux")[0].slug}
+             "network": site.terms_of(related, "reseaux")[0].slug, "linked": linked}
     with recorder.recording() as read:
         env.from_string(template).render()
     assert read == {key.format(**names) for key in keys}
