@@ -265,7 +265,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     # traces of the last build that recorded; with none, it has nothing to add to.
     store = reads.Store(cache_folder, uptodate.output_key(options.output))
     tracing = last is not None and not options.clean and (
-        changed is None or store.exists())
+        changed is None or store.exists(fingerprint.frame))
     # What each page of the last build read: with the same inputs frame, a page whose
     # reads are all as they were is taken as it was made. A text edit keeps every page
     # it does not render, and their traces with them.
@@ -322,7 +322,9 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     # The pages that read a body not their own: rendered so now, or taken from the last
     # build, which rendered them so.
     foreign: set[str] = set()
-    foreign_before = last.foreign if last else frozenset()
+    # (Those of the traces read: the last build may have been in another frame.)
+    foreign_before = (before.foreign if before is not None
+                      else last.foreign if last else frozenset())
 
     def write(folder: Path, known: Mapping[str, uptodate.Entry], twin: Twin | None
               ) -> dict[str, uptodate.Entry]:
@@ -385,8 +387,10 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
                     published.output, published.spare or (
                         last.output if last else uptodate.Table()), numbered,
                     frozenset(foreign), corpus.warnings, _named(options), linked)
+    traces.foreign = frozenset(foreign)
     if not tracing:
-        store.clear()
+        # Those of the other frames hold for them still, but after --clean.
+        store.clear(None if options.clean else fingerprint.frame)
     elif changed is not None:
         store.add_edits(traces)
     else:
@@ -394,7 +398,8 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
             # The digests and cards of the last build stand for the pages taken from it
             # (their reads had the same digests); those of the pages rendered replace them.
             traces = reads.Traces(traces.frame, traces.pages, {**before.cards, **traces.cards},
-                                  [reads.pack_digests({**before.then_edited, **traces.parse()})])
+                                  [reads.pack_digests({**before.then_edited, **traces.parse()})],
+                                  traces.foreign)
         store.write(traces)
     if not foreign and (not from_snapshot or stale > loading.MAX_CHANGED // 4):
         # A build that read every monograph (the first in this frame, the very first,

@@ -59,6 +59,7 @@ import hashlib
 import os
 import pickle
 import re
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -702,12 +703,16 @@ class Traces:
     digests: list[bytes]
     """Compressed lines of a key and its digest when the pages that read it were made, a
     later line standing for an earlier one of the same key (``Digests.new``)."""
+    foreign: frozenset[str] = frozenset()
+    """The output files of the pages of that build's site that read a body not their
+    own (``Recorder.foreign``), as the pages traced were rendered."""
 
     def update(self, other: Traces) -> None:
         """Add the traces of a text edit, which publishes the same monographs."""
         self.pages.update(other.pages)
         self.cards.update(other.cards)
         self.digests.extend(other.digests)
+        self.foreign = other.foreign
 
     def parse(self) -> dict[str, str]:
         """Key → digest."""
@@ -730,57 +735,77 @@ class Before:
     edited: frozenset[str]
     base_cards: dict[str, bytes]
     """The cards as the build that recorded rendered them."""
+    foreign: frozenset[str]
+    """Which of the pages read a body not their own (``Traces.foreign``)."""
 
 
 class Store:
     """The traces of the builds into one output folder (``uptodate.output_key``), in the
-    cache's ``outputs/``: those of the last build that read the traces, named by a token,
-    and the text edits since (``edits``), which add the pages they rendered and leave the
-    others as they are: a text edit writes only those."""
+    cache's ``outputs/``, for each of the last ``FRAMES`` inputs frames: a site served
+    with its drafts and built without them in turn finds the traces of its own frame, and
+    takes as they are the pages that come out the same in both. In a frame: those of the
+    last build that read the traces, named by a token, and the text edits since
+    (``edits``), which add the pages they rendered and leave the others as they are: a
+    text edit writes only those."""
+
+    FRAMES = 2
 
     def __init__(self, cache: Path, output_key: str) -> None:
         self._folder = cache / "outputs"
         self._key = output_key
 
-    def _base(self) -> Path | None:
-        found = sorted(self._folder.glob(f"{self._key}.*.reads"))
+    def _bases(self, frame: str | None = None) -> list[Path]:
+        """The traces of the last build in ``frame``, or in any frame."""
+        # The frame is a hex digest: a prefix of it names the traces' files.
+        return sorted(self._folder.glob(f"{self._key}.*.reads" if frame is None
+                                        else f"{self._key}.{frame[:16]}.*.reads"))
+
+    def _base(self, frame: str) -> Path | None:
+        found = self._bases(frame)
         return found[-1] if found else None
 
-    def exists(self) -> bool:
-        """Whether the traces of a build that read them are kept (text edits add to
-        those)."""
-        return self._base() is not None
+    def exists(self, frame: str) -> bool:
+        """Whether the traces of a build in ``frame`` that read them are kept (text edits
+        add to those)."""
+        return self._base(frame) is not None
 
     def read(self, frame: str) -> Before | None:
-        """The traces of the last build and of the text edits since, if their inputs
-        frame is ``frame`` and they can be read."""
-        base = self._base()
+        """The traces of the last build in ``frame`` and of the text edits since, if they
+        can be read."""
+        base = self._base(frame)
         traces = _load(base, frame) if base else None
         if base is None or traces is None:
             return None
         then = traces.parse()
         edits = _load(base.with_suffix(".edits"), frame)
         if edits is None:
-            return Before(traces.pages, traces.cards, then, then, frozenset(), traces.cards)
+            return Before(traces.pages, traces.cards, then, then, frozenset(), traces.cards,
+                          traces.foreign)
         return Before({**traces.pages, **edits.pages}, {**traces.cards, **edits.cards}, then,
-                      {**then, **edits.parse()}, frozenset(edits.pages), traces.cards)
+                      {**then, **edits.parse()}, frozenset(edits.pages), traces.cards,
+                      edits.foreign)
 
     def write(self, traces: Traces) -> None:
-        """Replace every trace with ``traces``; a failure only costs the next build time."""
-        self.clear()
-        write_whole(self._folder / f"{self._key}.{os.urandom(8).hex()}.reads",
-                    functools.partial(_dump, traces), (ValueError, pickle.PicklingError))
+        """Replace the traces of their frame with ``traces``, and forget those of the
+        frames before the last ``FRAMES``; a failure only costs the next build time."""
+        self.clear(traces.frame)
+        others = sorted(self._bases(), key=_written, reverse=True)
+        for base in others[self.FRAMES - 1:]:
+            _unlink(base, base.with_suffix(".edits"))
+        name = (f"{self._key}.{traces.frame[:16]}.{time.time_ns():016x}"
+                f"{os.urandom(4).hex()}.reads")
+        write_whole(self._folder / name, functools.partial(_dump, traces),
+                    (ValueError, pickle.PicklingError))
 
-    def clear(self) -> None:
-        """Forget every trace."""
-        for path in [*self._folder.glob(f"{self._key}.*.reads"),
-                     *self._folder.glob(f"{self._key}.*.edits")]:
-            with contextlib.suppress(OSError):
-                path.unlink()
+    def clear(self, frame: str | None = None) -> None:
+        """Forget the traces of ``frame``, or of every frame."""
+        for base in self._bases(frame):
+            _unlink(base, base.with_suffix(".edits"))
 
     def add_edits(self, traces: Traces) -> None:
-        """Add the traces of a text edit to those of the last build, if any."""
-        base = self._base()
+        """Add the traces of a text edit to those of the last build in their frame, if
+        any."""
+        base = self._base(traces.frame)
         if base is None:
             return
         edits = base.with_suffix(".edits")
@@ -789,8 +814,21 @@ class Store:
             before.update(traces)
             # One line a key: text edits keep rendering the same few pages.
             traces = Traces(before.frame, before.pages, before.cards,
-                            [pack_digests(before.parse())])
+                            [pack_digests(before.parse())], before.foreign)
         write_whole(edits, functools.partial(_dump, traces), (ValueError, pickle.PicklingError))
+
+
+def _written(base: Path) -> str:
+    """What orders traces by when they were written: their name's last part, the time
+    then a token (traces named otherwise, by an earlier version, come first)."""
+    parts = base.stem.split(".")
+    return parts[2] if len(parts) == 3 else ""
+
+
+def _unlink(*paths: Path) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _load(path: Path, frame: str) -> Traces | None:
@@ -801,7 +839,8 @@ def _load(path: Path, frame: str) -> Traces | None:
         return None
     if not (isinstance(traces, Traces) and traces.frame == frame
             and isinstance(traces.pages, dict) and isinstance(traces.cards, dict)
-            and isinstance(traces.digests, list)):
+            and isinstance(traces.digests, list)
+            and isinstance(getattr(traces, "foreign", None), frozenset)):
         return None
     return traces
 

@@ -92,6 +92,39 @@ def test_a_monograph_added_or_gone_renders_only_the_pages_that_show_it(
     assert same_as_clean(project)
 
 
+def site_pages(root: Path, routes: list[str]) -> dict[str, str]:
+    return {route: page(root, route) for route in routes}
+
+
+def test_a_site_served_with_its_drafts_and_built_without_in_turn_renders_what_differs(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each of the last two inputs frames keeps its traces: going back to one renders
+    only the pages that come out otherwise in it."""
+    everything = traced(project, monkeypatch)
+    without = site_pages(project, everything)
+    shown = rendered_routes(project, monkeypatch, "--drafts")  # first time: every page
+    assert set(shown) >= set(everything)
+    drafted = site_pages(project, shown)
+    for drafts, other, routes in ((False, drafted, everything), (True, without, shown)):
+        rendered = rendered_routes(project, monkeypatch, *["--drafts"] * drafts)
+        assert len(rendered) < len(routes) / 2
+        for route in rendered:
+            assert route == "panorama/" or page(project, route) != other.get(route), route
+        assert same_as_clean(project, *["--drafts"] * drafts)
+    assert len(list((project / ".impact-cache/outputs").glob("*.reads"))) == 2
+    # A third frame: the traces of the oldest (without drafts) are forgotten, and back
+    # in it, every page is rendered again.
+    edit(project / "templates/base.html", "</footer>", "<!-- -->\n</footer>")
+    assert sorted(rendered_routes(project, monkeypatch, "--drafts")) == sorted(shown)
+    assert len(list((project / ".impact-cache/outputs").glob("*.reads"))) == 2
+    edit(project / "templates/base.html", "<!-- -->\n</footer>", "</footer>")
+    rendered_routes(project, monkeypatch, "--drafts")
+    assert same_as_clean(project, "--drafts")
+    assert sorted(rendered_routes(project, monkeypatch)) == sorted(everything)
+    assert same_as_clean(project)
+
+
 def test_pages_kept_by_a_text_edit_keep_what_they_read(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -206,21 +239,25 @@ def test_traces_hold_under_the_inputs_they_were_made_with_and_gather_text_edits(
     tmp_path: Path
 ) -> None:
     store = reads.Store(tmp_path, uptodate.output_key(tmp_path / "site"))
-    assert not store.exists()
+    assert not store.exists("frame")
     pages = {"index.html": ("c", reads.pack(["m\x1fx", "b\x1fx"]), "d")}
-    store.write(reads.Traces("frame", pages, {}, [zlib.compress(b"m\x1fx\t1\nb\x1fx\t1\n")]))
-    assert store.exists()
+    store.write(reads.Traces("frame", pages, {}, [zlib.compress(b"m\x1fx\t1\nb\x1fx\t1\n")],
+                             frozenset({"index.html"})))
+    assert store.exists("frame") and not store.exists("other frame")
     before = store.read("frame")
     assert before is not None
-    assert (before.pages, before.then, before.edited) == (
-        pages, {"m\x1fx": "1", "b\x1fx": "1"}, frozenset())
+    assert (before.pages, before.then, before.edited, before.foreign) == (
+        pages, {"m\x1fx": "1", "b\x1fx": "1"}, frozenset(), frozenset({"index.html"}))
     assert store.read("other frame") is None
     edited = {"a/index.html": ("e", reads.pack(["b\x1fx"]), "f")}
-    store.add_edits(reads.Traces("frame", edited, {}, [zlib.compress(b"b\x1fx\t2\n")]))
-    store.add_edits(reads.Traces("frame", {}, {}, [zlib.compress(b"b\x1fx\t3\n")]))
+    store.add_edits(reads.Traces("frame", edited, {}, [zlib.compress(b"b\x1fx\t2\n")],
+                                 frozenset({"index.html", "a/index.html"})))
+    store.add_edits(reads.Traces("frame", {}, {}, [zlib.compress(b"b\x1fx\t3\n")],
+                                 frozenset({"a/index.html"})))
     before = store.read("frame")
     assert before is not None
     assert before.pages == {**pages, **edited}
+    assert before.foreign == {"a/index.html"}  # as the last text edit left the site
     # The page of the build that recorded is checked against what it read then, the
     # page a text edit rendered against what the edits gave.
     assert before.then == {"m\x1fx": "1", "b\x1fx": "1"}
@@ -230,6 +267,22 @@ def test_traces_hold_under_the_inputs_they_were_made_with_and_gather_text_edits(
     before = store.read("frame")
     assert before is not None and before.edited == frozenset()
     assert len(list((tmp_path / "outputs").iterdir())) == 1
+    # Those of the last two frames are kept, each with its text edits; traces named as
+    # an earlier version named them are the first to go.
+    (base,) = (tmp_path / "outputs").iterdir()
+    base.with_name(base.name.split(".")[0] + ".0123456789abcdef.reads").write_bytes(b"")
+    store.write(reads.Traces("other frame", pages, {}, []))
+    assert len(list((tmp_path / "outputs").iterdir())) == 2
+    store.add_edits(reads.Traces("other frame", edited, {}, []))
+    assert store.read("frame") and store.read("other frame")
+    store.write(reads.Traces("third frame", {}, {}, []))
+    assert store.read("frame") is None and store.read("other frame") and store.read(
+        "third frame")
+    assert len(list((tmp_path / "outputs").iterdir())) == 3  # with the other's text edits
+    store.clear("other frame")
+    assert len(list((tmp_path / "outputs").iterdir())) == 1
+    store.clear()
+    assert not list((tmp_path / "outputs").iterdir())
 
 
 def test_what_an_imported_template_reads_once_counts_for_every_page_importing_it(
