@@ -6,7 +6,9 @@ For each size: generates the base (seed 1) if missing, then times, as medians of
 ``--runs`` runs, a cold build (the first one: no cache, no site), a no-op rebuild, the
 first rebuild after editing one monograph (each after a cold build of its own), the
 rebuilds after it (a new sentence each time), the rebuilds after editing its title (once
-a first title edit has recorded what each page reads), and the floor (``floor.py``)
+a first title edit has recorded what each page reads), the rebuild after adding a
+monograph (a new one each run), the build with ``--drafts`` after one without (once
+each has recorded what its pages read), and the floor (``floor.py``)
 measured in the same run, and prints a Markdown table. Each timed run starts on a settled disk
 (``os.sync`` first, untimed). Memory is the peak of the summed
 proportional set sizes (PSS) of the build and its worker processes, sampled every 20 ms
@@ -146,8 +148,9 @@ def main() -> None:
     print(f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
           f"{time.strftime('%Y-%m-%d')}\n")
     print("| monographs | cold build | no-op rebuild | first edit | one-edit rebuild | "
-          "title edit (its peak) | floor | cold / floor | peak memory (all processes) |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+          "title edit (its peak) | monograph added | drafts on or off | floor | "
+          "cold / floor | peak memory (all processes) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     trash = args.work / ".set-aside"
     try:
         for count in args.count:
@@ -211,12 +214,34 @@ def row(count: int, runs: int, work: Path, trash: Path) -> str:
     front = timed(runs, build, retitle)
     front_memory = peak(build, retitle)
     edited.write_text(original, "utf-8")
+    added = edited.with_name("ajoutee.md")
+    additions = iter(range(runs))
+
+    def add() -> None:
+        # A new monograph each time, the one before removed first (and built, untimed).
+        if added.exists():
+            added.unlink()
+            measure(build, sample=False)
+        title = f'title: "Une monographie ajoutée, la numéro {next(additions) + 1}"'
+        added.write_text(re.sub(r"^title: .*$", title, original, count=1, flags=re.M),
+                         "utf-8")
+
+    new = timed(runs, build, add)
+    added.unlink()
+    measure(build, sample=False)
+    # Served with the drafts and built without them in turn: once each way first (the
+    # first build in each records what its pages read), then timed both ways.
+    drafts = [*build, "--drafts"]
+    measure(drafts, sample=False)
+    measure(build, sample=False)
+    switch = timed(runs, drafts, functools.partial(measure, build, sample=False))
     floor_out = corpus / "floor"
     floor = timed(runs, [sys.executable, str(HERE / "floor.py"), str(corpus / "monographs"),
                          str(floor_out)],
                   functools.partial(set_aside, floor_out, trash))
     return (f"| {count:,} | {cold:.1f} s | {noop:.1f} s | {first:.1f} s | {one:.1f} s | "
-            f"{front:.1f} s ({front_memory:.0f} MiB) | {floor:.1f} s | {cold / floor:.2f} | "
+            f"{front:.1f} s ({front_memory:.0f} MiB) | {new:.1f} s | {switch:.1f} s | "
+            f"{floor:.1f} s | {cold / floor:.2f} | "
             f"{max(memory, first_memory, edit_memory):.0f} MiB |")
 
 
