@@ -10,14 +10,16 @@ or carriage return) is prefixed with an apostrophe.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from . import urls
 from .index import Site
 from .model import Monograph
+from .territory import Territory
 
 JSON = "data/monographs.json"
 CSV = "data/monographs.csv"
@@ -26,7 +28,22 @@ CSV = "data/monographs.csv"
 
 def record(site: Site, monograph: Monograph) -> dict[str, object]:
     """The open-data record of one monograph."""
+    return _record(site, monograph, urls.Urls(site.config.base_url), {})
+
+
+def _records(site: Site) -> Iterator[dict[str, object]]:
+    """The records of the published monographs, newest first."""
     link = urls.Urls(site.config.base_url)
+    places: dict[Territory, dict[str, object]] = {}
+    for monograph in site.monographs:
+        if not monograph.draft:
+            yield _record(site, monograph, link, places)
+
+
+def _record(site: Site, monograph: Monograph, link: urls.Urls,
+            places: dict[Territory, dict[str, object]]) -> dict[str, object]:
+    """``record``; ``places``: each territory's part as made for an earlier record (the
+    same few thousand places are shown by all 10,000 records of a large base)."""
     return {
         "slug": monograph.slug,
         "title": monograph.title,
@@ -41,18 +58,18 @@ def record(site: Site, monograph: Monograph) -> dict[str, object]:
         "organisations": [{"name": t.label, "slug": t.slug, "stakeholder": p.stakeholder}
                           for t, p in zip(site.terms_of(monograph, urls.ORGANISATIONS),
                                           monograph.partners, strict=True)],
-        "territories": [{
-            "country": t.country, "region": t.region, "department": t.department,
-            "department_code": t.department_code, "commune": t.commune,
-            "url": link.full(urls.territory(t.slugs)),
-        } for t in map(site.named, monograph.territories)],
+        "territories": [places.get(t) or places.setdefault(t, _place(t, link))
+                        for t in map(site.named, monograph.territories)],
         "themes": [t.label for t in site.terms_of(monograph, urls.THEMES)],
         "authors": list(monograph.authors),
     }
 
 
-def _published(site: Site) -> list[Monograph]:
-    return [m for m in site.monographs if not m.draft]
+def _place(territory: Territory, link: urls.Urls) -> dict[str, object]:
+    t = territory
+    return {"country": t.country, "region": t.region, "department": t.department,
+            "department_code": t.department_code, "commune": t.commune,
+            "url": link.full(urls.territory(t.slugs))}
 
 
 def to_json(site: Site) -> bytes:
@@ -62,9 +79,9 @@ def to_json(site: Site) -> bytes:
     which holds every piece of the whole at once (about 100 MB at 10,000 monographs).
     """
     records = []
-    for monograph in _published(site):
+    for data in _records(site):
         pieces: list[str] = []
-        _indented(record(site, monograph), "\n   ", pieces)
+        _indented(data, "\n   ", pieces)
         records.append(("  " + "".join(pieces)).encode("utf-8"))
     if not records:
         return b'{\n "monographs": []\n}\n'
@@ -72,7 +89,15 @@ def to_json(site: Site) -> bytes:
 
 
 _scalar = json.JSONEncoder(ensure_ascii=False).encode
+# A string as ``_scalar`` writes it (the C function it calls for one).
+_string = json.encoder.encode_basestring
 _CONTAINERS = (dict, list)
+
+
+@functools.lru_cache(maxsize=256)
+def _label(key: str) -> str:
+    # The keys of every record: the same dozen, 10,000 times over.
+    return _scalar(key) + ": "
 
 
 def _indented(value: object, pad: str, out: list[str]) -> None:
@@ -82,26 +107,36 @@ def _indented(value: object, pad: str, out: list[str]) -> None:
     through the pure-Python one. ``value`` is made of what ``record`` gives: dicts with
     string keys, lists and scalars (a tuple would come out on one line)."""
     if isinstance(value, dict):
-        labelled: Iterable[tuple[str, object]] = [
-            (_scalar(key) + ": ", item) for key, item in value.items()]
+        if not value:
+            out.append("{}")
+            return
+        items: Iterable[tuple[str, object]] = value.items()
         brackets = "{}"
     elif isinstance(value, list):
-        labelled = zip(itertools.repeat(""), value)
+        if not value:
+            out.append("[]")
+            return
+        if all(type(item) is str for item in value):
+            # A list of names (networks, themes, authors…): one piece.
+            out.append("[" + pad + ("," + pad).join(map(_string, value)) + pad[:-1] + "]")
+            return
+        items = zip(itertools.repeat(""), value)
         brackets = "[]"
     else:
         out.append(_scalar(value))
         return
-    if not value:
-        out.append(brackets)
-        return
     out.append(brackets[0])
     separator = pad
-    for label, item in labelled:
-        if isinstance(item, _CONTAINERS):
-            out.append(separator + label)
+    dictionary = brackets == "{}"
+    for key, item in items:
+        label = separator + _label(key) if dictionary else separator
+        if type(item) is str:
+            out.append(label + _string(item))
+        elif isinstance(item, _CONTAINERS):
+            out.append(label)
             _indented(item, pad + " ", out)
         else:
-            out.append(separator + label + _scalar(item))
+            out.append(label + _scalar(item))
         separator = "," + pad
     out.append(pad[:-1] + brackets[1])
 
@@ -138,8 +173,7 @@ def to_csv(site: Site) -> bytes:
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8-sig", newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for monograph in _published(site):
-        data = record(site, monograph)
+    for data in _records(site):
         writer.writerow([_cell(data[c]) for c in CSV_COLUMNS])
     out.flush()
     buffer = out.detach()
