@@ -19,19 +19,18 @@ from .conftest import ROOT
 
 MIB = 1024
 
-# Holds 120 MiB, then forks children again and again for two seconds: one at a time,
-# reaped as it ends; or three, which end at random moments and are reaped one by one once
-# all have ended, as a pool's workers are.
+# Holds 120 MiB, then forks children again and again until told to stop (a line on its
+# standard input): one at a time, reaped as it ends; or three, which end at random moments
+# and are reaped one by one once all have ended, as a pool's workers are.
 FORKER = """
-import os, random, sys, time
+import os, random, select, sys, time
 data = bytearray(120 * 1024 * 1024)
 for i in range(0, len(data), 4096):
     data[i] = 1
 print("ready", flush=True)
 random.seed(1)
 children = int(sys.argv[1])
-end = time.monotonic() + 2
-while time.monotonic() < end:
+while not select.select([sys.stdin], [], [], 0)[0]:
     forked = []
     for _ in range(children):
         child = os.fork()
@@ -66,14 +65,18 @@ def test_a_process_that_forks_is_never_read_as_holding_more_than_it_does(
 ) -> None:
     read = _tree_pss_kib()
     process = subprocess.Popen([sys.executable, "-c", FORKER, str(children)],
-                               stdout=subprocess.PIPE)
-    assert process.stdout is not None
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert process.stdin is not None and process.stdout is not None
     assert process.stdout.readline() == b"ready\n"
-    samples = []
+    samples: list[int] = []
+    # As many samples, over as many forks, however busy the machine is.
+    while len(samples) < 400:
+        samples.append(read(process.pid))
+        time.sleep(0.001)
+    process.stdin.close()
     while process.poll() is None:
         samples.append(read(process.pid))
         time.sleep(0.001)
-    assert len(samples) > 100
     # What the process holds, and what its children share with it: read in equal parts
     # from each while they live, never the whole of one and part of another (about
     # 180 MiB), nor parts taken while more of them lived and parts after one ended.
