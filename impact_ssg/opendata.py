@@ -110,7 +110,8 @@ def _indented(value: object, pad: str, out: list[str]) -> None:
         if not value:
             out.append("{}")
             return
-        items: Iterable[tuple[str, object]] = value.items()
+        labelled: Iterable[tuple[str, object]] = (
+            (_label(key), item) for key, item in value.items())
         brackets = "{}"
     elif isinstance(value, list):
         if not value:
@@ -120,16 +121,15 @@ def _indented(value: object, pad: str, out: list[str]) -> None:
             # A list of names (networks, themes, authors…): one piece.
             out.append("[" + pad + ("," + pad).join(map(_string, value)) + pad[:-1] + "]")
             return
-        items = zip(itertools.repeat(""), value)
+        labelled = zip(itertools.repeat(""), value)
         brackets = "[]"
     else:
         out.append(_scalar(value))
         return
     out.append(brackets[0])
     separator = pad
-    dictionary = brackets == "{}"
-    for key, item in items:
-        label = separator + _label(key) if dictionary else separator
+    for key, item in labelled:
+        label = separator + key
         if type(item) is str:
             out.append(label + _string(item))
         elif isinstance(item, _CONTAINERS):
