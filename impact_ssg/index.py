@@ -9,6 +9,7 @@ monographs everywhere.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -97,7 +98,7 @@ class Site:
     """Kind → its terms, in display order."""
     territories: tuple[TerritoryNode, ...]
     """The countries, France first."""
-    related: Mapping[str, tuple[Related, ...]]
+    related: RelatedIndex
     """Slug → related monographs, most related first (each found when read)."""
     page_urls: Mapping[str, str]
     """Source path → URL of the monograph's page, for links between bodies."""
@@ -210,7 +211,7 @@ def build_site(
     search_ids = {slug: i for i, slug in enumerate(sorted(m.slug for m in shown))}
     labels = {("organisation", key): name for key, (name, _, _) in organisations.items()}
     labels.update((("theme", t.slug), t.label) for t in terms[urls.THEMES])
-    return Site(config, shown, terms, territories, _RelatedIndex(shown, labels),
+    return Site(config, shown, terms, territories, RelatedIndex(shown, labels),
                 _page_urls(config, shown),
                 assets, term_by_slug, node_by_slugs, search_ids, slugs, bodies, renamed)
 
@@ -339,7 +340,7 @@ _WEIGHTS = {"organisation": 5.0, "commune": 4.0, "department": 3.0, "region": 2.
 _MIN_SCORE = 2.0
 
 
-class _RelatedIndex(Mapping[str, tuple[Related, ...]]):
+class RelatedIndex(Mapping[str, tuple[Related, ...]]):
     """Slug → the most related monographs, with reasons; each computed when asked for, so
     that a build that renders a few monograph pages computes a few, and workers share the
     rest. Only the last answer is kept: each is asked for by one page, and keeping them
@@ -362,6 +363,16 @@ class _RelatedIndex(Mapping[str, tuple[Related, ...]]):
                 for key in keys:
                     self._postings[(facet, key)].append(i)
         self._last: tuple[str, tuple[Related, ...]] = ("", ())
+        # Made with the index, and kept with the model a text edit reads back (where no
+        # front matter changed): a text edit then need not make it again.
+        self.inputs = hashlib.blake2b(repr((
+            tuple((m.slug, tuple(p.name for p in m.partners), m.territories, m.themes,
+                   m.alliance_types, m.networks) for m in shown),
+            tuple(labels.items()))).encode(), digest_size=8).hexdigest()
+        """A digest of all the lists are found from: which monographs are shown, in which
+        order, and the facts compared and named (partners by name, not where they are
+        written; organisations and themes as the site names them, which drafts' spellings
+        count in). While it is the same, every list is."""
 
     def __getstate__(self) -> dict[str, object]:
         # The facets, 70,000 sets at 10,000 monographs, are left out: made again for the

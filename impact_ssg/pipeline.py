@@ -317,7 +317,6 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         built = (digests.with_cards(before.base_cards), before.then)
         edited = (digests.with_cards(before.cards), before.then_edited)
         check = functools.partial(_check_of, before.edited, built, edited)
-        digests.prepare()
     traces = reads.Traces(fingerprint.frame, {}, {}, [])
     # The pages that read a body not their own: rendered so now, or taken from the last
     # build, which rendered them so.

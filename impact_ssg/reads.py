@@ -69,7 +69,6 @@ from pathlib import Path
 from types import FunctionType
 from typing import IO, Any, TypeVar
 
-from . import urls
 from .config import Config
 from .index import Related, Site, Term, TerritoryNode, body_of
 from .misuse import Misuse
@@ -530,7 +529,7 @@ class Digests:
     and the keys each card read (``cards``: card key → keys, one per line)."""
 
     def __init__(self, site: Site, versions: Mapping[str, str], fronts: Mapping[str, str],
-                 cards: Mapping[str, bytes], related_inputs: list[str] | None = None) -> None:
+                 cards: Mapping[str, bytes]) -> None:
         self._site = site
         self._versions = versions
         self._fronts = fronts
@@ -538,17 +537,10 @@ class Digests:
         self._memo: dict[str, str] = {}
         self._by_slug = {m.slug: m for m in site.monographs}
         self._given: set[str] = set()
-        # Made once for the model, whatever the cards (a tenth of a second at 10,000).
-        self._related_inputs = [] if related_inputs is None else related_inputs
 
     def with_cards(self, cards: Mapping[str, bytes]) -> Digests:
         """The same model with other cards."""
-        return Digests(self._site, self._versions, self._fronts, cards, self._related_inputs)
-
-    def prepare(self) -> None:
-        """Give now what every process checking pages will ask for, so that the processes
-        forked after share it."""
-        self.of(RELATED_INPUTS)
+        return Digests(self._site, self._versions, self._fronts, cards)
 
     def of(self, key: str) -> str:
         """The digest of ``key``, kept for the next ask."""
@@ -645,17 +637,7 @@ class Digests:
         if kind == "q":
             return _hash(shape(getattr(site, name)[_slice(rest[0])]))
         if kind == "R":
-            if not self._related_inputs:
-                # All ``index._RelatedIndex`` finds them from: which monographs are shown,
-                # in which order, and the facts it compares and names (partners by name:
-                # not where they are written; organisations and themes as the site names
-                # them, which drafts' spellings count in).
-                self._related_inputs.append(_hash(
-                    *((m.slug, tuple(p.name for p in m.partners), m.territories, m.themes,
-                       m.alliance_types, m.networks) for m in site.monographs),
-                    *((t.slug, t.label) for kind in (urls.ORGANISATIONS, urls.THEMES)
-                      for t in site.terms[kind])))
-            return self._related_inputs[0]
+            return site.related.inputs
         if kind == "c":
             args = tuple(_decode(arg, site, self._by_slug)
                          for arg in rest[0].split(_ARGS)) if rest[0] else ()

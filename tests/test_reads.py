@@ -390,13 +390,13 @@ def test_related_lists_are_found_again_only_when_what_they_come_from_changed(
     compared."""
     traced(project, monkeypatch)
     found: list[int] = []
-    find = index._RelatedIndex._compute
+    find = index.RelatedIndex._compute
 
-    def finding(self: index._RelatedIndex, i: int) -> object:
+    def finding(self: index.RelatedIndex, i: int) -> object:
         found.append(i)
         return find(self, i)
 
-    monkeypatch.setattr(index._RelatedIndex, "_compute", finding)
+    monkeypatch.setattr(index.RelatedIndex, "_compute", finding)
     # A title, then a partner's web address: nothing related lists are found from.
     for path, change in [(SARGASSES, NEW_TITLE), (AGADIR, VERNHES_URL)]:
         found.clear()
