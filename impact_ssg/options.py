@@ -18,3 +18,7 @@ class Options:
     jobs: int | None = None
     clean: bool = False
     quiet: bool = False
+    authoring: bool = False
+    """Built for an editor at work (``serve``): even a build with nothing to start from
+    records what each page reads (``reads``), so that the first front-matter edit after
+    it renders only the pages that show what changed."""

@@ -260,11 +260,13 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     unchanged = set(data)  # the data files hold front matter, not bodies
     # A build with no last one to take pages from records nothing (``reads``): recording
     # costs a seventh of rendering every page, and such a build (a first one, a --clean
-    # one) is more often published than edited. The first build after it that renders
-    # pages records what they read. A text edit records the pages it renders beside the
-    # traces of the last build that recorded; with none, it has nothing to add to.
+    # one) is more often published than edited; but not ``serve``'s, which an editor is
+    # about to edit, and whose first front-matter edit would otherwise render every page.
+    # The first build after it that renders pages records what they read. A text edit
+    # records the pages it renders beside the traces of the last build that recorded;
+    # with none, it has nothing to add to.
     store = reads.Store(cache_folder, uptodate.output_key(options.output))
-    tracing = last is not None and not options.clean and (
+    tracing = (last is not None or options.authoring) and not options.clean and (
         changed is None or store.exists(fingerprint.frame))
     # What each page of the last build read: with the same inputs frame, a page whose
     # reads are all as they were is taken as it was made. A text edit keeps every page

@@ -40,13 +40,13 @@ This holds as long as templates reach the model through attribute and item acces
 printing a model object whole (``{{ monograph }}``) would read it unseen.
 
 Recording costs about a seventh of rendering a page, and some 35 MB at 10,000
-monographs: a build with no last one (a first build, ``--clean``) records nothing, and
-the first build after it that renders pages other than by a text edit records their
-reads (``pipeline``). The traces live beside the stamp (``Store``), those of each of
-the last two inputs frames apart (a site served with its drafts, then built without);
-a text edit adds those of the pages it rendered, and the digests they gave, without
-reading or writing the others, which are checked against the digests of the build that
-recorded them.
+monographs: a build with no last one (a first build, ``--clean``) records nothing, but
+for ``serve``'s (``Options.authoring``), and the first build after it that renders pages
+other than by a text edit records their reads (``pipeline``). The traces live beside
+the stamp (``Store``), those of each of the last two inputs frames apart (a site served
+with its drafts, then built without); a text edit adds those of the pages it rendered,
+and the digests they gave, without reading or writing the others, which are checked
+against the digests of the build that recorded them.
 Which monographs the search index numbers, and how, is kept in the stamp
 (``published``): the index shards are updated in place only under the same.
 """

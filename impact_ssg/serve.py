@@ -232,7 +232,7 @@ def serve(options: Options, host: str, port: int) -> None:
     """Build, then serve and rebuild on every change until interrupted. ``port`` 0 is any
     free port; the port is taken before the build, and one that cannot be (in use, a host
     that is not this machine's) is a ``UsageError``."""
-    options = replace(options, drafts=True)
+    options = replace(options, drafts=True, authoring=True)
     # Every build would refuse a folder that is not a site's, but serving it would show
     # its files all the same.
     output_is_ours(options)

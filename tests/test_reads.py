@@ -60,6 +60,20 @@ def test_a_title_edit_renders_only_the_pages_that_show_that_monograph(
         assert "valoriser" not in page(project, route) or route in rendered
 
 
+def test_the_first_build_for_serve_records_so_that_the_first_title_edit_renders_little(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve`` builds for an editor about to change things: its very first build
+    records what each page reads, which a first build for publishing does not."""
+    everything = rendered_routes(project, monkeypatch, "--drafts", authoring=True)
+    assert list((project / ".impact-cache/outputs").glob("*.reads"))
+    edit(project / SARGASSES, *NEW_TITLE)
+    rendered = rendered_routes(project, monkeypatch, "--drafts", authoring=True)
+    assert "monographies/guadeloupe-sargasses/" in rendered
+    assert len(rendered) < len(everything) / 3
+    assert same_as_clean(project, "--drafts")
+
+
 def add(root: Path) -> None:
     """A new monograph, a copy of another under a title of its own."""
     creuse = (root / "monographs/sante-rurale-creuse.md").read_text("utf-8")

@@ -38,8 +38,10 @@ LAURAGAIS = "monographs/pole-lauragais.md"
 SARGASSES = "monographs/outre-mer/guadeloupe-sargasses.md"
 
 
-def rendered_routes(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> list[str]:
-    """Build in this process and list the pages rendered (not taken from the last site)."""
+def rendered_routes(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str,
+                    authoring: bool = False) -> list[str]:
+    """Build in this process and list the pages rendered (not taken from the last site);
+    ``authoring``: as ``serve`` builds."""
     routes: list[str] = []
 
     def counting(env: object, page: OutputPage) -> bytes:
@@ -49,7 +51,7 @@ def rendered_routes(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> 
     monkeypatch.setattr(pipeline, "render_page", counting)
     pipeline.build(Options(config=root / "impact.yaml", source=root / "monographs",
                            output=root / "site", jobs=1, clean="--clean" in args,
-                           drafts="--drafts" in args))
+                           drafts="--drafts" in args, authoring=authoring))
     return routes
 
 

@@ -342,6 +342,20 @@ def test_port_0_is_a_free_port_and_the_one_announced(tmp_path: Path) -> None:
     assert not any("Serving on" in line for line in said)  # livereload's, port 0 and all
 
 
+def test_its_first_build_records_what_each_page_reads(tmp_path: Path) -> None:
+    """An editor is about to change things: from its very first build, what each page
+    read is recorded, so that a first front-matter edit renders only the pages that
+    show what changed (``reads``), where a first build for publishing records nothing."""
+    root = copy_project(tmp_path)
+    served = start(root, port=0)
+    try:
+        assert list((root / ".impact-cache" / "outputs").glob("*.reads"))
+        served.edit(SOURCE, lambda t: t.replace('title: "', 'title: "Nouveau titre, ', 1))
+        served.until(PAGE, lambda status, body: status == 200 and "Nouveau titre" in body)
+    finally:
+        served.stop()
+
+
 def test_quiet_prints_only_the_errors(tmp_path: Path) -> None:
     served = start(copy_project(tmp_path), "--quiet")
     try:
