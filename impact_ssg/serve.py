@@ -167,14 +167,24 @@ code {{ white-space: pre-wrap; background: #fdf0e6; padding: .15rem .35rem; }}
 
 
 def _rebuild(options: Options, first: bool = False) -> None:
+    loop = IOLoop.current()
+    if _freeing:
+        # A build sooner than that collects first (``collector.frozen``): the collection
+        # set for the last build would come after it, when its page is asked for.
+        loop.remove_timeout(_freeing.pop())
     try:
         _build_and_tell(options, first)
     finally:
         # The build's model is freed while the server waits, rather than at the start of
-        # the next build (``collector.frozen``), once the browsers told to reload have
-        # had the page and its files: at 10,000 monographs a full collection takes 0.2 to
-        # 0.3 s, which the page would otherwise wait for.
-        IOLoop.current().call_later(FREE_AFTER, gc.collect)
+        # the next build, once the browsers told to reload have had the page and its
+        # files: at 10,000 monographs a full collection takes 0.2 to 0.3 s, which the
+        # page would otherwise wait for.
+        _freeing.append(loop.call_later(FREE_AFTER, _collect))
+
+
+def _collect() -> None:
+    _freeing.clear()
+    gc.collect()
 
 
 def _build_and_tell(options: Options, first: bool) -> None:
@@ -220,8 +230,10 @@ def _build_and_tell(options: Options, first: bool) -> None:
     print(f"{tally(found)}; every page shows {them} fixed.", file=sys.stderr, flush=True)
 
 
-# Seconds from a build's end to the collection that frees its model.
+# Seconds from a build's end to the collection that frees its model, and the timer set
+# for it, if any.
 FREE_AFTER = 2.0
+_freeing: list[object] = []
 
 
 def _waiting(message: str) -> None:
@@ -241,8 +253,6 @@ def serve(options: Options, host: str, port: int) -> None:
     if host not in LOOPBACK:
         print(f"warning: serving on {host}: anyone who can reach this machine can read the "
               "site, drafts included", file=sys.stderr)
-    _rebuild(options, first=True)
-    _SiteHandler.not_found = options.output / "404.html"
     # livereload skips a reload within 3 s of the last one (or of the start): a second
     # save soon after the first would leave the browser on a stale page.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
@@ -251,9 +261,13 @@ def serve(options: Options, host: str, port: int) -> None:
     server = _Server(sockets, _watcher(tuple(os.path.abspath(p) for p in apart)),
                      options.quiet)
     server.SFH = _SiteHandler
-    # Watched even when missing: one made later is seen.
+    # Watched even when missing: one made later is seen. Watched before the first build
+    # (a minute at 10,000 monographs): a file saved meanwhile is built once serving
+    # starts, rather than taken as it was when the watch began.
     for watched in (options.source, templates_dir(options), options.config):
         server.watch(str(watched), lambda: _rebuild(options))
+    _rebuild(options, first=True)
+    _SiteHandler.not_found = options.output / "404.html"
     if not options.quiet or asked == 0:
         # Said once the loop runs, so the server answers when a reader sees it; even with
         # --quiet when the system chose the port, which nothing else would tell.

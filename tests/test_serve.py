@@ -342,6 +342,39 @@ def test_port_0_is_a_free_port_and_the_one_announced(tmp_path: Path) -> None:
     assert not any("Serving on" in line for line in said)  # livereload's, port 0 and all
 
 
+def test_a_file_saved_during_the_first_build_is_built_once_serving(tmp_path: Path) -> None:
+    """The files are watched from before the first build: one saved while that build
+    reads the others is built as soon as serving starts, not taken as it was when the
+    watching began."""
+    root = tmp_path / "base"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--count",
+                    "300", "--seed", "5", "--output", str(root)],
+                   check=True, capture_output=True)
+    first = min((root / "monographs").rglob("*.md"))  # among the first the build reads
+    text = first.read_text("utf-8")
+    assert not re.search(r"^slug:", text, re.M)
+    cache = root / ".impact-cache" / "entries.sqlite"
+
+    def save_while_reading() -> None:
+        deadline = time.monotonic() + 60
+        while not cache.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.3)  # its first chunk of files read, the build going on
+        first.write_text(re.sub(r"^title: .*$", 'title: "Enregistré pendant la '
+                                'construction"', text, count=1, flags=re.M), "utf-8")
+
+    saving = threading.Thread(target=save_while_reading)
+    saving.start()
+    served = start(root, port=0)
+    try:
+        saving.join()
+        served.until(f"monographies/{first.stem}/",
+                      lambda status, body: "Enregistré pendant la construction" in body,
+                      seconds=60)
+    finally:
+        served.stop()
+
+
 def test_its_first_build_records_what_each_page_reads(tmp_path: Path) -> None:
     """An editor is about to change things: from its very first build, what each page
     read is recorded, so that a first front-matter edit renders only the pages that
