@@ -9,6 +9,7 @@ monographs everywhere.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 from collections import defaultdict
@@ -363,16 +364,19 @@ class RelatedIndex(Mapping[str, tuple[Related, ...]]):
                 for key in keys:
                     self._postings[(facet, key)].append(i)
         self._last: tuple[str, tuple[Related, ...]] = ("", ())
-        # Made with the index, and kept with the model a text edit reads back (where no
-        # front matter changed): a text edit then need not make it again.
-        self.inputs = hashlib.blake2b(repr((
+
+    @functools.cached_property
+    def inputs(self) -> str:
+        """A digest of all that the lists are found from: which monographs are shown, in
+        which order, and the facts compared and named (partners by name, not where they
+        are written; organisations and themes as the site names them, which drafts'
+        spellings count in). While it is the same, every list is. Made once (0.1 s at
+        10,000), and kept with the index: in the model a text edit reads back, where no
+        front matter changed, it is there already."""
+        return hashlib.blake2b(repr((
             tuple((m.slug, tuple(p.name for p in m.partners), m.territories, m.themes,
-                   m.alliance_types, m.networks) for m in shown),
-            tuple(labels.items()))).encode(), digest_size=8).hexdigest()
-        """A digest of all the lists are found from: which monographs are shown, in which
-        order, and the facts compared and named (partners by name, not where they are
-        written; organisations and themes as the site names them, which drafts' spellings
-        count in). While it is the same, every list is."""
+                   m.alliance_types, m.networks) for m in self._shown),
+            tuple(self._labels.items()))).encode(), digest_size=8).hexdigest()
 
     def __getstate__(self) -> dict[str, object]:
         # The facets, 70,000 sets at 10,000 monographs, are left out: made again for the

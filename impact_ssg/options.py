@@ -20,5 +20,5 @@ class Options:
     quiet: bool = False
     authoring: bool = False
     """Built for an editor at work (``serve``): even a build with nothing to start from
-    records what each page reads (``reads``), so that the first front-matter edit after
-    it renders only the pages that show what changed."""
+    (but a ``--clean`` one) records what each page reads (``reads``), so that the first
+    front-matter edit after it renders only the pages that show what changed."""

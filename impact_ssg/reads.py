@@ -542,6 +542,11 @@ class Digests:
         """The same model with other cards."""
         return Digests(self._site, self._versions, self._fronts, cards)
 
+    def prepare(self) -> None:
+        """Make now what every process checking or rendering pages asks for, so that the
+        processes forked after share it, and the model kept for text edits holds it."""
+        self.of(RELATED_INPUTS)
+
     def of(self, key: str) -> str:
         """The digest of ``key``, kept for the next ask."""
         found = self._memo.get(key)
