@@ -5,14 +5,15 @@ the change.
 
 For each base (0: the shipped examples, copied; N: the base of N monographs that
 ``run.py`` measures, generated with seed 1 if missing), starts ``python build.py serve
---port 0`` on it as an editor would (drafts built, into an output folder of its own),
-waits for its first build, then ``--runs`` times each: a sentence added to one
-monograph's body (a text edit), and its title changed (a front-matter edit). Each is
-timed from the moment the file is written to the first answer of the server, for that
-monograph's page, that holds the change, asked every 5 ms: what an editor waits for
-before the browser's reload shows it. Each save comes 3 s after the last change was
-served (``--settle``), as an editor reads the page before changing it again. Prints a
-Markdown table of medians, with the fastest and slowest run.
+--port 0`` on it as an editor would on a fresh clone (drafts built, into an output
+folder of its own; no cache, no site: what an earlier run left is set aside) and times
+its first build, then ``--runs`` times each: a sentence added to one monograph's body
+(a text edit), and its title changed (a front-matter edit). Each is timed from the
+moment the file is written to the first answer of the server, for that monograph's
+page, that holds the change, asked every 5 ms: what an editor waits for before the
+browser's reload shows it. Each save comes 3 s after the last change was served
+(``--settle``), as an editor reads the page before changing it again. Prints a Markdown
+table of medians, with the fastest and slowest run.
 
 The server sees a save at once through inotify (``pyinotify``, a dependency on Linux);
 without it, livereload looks for changes every 800 ms.
@@ -21,6 +22,7 @@ without it, livereload looks for changes every 800 ms.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import re
@@ -37,10 +39,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from impact_ssg.slug import slugify
+from impact_ssg.workers import end_with_parent
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-SERVING = re.compile(r"^Serving \S+ on (http://\S+) \(Ctrl\+C to stop\)$")
+SERVING = re.compile(r"^Serving .+? on (http://\S+) \(Ctrl\+C to stop\)$")
 POLL = 0.005
 # The next save comes 3 s after a change is served, as an editor reads the page before
 # changing it again; meanwhile the server finishes with the save (its other events) and
@@ -56,7 +59,9 @@ class Server:
             [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--quiet",
              "--config", str(project / "impact.yaml"), "--source",
              str(project / "monographs"), "--output", str(project / "served")],
-            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+            # Ended with the benchmark, however it ends: no server left watching a base.
+            preexec_fn=functools.partial(end_with_parent, os.getpid()))
         assert self.process.stderr is not None
         self.lines: list[str] = []
         self._ready = threading.Event()
@@ -81,11 +86,15 @@ class Server:
         return time.perf_counter() - started
 
     def page(self, route: str) -> str:
+        """The page's text, or an error page's; empty when the server did not answer
+        (asked again)."""
         try:
             with urllib.request.urlopen(self.base + route, timeout=60) as response:
                 return str(response.read().decode("utf-8", "replace"))
         except urllib.error.HTTPError as error:
             return str(error.read().decode("utf-8", "replace"))
+        except (urllib.error.URLError, OSError):
+            return ""
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGINT)  # Ctrl+C, as an editor stops it
@@ -113,7 +122,8 @@ def latency(server: Server, route: str, change: Callable[[], str], limit: float,
 
 
 def project_of(count: int, work: Path) -> Path:
-    """The project to serve: the shipped examples copied, or a generated base."""
+    """The project to serve, as on a fresh clone (no cache, no site): the shipped
+    examples copied, or a generated base, what earlier runs left in it set aside."""
     if count == 0:
         project = work / "examples"
         shutil.rmtree(project, ignore_errors=True)
@@ -127,6 +137,12 @@ def project_of(count: int, work: Path) -> Path:
         subprocess.run([sys.executable, str(HERE / "generate.py"), "--count", str(count),
                         "--seed", "1", "--output", str(project), "--force"], check=True,
                        stdout=subprocess.DEVNULL)
+    # Moved, not deleted: see run.py's set_aside (deleted once the run ends).
+    trash = work / ".set-aside" / str(time.time_ns())
+    for left in (project / ".impact-cache", project / "served"):
+        if left.exists():
+            trash.mkdir(parents=True, exist_ok=True)
+            left.rename(trash / left.name)
     return project
 
 
@@ -186,8 +202,11 @@ def main() -> None:
     print("| monographs | first build, until served | text edit, saved → served | "
           "title edit, saved → served |")
     print("| ---: | ---: | ---: | ---: |")
-    for count in args.count:
-        print(row(count, args.runs, args.work, args.settle), flush=True)
+    try:
+        for count in args.count:
+            print(row(count, args.runs, args.work, args.settle), flush=True)
+    finally:
+        shutil.rmtree(args.work / ".set-aside", ignore_errors=True)
 
 
 if __name__ == "__main__":
