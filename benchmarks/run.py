@@ -127,6 +127,16 @@ def peak(command: list[str], before: Callable[[], object] | None = None) -> floa
     return measure(command, sample=True)[1]
 
 
+def compile_and_say_where() -> None:
+    """Compile the package as an install compiles it (pip does), so that a timed run
+    never compiles it, even where PYTHONDONTWRITEBYTECODE keeps Python from keeping what
+    it compiles; then print the machine, the Python and the date, over the table."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "impact_ssg")],
+                   check=True)
+    print(f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
+          f"{time.strftime('%Y-%m-%d')}\n")
+
+
 def set_aside(path: Path, trash: Path) -> None:
     """Move ``path``, if there, into a new folder of ``trash`` (on the same file system):
     gone from where it was, yet no file of it freed until ``trash`` is deleted."""
@@ -141,12 +151,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/impact-bench"))
     args = parser.parse_args()
-    # Compiled as an install compiles it (pip does): a run never compiles the package,
-    # even where PYTHONDONTWRITEBYTECODE keeps Python from keeping what it compiles.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "impact_ssg")],
-                   check=True)
-    print(f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
-          f"{time.strftime('%Y-%m-%d')}\n")
+    compile_and_say_where()
     print("| monographs | cold build | no-op rebuild | first edit | one-edit rebuild | "
           "title edit (its peak) | monograph added | drafts on or off | floor | "
           "cold / floor | peak memory (all processes) |")

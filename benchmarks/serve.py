@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import functools
 import os
-import platform
 import re
 import shutil
 import signal
@@ -37,6 +36,8 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+
+from run import compile_and_say_where, set_aside  # beside this script
 
 from impact_ssg.slug import slugify
 from impact_ssg.workers import end_with_parent
@@ -137,12 +138,9 @@ def project_of(count: int, work: Path) -> Path:
         subprocess.run([sys.executable, str(HERE / "generate.py"), "--count", str(count),
                         "--seed", "1", "--output", str(project), "--force"], check=True,
                        stdout=subprocess.DEVNULL)
-    # Moved, not deleted: see run.py's set_aside (deleted once the run ends).
-    trash = work / ".set-aside" / str(time.time_ns())
+    # Moved, not deleted (``run.set_aside``), and deleted once the run ends.
     for left in (project / ".impact-cache", project / "served"):
-        if left.exists():
-            trash.mkdir(parents=True, exist_ok=True)
-            left.rename(trash / left.name)
+        set_aside(left, work / ".set-aside")
     return project
 
 
@@ -194,11 +192,7 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=SETTLE,
                         help="seconds from a change served to the next save")
     args = parser.parse_args()
-    # Compiled as an install compiles it, as ``run.py`` does.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "impact_ssg")],
-                   check=True)
-    print(f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
-          f"{time.strftime('%Y-%m-%d')}\n")
+    compile_and_say_where()
     print("| monographs | first build, until served | text edit, saved → served | "
           "title edit, saved → served |")
     print("| ---: | ---: | ---: | ---: |")

@@ -313,7 +313,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         kept = {file: made[file][0] for output, file in zip(outputs, files, strict=True)
                 if output.route in routes and file in made}
     digests = reads.Digests(site, corpus.versions, frame[1], {}) if tracing else None
-    if digests:
+    if digests is not None:
         digests.prepare()
     check = None
     if before and digests:
