@@ -21,7 +21,6 @@ import os
 import posixpath
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -50,7 +49,7 @@ from .render import (
     render_page,
 )
 from .urls import Urls, output_file
-from .workers import MIN_PARALLEL, default_jobs, end_with_parent, in_background, parallel_map
+from .workers import MIN_PARALLEL, WorkerLost, default_jobs, in_background, parallel_map
 
 
 def _nothing(page: OutputPage) -> None:
@@ -182,7 +181,9 @@ def _check_spare(spare: Path | None, table: uptodate.Table, options: Options
             return None
     except OSError:
         return None
-    task = functools.partial(_check_in_child, os.getpid(), spare, table)
+    # The check deletes from the spare, which only the build holding the lock may do:
+    # it never goes on once a killed build's lock is free (a worker ends with its parent).
+    task = functools.partial(check_spare, spare, table)
     waiting = in_background(task, options.jobs, MIN_PARALLEL, len(table.files))
     if waiting is task:
         return None
@@ -191,17 +192,10 @@ def _check_spare(spare: Path | None, table: uptodate.Table, options: Options
     def result() -> SpareCheck | None:
         try:
             return waiting()
-        except BrokenProcessPool:  # the process was killed (out of memory, say)
+        except WorkerLost:  # the process was killed (out of memory, say)
             return check_spare(spare, table)
 
     return result
-
-
-def _check_in_child(parent: int, spare: Path, table: uptodate.Table) -> SpareCheck | None:
-    # The check deletes from the spare, which only the build holding the lock may do:
-    # it must not go on once a killed build's lock is free.
-    end_with_parent(parent)
-    return check_spare(spare, table)
 
 
 def _rebuild(options: Options, say: Callable[[str], None], started: float, config: Config,
@@ -242,15 +236,13 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
             site = build_site(corpus.config, corpus.monographs, corpus.assets, corpus.bodies,
                               drafts=options.drafts)
         # With no last build to take files from, the full-text index is made from every
-        # body's words at once, while this process goes on.
+        # body's words at once, while this process goes on (or ended, if it stops).
         index_files = None if last else in_background(
             functools.partial(search.index_files, site, corpus.words), options.jobs,
             MIN_PARALLEL, len(site.monographs))
-        try:
-            frame = reuse.frame(fingerprint.frame, corpus.monographs, corpus.versions,
-                                last.fronts if last else {})
-        finally:
-            index = index_files() if index_files else None
+        frame = reuse.frame(fingerprint.frame, corpus.monographs, corpus.versions,
+                            last.fronts if last else {})
+        index = index_files() if index_files else None
     # Only bodies changed since the last build: most files are the ones it made.
     changed = (reuse.changed(corpus.versions, last.versions)
                if last and last.frame == frame[0] and own_page_only else None)

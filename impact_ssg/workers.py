@@ -5,18 +5,30 @@ writing pages.
 to repay starting them; results come back in input order, so the output is the same
 whatever N. Workers are forked, so they start with the parent's finished state (the
 config, or the whole site) without pickling it.
+
+Ctrl+C is the parent's alone: workers ignore SIGINT, which a terminal sends to all of
+them at once, and the parent ends them (SIGKILL) as soon as anything interrupts it. A
+worker interrupted while it sent a result would leave half a message in the pipe, and
+its reader waiting for the rest; a worker forked just as the signal came would never
+get it. Each worker also ends with its parent (``end_with_parent``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import multiprocessing
+import multiprocessing.reduction
 import os
 import signal
 import sys
-from collections.abc import Callable, Collection, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import threading
+import traceback
+import weakref
+from collections.abc import Callable, Collection, Iterator, Sequence
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar, cast
 
 from . import collector
@@ -35,21 +47,68 @@ _chunks: Sequence[Sequence[int]] = ()
 _taken: Any = None
 
 
+class WorkerLost(RuntimeError):
+    """A worker process ended before it gave back all its results: killed (out of
+    memory, say) or crashed."""
+
+
+class _Failed:
+    """What a worker sends back instead of results when its task raised: the error
+    itself, or its words when it cannot be pickled, with the worker's traceback, and
+    the chunk it was working on."""
+
+    def __init__(self, error: BaseException, chunk: int = 0) -> None:
+        self.chunk = chunk
+        self.trace = "".join(traceback.format_exception(error))
+        try:
+            multiprocessing.reduction.ForkingPickler.dumps(error)
+            self.error: BaseException = error
+        except Exception:  # an error holding what cannot be pickled: its words then
+            self.error = RuntimeError(f"{type(error).__name__}: {error}")
+        self.error.__traceback__ = None
+
+    def raise_it(self) -> None:
+        # As ``concurrent.futures`` does: the worker's traceback as the cause.
+        raise self.error from _RemoteTraceback(self.trace)
+
+
+class _RemoteTraceback(Exception):
+    def __init__(self, trace: str) -> None:
+        super().__init__(trace)
+        self.trace = trace
+
+    def __str__(self) -> str:
+        return f'\n"""\n{self.trace}"""'
+
+
 def default_jobs() -> int:
     """All the cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
 
 
-def _claim() -> tuple[int, list[object]] | None:
-    """Take the next chunk, if any is left: its number and results."""
-    assert _task is not None
+def _next() -> int | None:
+    """Take the next chunk, if any is left: its number."""
     with _taken.get_lock():
-        number = _taken.value
+        number: int = _taken.value
         _taken.value += 1
-    if number >= len(_chunks):
-        return None
-    return number, [_task(_items[index]) for index in _chunks[number]]
+    return number if number < len(_chunks) else None
+
+
+def _results(number: int) -> list[object]:
+    assert _task is not None
+    return [_task(_items[index]) for index in _chunks[number]]
+
+
+def _give_up_claims() -> None:
+    """Let no worker take another chunk. A worker killed holding the count's lock (out
+    of memory) cannot stop this: the count is then left, as it no longer matters."""
+    lock = _taken.get_lock()
+    if lock.acquire(timeout=1):
+        try:
+            _taken.value = len(_chunks)
+        finally:
+            lock.release()
 
 
 def chunks(count: int, size: int, first: Collection[int] = ()) -> list[Sequence[int]]:
@@ -64,6 +123,103 @@ def chunks(count: int, size: int, first: Collection[int] = ()) -> list[Sequence[
             *(rest[start:start + size] for start in range(0, len(rest), size))]
 
 
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """SIGINT held back in this thread meanwhile: a worker forked inside starts with it
+    held back too, until it ignores it (``_worker``); this process gets it after."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _fork(work: Callable[[Connection], None]) -> tuple[BaseProcess, Connection]:
+    """A forked worker running ``work`` with the sending end of a pipe, and the receiving
+    end. Only the worker holds the sending end: once the worker has ended, however it
+    ended, reading finds the end of the pipe."""
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=_worker, args=(work, sending, os.getpid()),
+                              daemon=True)
+    try:
+        with _sigint_blocked():
+            process.start()
+    finally:
+        sending.close()
+    return process, receiving
+
+
+def _worker(work: Callable[[Connection], None], sending: Connection, parent: int) -> None:
+    """A forked worker's life: Ctrl+C ignored, ended with its parent, ``work`` done or
+    its error sent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    end_with_parent(parent)
+    try:
+        work(sending)
+    except BaseException as error:  # every error goes to the parent
+        with contextlib.suppress(OSError):
+            sending.send(_Failed(error))
+    finally:
+        sending.close()
+
+
+def _end(processes: Sequence[BaseProcess]) -> None:
+    """End the ``processes`` at once (those that already ended too) and reap them."""
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()
+    for process in processes:
+        process.join()
+
+
+def _serve_claims(sending: Connection) -> None:
+    """In a worker: take chunks and send their results until none is left, or the
+    error of the first that fails."""
+    while (number := _next()) is not None:
+        try:
+            results = _results(number)
+        except BaseException as error:  # sent to the parent, which raises it
+            sending.send(_Failed(error, number))
+            return
+        sending.send((number, results))
+
+
+def _send_result(task: Callable[[], object], sending: Connection) -> None:
+    sending.send(task())
+
+
+class _Receiver(threading.Thread):
+    """Reads what the workers send while this process takes its own chunks: results
+    chunk by chunk, or a task's error; until every worker's pipe has ended."""
+
+    def __init__(self, pipes: list[Connection]) -> None:
+        super().__init__(name="impact-ssg results", daemon=True)
+        self.pipes = pipes
+        self.done: dict[int, list[object]] = {}
+        self.failures: list[_Failed] = []
+        self.problem: BaseException | None = None
+
+    def run(self) -> None:
+        pipes = list(self.pipes)
+        try:
+            while pipes:
+                for pipe in wait(pipes):
+                    assert isinstance(pipe, Connection)
+                    try:
+                        message = pipe.recv()
+                    except (EOFError, OSError):  # ended, or killed in the middle of a send
+                        pipes.remove(pipe)
+                        continue
+                    if isinstance(message, _Failed):
+                        self.failures.append(message)
+                    else:
+                        self.done[message[0]] = message[1]
+        except BaseException as problem:  # raised by the waiting thread
+            self.problem = problem
+
+
 def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
                  min_items: int = MIN_PARALLEL, first: Collection[int] = ()) -> list[R]:
     """``[task(item) for item in items]``, over ``jobs`` processes when there are at least
@@ -74,79 +230,111 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
     before the others, each alone: an item that takes far longer than most (a page
     listing every monograph) would otherwise lengthen the chunk it falls in, and if
     that chunk comes last, keep one process working while the others wait.
+
+    An error raised by ``task`` reaches the caller (the first chunk's, in this process
+    first); whatever stops this process (an error, Ctrl+C) ends the workers at once.
+    No worker is left running when it returns or raises.
     """
     jobs = jobs or default_jobs()
     forkable = "fork" in multiprocessing.get_all_start_methods()
     if jobs < 2 or len(items) < min_items or not forkable:
         return [task(item) for item in items]
     global _task, _items, _chunks, _taken
-    context = multiprocessing.get_context("fork")
-    _task, _items, _taken = task, items, context.Value("l", 0)
+    _task, _items = task, items
+    _taken = multiprocessing.get_context("fork").Value("l", 0)
     _chunks = chunks(len(items), max(1, len(items) // (jobs * 8)), first)
-    # Frozen: a worker's collections then never copy the pages it shares with its parent
-    # (the whole site, once per worker).
+    processes: list[BaseProcess] = []
+    pipes: list[Connection] = []
+    receiver: _Receiver | None = None
     try:
-        with collector.frozen(), ProcessPoolExecutor(max_workers=jobs - 1,
-                                                     mp_context=context) as pool:
-            # One claim per chunk, so that a worker's results come back chunk by chunk.
-            claims = [pool.submit(_claim) for _ in _chunks]
-            done: dict[int, list[object]] = {}
-            # This process takes chunks too, rather than wait holding a copy of everything.
+        # Frozen: a worker's collections then never copy the pages it shares with its parent
+        # (the whole site, once per worker).
+        with collector.frozen():
             try:
-                while (mine := _claim()) is not None:
-                    done[mine[0]] = mine[1]
+                for _ in range(jobs - 1):
+                    process, pipe = _fork(_serve_claims)
+                    processes.append(process)
+                    pipes.append(pipe)
+                # Started once every worker is: a thread running during a fork could leave
+                # the child a lock that nothing will release.
+                receiver = _Receiver(pipes)
+                receiver.start()
+                done: dict[int, list[object]] = {}
+                # This process takes chunks too, rather than wait holding a copy of everything;
+                # it stops at a worker's error, which ends the build.
+                while not receiver.failures and (number := _next()) is not None:
+                    done[number] = _results(number)
+                if receiver.failures:
+                    _give_up_claims()
+                receiver.join()
             except BaseException:
-                with _taken.get_lock():
-                    _taken.value = len(_chunks)  # the workers' claims now find nothing
+                _give_up_claims()
+                _end(processes)
+                if receiver is not None:
+                    receiver.join()  # soon: every worker's pipe has ended
                 raise
-            for claim in claims:
-                if (theirs := claim.result()) is not None:
-                    done[theirs[0]] = theirs[1]
+        _end(processes)
+        if receiver.problem is not None:
+            raise receiver.problem
+        if receiver.failures:
+            min(receiver.failures, key=lambda failed: failed.chunk).raise_it()
+        done.update(receiver.done)
+        if len(done) < len(_chunks):
+            codes = ", ".join(str(process.exitcode) for process in processes)
+            raise WorkerLost(f"a worker process ended before its work was done "
+                             f"(exit codes: {codes})")
         results: list[object] = [None] * len(items)
         for number, chunk in enumerate(_chunks):
             for index, result in zip(chunk, done[number], strict=True):
                 results[index] = result
         return cast("list[R]", results)
     finally:
+        if receiver is None or not receiver.is_alive():  # not closed under its reading
+            for pipe in pipes:
+                pipe.close()
         _task, _items, _chunks, _taken = None, (), (), None
-
-
-_background: Callable[[], object] | None = None
-
-
-def _run_background() -> object:
-    assert _background is not None
-    return _background()
 
 
 def in_background(task: Callable[[], R], jobs: int | None, min_items: int,
                   items: int) -> Callable[[], R]:
     """Start ``task()`` in a forked process, when ``jobs`` allows more than one and there
     are at least ``min_items`` items to work on, and return a function that waits for its
-    result; otherwise that function runs ``task()`` itself. The task works on this
-    process's state as it was when started: what the caller changes afterwards, it does
-    not see.
+    result (raises its error, or ``WorkerLost``); otherwise that function runs ``task()``
+    itself. The task works on this process's state as it was when started: what the
+    caller changes afterwards, it does not see. A result never asked for: the process is
+    ended once the function is no longer held.
     """
     jobs = jobs or default_jobs()
     if jobs < 2 or items < min_items or "fork" not in multiprocessing.get_all_start_methods():
         return task
-    global _background
-    _background = task
-    try:
-        with collector.frozen():  # as in ``parallel_map``: the worker's collections copy nothing
-            pool = ProcessPoolExecutor(max_workers=1,
-                                       mp_context=multiprocessing.get_context("fork"))
-            future = pool.submit(_run_background)  # forks here
-    finally:
-        _background = None
+    with collector.frozen():  # as in ``parallel_map``: the worker's collections copy nothing
+        process, pipe = _fork(functools.partial(_send_result, task))
+    outcome: list[object] = []  # once known: the result, a ``_Failed`` or a ``WorkerLost``
 
     def result() -> R:
-        try:
-            return cast("R", future.result())
-        finally:
-            pool.shutdown()
+        if not outcome:
+            try:
+                outcome.append(pipe.recv())
+            except (EOFError, OSError):
+                process.join()
+                outcome.append(WorkerLost(
+                    f"the process working in the background ended before its work was "
+                    f"done (exit code {process.exitcode})"))
+            finally:
+                _end_background(process, pipe)  # it has sent all it will, or is ended
+        if isinstance(outcome[0], WorkerLost):
+            raise outcome[0]
+        if isinstance(outcome[0], _Failed):
+            outcome[0].raise_it()
+        return cast("R", outcome[0])
 
+    weakref.finalize(result, _end_background, process, pipe)
     return result
+
+
+def _end_background(process: BaseProcess, pipe: Connection) -> None:
+    _end([process])
+    pipe.close()
 
 
 _PR_SET_PDEATHSIG = 1

@@ -3,6 +3,7 @@ work to be shared between processes."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -47,6 +48,7 @@ def test_jobs_do_not_change_the_site(tmp_path: Path) -> None:
 
 
 def _square_in_which_process(n: int) -> tuple[int, int]:
+    time.sleep(0.001)  # long enough that no process can take every chunk before the others start
     return n * n, os.getpid()
 
 
@@ -89,6 +91,81 @@ def test_background_work_runs_in_another_process_and_its_errors_reach_the_caller
     failing = in_background(functools.partial(_fail_on(0), 0), 2, MIN_PARALLEL, MIN_PARALLEL)
     with pytest.raises(SsgError, match="item 0 is bad"):
         failing()
+
+
+# Work over processes, run apart: each worker says its number once it has begun.
+INTERRUPTED = """\
+import os, sys, time
+from impact_ssg import workers
+parent, mode = os.getpid(), sys.argv[1]
+said = False
+
+def task(n):
+    global said
+    if os.getpid() != parent and not said:
+        said = True
+        print("worker", os.getpid(), flush=True)
+    time.sleep(3600 if mode == "stuck" else 0.005)
+    return n
+
+def background():
+    print("worker", os.getpid(), flush=True)
+    time.sleep(3600)
+
+try:
+    if mode == "background":
+        workers.in_background(background, 2, 1, 1)()
+    else:
+        print("result", sum(workers.parallel_map(task, range(1000), 3)), flush=True)
+except KeyboardInterrupt:
+    print("interrupted", len(workers.multiprocessing.active_children()), flush=True)
+"""
+
+
+def _interrupted(mode: str, workers: int, whom: Callable[[subprocess.Popen[str], list[int]],
+                                                              list[int]]) -> tuple[str, str]:
+    """Run ``INTERRUPTED`` in ``mode``; once ``workers`` of its workers have begun, send
+    SIGINT to the processes ``whom`` picks; its output once it has ended (the workers'
+    words left out), and no worker is left."""
+    script = subprocess.Popen([sys.executable, "-c", INTERRUPTED, mode], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        assert script.stdout is not None
+        begun: list[int] = []
+        while len(begun) < workers:
+            word, number = script.stdout.readline().split()
+            assert word == "worker"
+            begun.append(int(number))
+        for pid in whom(script, begun):
+            os.kill(pid, signal.SIGINT)
+        out, err = script.communicate(timeout=60)
+        out = "".join(line for line in out.splitlines(keepends=True)
+                      if not line.startswith("worker "))
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(script.pid, signal.SIGKILL)
+    for pid in begun:  # reaped by the script, or gone with it
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    return out, err
+
+
+@pytest.mark.parametrize("mode", ["stuck", "background"])
+def test_ctrl_c_to_the_build_alone_ends_its_workers_at_once(mode: str) -> None:
+    """As ``kill -INT``: the workers get no signal, and their tasks would take an hour."""
+    out, err = _interrupted(mode, 1 if mode == "background" else 2,
+                            lambda script, _: [script.pid])
+    assert out.endswith("interrupted 0\n") and "Traceback" not in err
+
+
+def test_ctrl_c_to_a_worker_alone_changes_nothing() -> None:
+    """Ctrl+C is the build's to handle: a worker stopped in the middle of sending its
+    results would leave the build waiting for the rest."""
+    # The first worker to begin: the other may find no work left, on a busy machine.
+    out, err = _interrupted("quick", 1, lambda _, begun: begun)
+    assert out == f"result {sum(range(1000))}\n" and err == ""
 
 
 def test_ctrl_c_stops_a_build_at_once_and_writes_no_site(tmp_path: Path) -> None:

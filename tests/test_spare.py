@@ -431,25 +431,26 @@ def test_a_worker_left_behind_by_a_killed_build_holds_no_lock(project: Path) -> 
 def test_a_spare_check_left_behind_by_a_killed_build_ends_with_it(tmp_path: Path) -> None:
     """The check of the spare deletes from it under the build's lock: a build killed
     while it runs must not leave it deleting beside the next build."""
-    script = (
-        "import os, time\n"
+    begun = tmp_path / "begun"
+    script = (  # the check of the spare is started as this task is
+        "import os, sys, time\n"
+        "from pathlib import Path\n"
         "from impact_ssg import workers\n"
-        "parent = os.getpid()\n"
-        "child = os.fork()\n"
-        "if child == 0:\n"
-        "    workers.end_with_parent(parent)\n"
+        "def task():\n"
         "    null = os.open(os.devnull, os.O_RDWR)\n"  # not holding the output read here
         "    os.dup2(null, 1)\n"
         "    os.dup2(null, 2)\n"
+        "    Path(sys.argv[1] + '.new').write_text(str(os.getpid()))\n"
+        "    os.replace(sys.argv[1] + '.new', sys.argv[1])\n"
         "    time.sleep(60)\n"
-        "    os._exit(0)\n"
-        "print(child, flush=True)\n"
-        "time.sleep(0.5)\n"
-        "os.kill(parent, 9)\n")
-    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            check=False, cwd=ROOT)
+        "wait = workers.in_background(task, 2, 1, 1)\n"
+        "while not os.path.exists(sys.argv[1]):\n"
+        "    time.sleep(0.01)\n"
+        "os.kill(os.getpid(), 9)\n")
+    killed = subprocess.run([sys.executable, "-c", script, str(begun)], capture_output=True,
+                            text=True, check=False, cwd=ROOT, timeout=60)
     assert killed.returncode == -9, killed.stderr
-    child = int(killed.stdout)
+    child = int(begun.read_text())
     deadline = time.monotonic() + 10
     while _running(child) and time.monotonic() < deadline:
         time.sleep(0.05)
