@@ -18,6 +18,7 @@ import html
 import logging
 import os
 import socket
+import stat
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -303,7 +304,9 @@ class _Primed(Watcher):  # type: ignore[misc]
     """livereload's watcher, for which a file it has not seen is a change: livereload
     takes one only when its time is later than the server's start, and a file moved or
     copied in keeps an older one. What a path holds when it is watched is seen then.
-    Nothing under the folders ``apart`` (absolute paths) is a change."""
+    A file is known by its time, size and inode, not its time alone, which a second
+    write within one tick of the file system's clock (a few milliseconds) leaves as it
+    was. Nothing under the folders ``apart`` (absolute paths) is a change."""
 
     _priming = False
 
@@ -331,9 +334,21 @@ class _Primed(Watcher):  # type: ignore[misc]
             self._priming = False
 
     def is_file_changed(self, path: str, ignore: Any = None) -> bool:
-        new = path not in self._task_mtimes
-        changed = bool(super().is_file_changed(path, ignore))
-        return not self._priming and (changed or (new and path in self._new_mtimes))
+        # As livereload's, with more than the time to go by.
+        if self.ignore(path) or (ignore and ignore(path)):
+            return False
+        try:
+            status = os.stat(path)
+        except OSError:
+            return False
+        if not stat.S_ISREG(status.st_mode):
+            return False
+        seen = (status.st_mtime_ns, status.st_size, status.st_ino)
+        self._new_mtimes[path] = seen
+        if self._task_mtimes.get(path) == seen:
+            return False
+        self.filepath = path
+        return not self._priming
 
 
 def _watcher(apart: tuple[str, ...] = ()) -> Watcher:
@@ -357,6 +372,8 @@ def _watcher(apart: tuple[str, ...] = ()) -> Watcher:
             """The watched folders, each watched with everything in it."""
             self.examining = False
             """Whether the watched files are to be compared, for events read before."""
+            self.touched: set[str] = set()
+            """The files named by the events read since the last comparison (absolute)."""
 
         def watch(self, path: str, func: Any = None, delay: Any = None,
                   ignore: Any = None) -> None:
@@ -392,6 +409,7 @@ def _watcher(apart: tuple[str, ...] = ()) -> Watcher:
             names = self.holders.get(event.path)
             if names is not None and event.name not in names and not self.in_tree(event.path):
                 return  # beside a watched path: the output folder, the cache
+            self.touched.add(event.pathname)
             # A save is several events (written, closed; a temporary file renamed): the
             # watched files are compared with what they were once for the events read
             # together, not once for each. At 10,000 monographs a comparison reads the
@@ -403,7 +421,20 @@ def _watcher(apart: tuple[str, ...] = ()) -> Watcher:
 
         def examine_once(self) -> None:
             self.examining = False
-            self.callback()
+            try:
+                self.callback()
+            finally:
+                self.touched.clear()
+
+        def is_file_changed(self, path: str, ignore: Any = None) -> bool:
+            # Time, size and inode can all be the same after a second write within one
+            # tick of the file system's clock, the comparison made in between (a letter
+            # changed, the file saved twice): any file an event named is a change.
+            changed = _Primed.is_file_changed(self, path, ignore)
+            return changed or bool(
+                self.touched and not self._priming and os.path.abspath(path) in self.touched
+                and os.path.isfile(path) and not self.ignore(path)
+                and not (ignore and ignore(path)))
 
     return Notified()
 

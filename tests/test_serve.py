@@ -20,6 +20,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 from bs4 import BeautifulSoup
+from livereload.watcher import INotifyWatcher
+
+from impact_ssg.serve import _Primed, _watcher
 
 from .conftest import ROOT
 
@@ -206,6 +209,57 @@ def test_config_saved_by_rename_is_watched_at_every_save(served: Served) -> None
 
     save_by_rename("Mécénat solidaire")
     save_by_rename("Mécénat partagé")
+
+
+def test_a_file_written_again_within_one_tick_of_the_clock_is_built_again(
+        served: Served) -> None:
+    """A file's time can be the same after two writes a few milliseconds apart (the file
+    system's clock ticks): the second is a change all the same."""
+    source = served.root / SOURCE
+    served.edit(SOURCE, lambda t: t.replace("relie maraîchers", "relie avant tout"))
+    served.until(PAGE, lambda s, b: s == 200 and "relie avant tout" in b)
+    then = source.stat().st_mtime_ns
+    # Saved again by rename, with the same time: the server sees it in one piece.
+    again = served.root.parent / "again.md"
+    again.write_text(source.read_text("utf-8").replace("avant tout", "ensuite"), "utf-8")
+    os.utime(again, ns=(then, then))
+    os.replace(again, source)
+    assert source.stat().st_mtime_ns == then
+    served.until(PAGE, lambda s, b: s == 200 and "relie ensuite" in b)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="inotify is Linux's")
+def test_on_linux_a_save_is_seen_at_once_not_looked_for() -> None:
+    """pyinotify needs asyncore, which Python 3.12 no longer has: without the package that
+    gives it back, livereload would look at every file every 800 ms instead."""
+    watcher = _watcher()
+    try:
+        assert isinstance(watcher, INotifyWatcher)
+    finally:
+        if isinstance(watcher, INotifyWatcher):
+            watcher.wm.close()
+
+
+def test_without_inotify_a_file_is_known_by_more_than_its_time(tmp_path: Path) -> None:
+    """Where livereload polls (no inotify), a file written again within one tick of the
+    clock is a change if its size or inode is not what it was."""
+    folder = tmp_path / "monographs"
+    folder.mkdir()
+    path = folder / "pole.md"
+    path.write_text("un", "utf-8")
+    watcher = _Primed()
+    watcher.watch(str(folder))
+    assert watcher.examine() == (None, None)  # what was there when watched is no change
+    then = path.stat().st_mtime_ns
+    path.write_text("un mot de plus", "utf-8")
+    os.utime(path, ns=(then, then))
+    assert watcher.examine() == (str(path), None)
+    assert watcher.examine() == (None, None)
+    again = tmp_path / "pole.md"  # saved by rename: another inode, the same size and time
+    again.write_text("un mot de trop", "utf-8")
+    os.utime(again, ns=(then, then))
+    os.replace(again, path)
+    assert watcher.examine() == (str(path), None)
 
 
 def test_monographs_folder_deleted_then_restored(served: Served) -> None:
