@@ -49,7 +49,14 @@ from .render import (
     render_page,
 )
 from .urls import Urls, output_file
-from .workers import MIN_PARALLEL, WorkerLost, default_jobs, in_background, parallel_map
+from .workers import (
+    MIN_PARALLEL,
+    Background,
+    WorkerLost,
+    default_jobs,
+    in_background,
+    parallel_map,
+)
 
 
 def _nothing(page: OutputPage) -> None:
@@ -148,15 +155,22 @@ def _build(options: Options, say: Callable[[str], None], started: float, config:
                            config.base_is_absolute, unchanged=True,
                            base_path=Urls(config.base_url)(""))
     spare = spare_folder(cache_folder, options.output)
-    checked = _check_spare(spare, last.spare if last else uptodate.Table(), options)
+    spare_table = last.spare if last else uptodate.Table()
+    checking = _check_spare(spare, spare_table, options)
+    checked = None if checking is None or spare is None else functools.partial(
+        _spare_checked, checking, spare, spare_table)
     try:
         return _rebuild(options, say, started, config, templates, cache_folder, alone, last,
                         fingerprint, spare, checked)
+    except BaseException as stopped:
+        if checking is not None and not isinstance(stopped, Exception):
+            checking.end()  # Ctrl+C: the check is called off, not waited for
+        raise
     finally:
         # Ended before the spare is deleted from, or built anew, by the next build.
-        if checked is not None:
+        if checking is not None:
             with contextlib.suppress(Exception):  # the build's own error is the one told
-                checked()
+                checking()
 
 
 def _named(options: Options) -> str:
@@ -171,11 +185,10 @@ def _of_folder(table: uptodate.Table, folder: Path) -> dict[str, str]:
 
 
 def _check_spare(spare: Path | None, table: uptodate.Table, options: Options
-                 ) -> Callable[[], SpareCheck | None] | None:
+                 ) -> Background[SpareCheck | None] | None:
     """``publish.check_spare`` started in another process, while this one reads and
     plans (it needs nothing of the new site), when the spare is large enough to repay a
-    process: a function that waits for its result, the same at every call. ``None``:
-    ``publish`` checks the spare itself."""
+    process. ``None``: ``publish`` checks the spare itself."""
     try:
         if spare is None or options.clean or not spare.is_dir():
             return None
@@ -185,17 +198,17 @@ def _check_spare(spare: Path | None, table: uptodate.Table, options: Options
     # it never goes on once a killed build's lock is free (a worker ends with its parent).
     task = functools.partial(check_spare, spare, table)
     waiting = in_background(task, options.jobs, MIN_PARALLEL, len(table.files))
-    if waiting is task:
-        return None
+    return waiting if waiting.forked else None
 
-    @functools.cache
-    def result() -> SpareCheck | None:
-        try:
-            return waiting()
-        except WorkerLost:  # the process was killed (out of memory, say)
-            return check_spare(spare, table)
 
-    return result
+def _spare_checked(waiting: Background[SpareCheck | None], spare: Path,
+                   table: uptodate.Table) -> SpareCheck | None:
+    """What the check started by ``_check_spare`` found, or, if its process was killed
+    (out of memory, say), what the check finds here."""
+    try:
+        return waiting()
+    except WorkerLost:
+        return check_spare(spare, table)
 
 
 def _rebuild(options: Options, say: Callable[[str], None], started: float, config: Config,

@@ -29,7 +29,7 @@ import weakref
 from collections.abc import Callable, Collection, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from . import collector
 
@@ -127,27 +127,33 @@ def chunks(count: int, size: int, first: Collection[int] = ()) -> list[Sequence[
 def _sigint_blocked() -> Iterator[None]:
     """SIGINT held back in this thread meanwhile: a worker forked inside starts with it
     held back too, until it ignores it (``_worker``); this process gets it after."""
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, ())
     try:
+        # Inside: a Ctrl+C raised as this returns leaves the mask as it was.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
-def _fork(work: Callable[[Connection], None]) -> tuple[BaseProcess, Connection]:
-    """A forked worker running ``work`` with the sending end of a pipe, and the receiving
-    end. Only the worker holds the sending end: once the worker has ended, however it
-    ended, reading finds the end of the pipe."""
+def _fork(work: Callable[[Connection], None], processes: list[BaseProcess],
+          pipes: list[Connection]) -> None:
+    """Fork a worker running ``work`` with the sending end of a pipe; add it to
+    ``processes`` and the receiving end to ``pipes`` before a Ctrl+C held back meanwhile
+    can stop this process, so that the caller always knows what to end. Only the worker
+    holds the sending end: once it has ended, however it ended, reading finds the end of
+    the pipe."""
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
+    pipes.append(receiving)
     process = context.Process(target=_worker, args=(work, sending, os.getpid()),
                               daemon=True)
     try:
         with _sigint_blocked():
             process.start()
+            processes.append(process)
     finally:
         sending.close()
-    return process, receiving
 
 
 def _worker(work: Callable[[Connection], None], sending: Connection, parent: int) -> None:
@@ -179,11 +185,13 @@ def _serve_claims(sending: Connection) -> None:
     error of the first that fails."""
     while (number := _next()) is not None:
         try:
-            results = _results(number)
+            # Pickled here: results that cannot be are this chunk's error.
+            message = multiprocessing.reduction.ForkingPickler.dumps(
+                (number, _results(number)))
         except BaseException as error:  # sent to the parent, which raises it
             sending.send(_Failed(error, number))
             return
-        sending.send((number, results))
+        sending.send_bytes(message)
 
 
 def _send_result(task: Callable[[], object], sending: Connection) -> None:
@@ -252,9 +260,7 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
         with collector.frozen():
             try:
                 for _ in range(jobs - 1):
-                    process, pipe = _fork(_serve_claims)
-                    processes.append(process)
-                    pipes.append(pipe)
+                    _fork(_serve_claims, processes, pipes)
                 # Started once every worker is: a thread running during a fork could leave
                 # the child a lock that nothing will release.
                 receiver = _Receiver(pipes)
@@ -295,41 +301,83 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
         _task, _items, _chunks, _taken = None, (), (), None
 
 
+class Background(Generic[R]):
+    """A task's result, made in a forked process or, without one, here when first asked
+    for: calling the object waits for it, or raises the task's error or ``WorkerLost``.
+    A forked task's outcome is the same at every call; ``end`` calls it off."""
+
+    def __init__(self, task: Callable[[], R] | None, process: BaseProcess | None = None,
+                 pipe: Connection | None = None) -> None:
+        # The task is held only to be run here: the forked process has its own.
+        self.task, self.process, self.pipe = task, process, pipe
+        self.outcome: list[object] = []  # once known: the result, a ``_Failed``, a ``WorkerLost``
+        if process is not None and pipe is not None:
+            # Never asked for (the caller stopped): the process ends once this is dropped.
+            weakref.finalize(self, _end_background, process, pipe)
+
+    @property
+    def forked(self) -> bool:
+        """Whether the task runs in another process."""
+        return self.process is not None
+
+    def __call__(self) -> R:
+        if not self.outcome:
+            if self.process is None or self.pipe is None:
+                assert self.task is not None
+                self.outcome.append(self.task())  # its error, if any, raised as it is
+            else:
+                self._receive(self.process, self.pipe)
+        outcome = self.outcome[0]
+        if isinstance(outcome, _Failed):
+            outcome.raise_it()
+        if isinstance(outcome, WorkerLost):
+            raise outcome
+        return cast("R", outcome)
+
+    def _receive(self, process: BaseProcess, pipe: Connection) -> None:
+        try:
+            self.outcome.append(pipe.recv())
+        except (EOFError, OSError):
+            process.join()
+            self.outcome.append(WorkerLost(
+                f"the process working in the background ended before its work was done "
+                f"(exit code {process.exitcode})"))
+        except BaseException:  # Ctrl+C while waiting: no result, now or later
+            self.end()
+            raise
+        finally:
+            _end_background(process, pipe)  # it has sent all it will, or is ended
+
+    def end(self) -> None:
+        """No result wanted any more: the process, if any, is ended at once; a call
+        afterwards raises ``WorkerLost``."""
+        if not self.outcome:
+            self.outcome.append(WorkerLost("the work in the background was called off"))
+        if self.process is not None and self.pipe is not None:
+            _end_background(self.process, self.pipe)
+
+
 def in_background(task: Callable[[], R], jobs: int | None, min_items: int,
-                  items: int) -> Callable[[], R]:
-    """Start ``task()`` in a forked process, when ``jobs`` allows more than one and there
-    are at least ``min_items`` items to work on, and return a function that waits for its
-    result (raises its error, or ``WorkerLost``); otherwise that function runs ``task()``
-    itself. The task works on this process's state as it was when started: what the
-    caller changes afterwards, it does not see. A result never asked for: the process is
-    ended once the function is no longer held.
+                  items: int) -> Background[R]:
+    """``task()`` started in a forked process, when ``jobs`` allows more than one and
+    there are at least ``min_items`` items to work on; otherwise run here when its
+    result is first asked for. The task works on this process's state as it was when
+    started: what the caller changes afterwards, it does not see.
     """
     jobs = jobs or default_jobs()
     if jobs < 2 or items < min_items or "fork" not in multiprocessing.get_all_start_methods():
-        return task
-    with collector.frozen():  # as in ``parallel_map``: the worker's collections copy nothing
-        process, pipe = _fork(functools.partial(_send_result, task))
-    outcome: list[object] = []  # once known: the result, a ``_Failed`` or a ``WorkerLost``
-
-    def result() -> R:
-        if not outcome:
-            try:
-                outcome.append(pipe.recv())
-            except (EOFError, OSError):
-                process.join()
-                outcome.append(WorkerLost(
-                    f"the process working in the background ended before its work was "
-                    f"done (exit code {process.exitcode})"))
-            finally:
-                _end_background(process, pipe)  # it has sent all it will, or is ended
-        if isinstance(outcome[0], WorkerLost):
-            raise outcome[0]
-        if isinstance(outcome[0], _Failed):
-            outcome[0].raise_it()
-        return cast("R", outcome[0])
-
-    weakref.finalize(result, _end_background, process, pipe)
-    return result
+        return Background(task)
+    processes: list[BaseProcess] = []
+    pipes: list[Connection] = []
+    try:
+        with collector.frozen():  # as in ``parallel_map``: the worker's collections copy nothing
+            _fork(functools.partial(_send_result, task), processes, pipes)
+    except BaseException:
+        _end(processes)
+        for pipe in pipes:
+            pipe.close()
+        raise
+    return Background(None, processes[0], pipes[0])
 
 
 def _end_background(process: BaseProcess, pipe: Connection) -> None:

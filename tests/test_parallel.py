@@ -83,6 +83,46 @@ def test_an_error_in_any_process_reaches_the_caller(bad: int) -> None:
         parallel_map(_fail_on(bad), list(range(4 * MIN_PARALLEL)), 2)
 
 
+def _bad_or_unpicklable(n: int) -> object:
+    if n == 60:
+        raise SsgError(f"item {n} is bad")
+    return (lambda: n) if n >= 700 else n
+
+
+def test_the_first_chunks_error_is_the_one_raised() -> None:
+    """An item in the second chunk fails; results that cannot be sent back come far later,
+    in chunks of their own: the failure is the first chunk's, as in one process."""
+    for _ in range(3):
+        with pytest.raises(SsgError, match="item 60 is bad"):
+            parallel_map(_bad_or_unpicklable, list(range(1000)), 3)
+
+
+@pytest.mark.parametrize("work", ["parallel", "background"])
+def test_ctrl_c_as_a_worker_is_forked_leaves_none_running(work: str) -> None:
+    """Ctrl+C is held back while a worker is forked, then comes at once: the worker must
+    be known by then, to be ended."""
+    script = (
+        "import os, signal, sys, time\n"
+        "from impact_ssg import workers\n"
+        "fork = os.fork\n"
+        "def fork_then_ctrl_c():\n"
+        "    pid = fork()\n"
+        "    if pid:\n"  # in this process: held back until the fork is over
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return pid\n"
+        "os.fork = fork_then_ctrl_c\n"
+        "try:\n"
+        "    if sys.argv[1] == 'background':\n"
+        "        workers.in_background(lambda: time.sleep(3600), 2, 1, 1)()\n"
+        "    else:\n"
+        "        workers.parallel_map(lambda n: time.sleep(3600), range(1000), 3)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', len(workers.multiprocessing.active_children()))\n")
+    result = subprocess.run([sys.executable, "-c", script, work], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.stdout == "interrupted 0\n", result.stderr
+
+
 def test_background_work_runs_in_another_process_and_its_errors_reach_the_caller() -> None:
     wait = in_background(os.getpid, 2, MIN_PARALLEL, MIN_PARALLEL)
     assert wait() != os.getpid()

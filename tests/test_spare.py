@@ -428,6 +428,50 @@ def test_a_worker_left_behind_by_a_killed_build_holds_no_lock(project: Path) -> 
         os.kill(worker, 9)
 
 
+# A build in which the spare's check never ends and Ctrl+C comes when the build starts
+# reading (``reading``) or once it waits for the check (``writing``).
+CALLED_OFF = """\
+import os, signal, sys, threading, time
+from pathlib import Path
+from impact_ssg import pipeline, workers
+root, when = Path(sys.argv[1]), sys.argv[2]
+parent = os.getpid()
+
+def check_spare(spare, table):
+    if os.getpid() == parent:
+        print("checked by the build itself", flush=True)
+        return None
+    time.sleep(3600)
+
+def progress(stage):
+    if stage.startswith("reading") and when == "reading":
+        os.kill(parent, signal.SIGINT)
+    if stage.startswith("writing") and when == "writing":
+        threading.Timer(0.5, os.kill, (parent, signal.SIGINT)).start()
+
+pipeline.check_spare = check_spare
+pipeline.MIN_PARALLEL = 0  # checked in another process, whatever the spare's size
+try:
+    pipeline.build(pipeline.Options(config=root / "impact.yaml", source=root / "monographs",
+                                    output=root / "site", jobs=2, quiet=True), progress)
+except KeyboardInterrupt:
+    print("interrupted", len(workers.multiprocessing.active_children()), flush=True)
+"""
+
+
+@pytest.mark.parametrize("when", ["reading", "writing"])
+def test_ctrl_c_calls_the_spare_check_off_at_once(project: Path, when: str) -> None:
+    """The check of the spare runs in another process, which ignores Ctrl+C: the build
+    ends it rather than wait for it, and does not make it again itself."""
+    build(project)
+    rebuild_with_an_edit(project, "bien")
+    edit(project / LAURAGAIS, "Il manquait ", "Il manquait encore ")
+    result = subprocess.run([sys.executable, "-c", CALLED_OFF, str(project), when], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.stdout == "interrupted 0\n", result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_spare_check_left_behind_by_a_killed_build_ends_with_it(tmp_path: Path) -> None:
     """The check of the spare deletes from it under the build's lock: a build killed
     while it runs must not leave it deleting beside the next build."""
