@@ -148,12 +148,16 @@ def _fork(work: Callable[[Connection], None], processes: list[BaseProcess],
     pipes.append(receiving)
     process = context.Process(target=_worker, args=(work, sending, os.getpid()),
                               daemon=True)
-    try:
-        with _sigint_blocked():
+    with _sigint_blocked():
+        try:
             process.start()
             processes.append(process)
-    finally:
-        sending.close()
+        finally:
+            # Closed and let go while Ctrl+C is held back: the first Python code to run
+            # once it is not would be this end's finalizer (``Connection.__del__``), and
+            # an exception raised in a finalizer is printed and lost.
+            sending.close()
+            del sending
 
 
 def _worker(work: Callable[[Connection], None], sending: Connection, parent: int) -> None:
@@ -277,7 +281,10 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
                 _give_up_claims()
                 _end(processes)
                 if receiver is not None:
-                    receiver.join()  # soon: every worker's pipe has ended
+                    # Soon: every worker's pipe has ended. Not if stopped before it started
+                    # (it then finds its pipes closed, below, and ends).
+                    with contextlib.suppress(RuntimeError):
+                        receiver.join()
                 raise
         _end(processes)
         if receiver.problem is not None:
@@ -372,12 +379,13 @@ def in_background(task: Callable[[], R], jobs: int | None, min_items: int,
     try:
         with collector.frozen():  # as in ``parallel_map``: the worker's collections copy nothing
             _fork(functools.partial(_send_result, task), processes, pipes)
+        # Made here: stopped before it ends the process once dropped, this does.
+        return Background(None, processes[0], pipes[0])
     except BaseException:
         _end(processes)
         for pipe in pipes:
             pipe.close()
         raise
-    return Background(None, processes[0], pipes[0])
 
 
 def _end_background(process: BaseProcess, pipe: Connection) -> None:
