@@ -6,7 +6,7 @@ console script; ``impact-ssg`` is the same program.
 
 from __future__ import annotations
 
-from impact_ssg.cli import run
+from impact_ssg.__main__ import main
 
 if __name__ == "__main__":
-    run()
+    main()

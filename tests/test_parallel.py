@@ -231,3 +231,19 @@ def test_ctrl_c_stops_a_build_at_once_and_writes_no_site(tmp_path: Path) -> None
     assert stderr.endswith("\ninterrupted\n") and "Traceback" not in stderr
     assert not output.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]  # nothing half-written
+
+
+@pytest.mark.parametrize("start", [["build.py"], ["-m", "impact_ssg"]])
+def test_ctrl_c_while_the_program_loads_is_said_as_later(start: list[str]) -> None:
+    """Loading the program takes a few tenths of a second: a Ctrl+C then ends it as one
+    during the build does (or, before Python handles it at all, as the signal does)."""
+    build = subprocess.Popen([sys.executable, *start, "--version"], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(0.1)
+    os.killpg(build.pid, signal.SIGINT)
+    _, stderr = build.communicate(timeout=60)
+    assert "Traceback" not in stderr
+    assert (build.returncode, stderr) in {(130, "\ninterrupted\n"), (-signal.SIGINT, "")}
+
