@@ -87,12 +87,44 @@ def default_jobs() -> int:
         os.cpu_count() or 1)
 
 
-def _next() -> int | None:
-    """Take the next chunk, if any is left: its number."""
-    with _taken.get_lock():
+# How long a wait for the chunk count's lock, held for a few microseconds at a time, goes
+# on before the workers are looked at: one killed holding it (out of memory) leaves it
+# held for ever.
+_PATIENCE = 0.5
+
+
+def _next(lost: Callable[[], str | None] = lambda: None) -> int | None:
+    """Take the next chunk, if any is left: its number. Raises ``WorkerLost`` when the
+    count stays locked and ``lost()`` tells why (a worker killed)."""
+    lock = _taken.get_lock()
+    while not lock.acquire(timeout=_PATIENCE):
+        if (why := lost()) is not None:
+            raise WorkerLost(why)
+    try:
         number: int = _taken.value
         _taken.value += 1
+    finally:
+        lock.release()
     return number if number < len(_chunks) else None
+
+
+def _count_free() -> bool:
+    """Whether the count's lock can be taken (and is let go at once)."""
+    lock = _taken.get_lock()
+    if not lock.acquire(timeout=_PATIENCE):
+        return False
+    lock.release()
+    return True
+
+
+def _killed(processes: Sequence[BaseProcess]) -> str | None:
+    """Why the work cannot be done, if a worker ended otherwise than by finishing its
+    work (a worker that sent its task's error ends so)."""
+    codes = [process.exitcode for process in processes]
+    if all(code in (None, 0) for code in codes):
+        return None
+    return ("a worker process ended before its work was done "
+            f"(exit codes: {', '.join(str(code) for code in codes)})")
 
 
 def _results(number: int) -> list[object]:
@@ -272,11 +304,17 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
                 done: dict[int, list[object]] = {}
                 # This process takes chunks too, rather than wait holding a copy of everything;
                 # it stops at a worker's error, which ends the build.
-                while not receiver.failures and (number := _next()) is not None:
+                lost = functools.partial(_killed, processes)
+                while not receiver.failures and (number := _next(lost)) is not None:
                     done[number] = _results(number)
                 if receiver.failures:
                     _give_up_claims()
-                receiver.join()
+                while receiver.is_alive():
+                    receiver.join(_PATIENCE)
+                    if receiver.is_alive() and lost() is not None and not _count_free():
+                        # A worker waits for the lock a killed one held: ended with the
+                        # others; what they did not send is missing, below.
+                        _end(processes)
             except BaseException:
                 _give_up_claims()
                 _end(processes)
@@ -293,9 +331,8 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
             min(receiver.failures, key=lambda failed: failed.chunk).raise_it()
         done.update(receiver.done)
         if len(done) < len(_chunks):
-            codes = ", ".join(str(process.exitcode) for process in processes)
-            raise WorkerLost(f"a worker process ended before its work was done "
-                             f"(exit codes: {codes})")
+            raise WorkerLost(_killed(processes) or "a worker process ended before its "
+                             "work was done")
         results: list[object] = [None] * len(items)
         for number, chunk in enumerate(_chunks):
             for index, result in zip(chunk, done[number], strict=True):

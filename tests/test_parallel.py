@@ -212,6 +212,62 @@ def test_ctrl_c_to_a_worker_alone_changes_nothing() -> None:
     assert out == f"result {sum(range(1000))}\n" and err == ""
 
 
+# Work over processes in which a worker is killed (out of memory, say), run apart.
+KILLED = """\
+import multiprocessing, os, signal, sys, time
+from impact_ssg import workers
+parent, mode = os.getpid(), sys.argv[1]
+roles = multiprocessing.Value("i", 0)
+killing, busy = multiprocessing.Event(), multiprocessing.Event()
+role = None
+
+def die(holding):
+    if holding:  # the lock of the count of chunks taken
+        workers._taken.get_lock().acquire()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+def task(n):
+    global role
+    if os.getpid() == parent:
+        killing.wait(60)  # taking no chunk more before the worker is being killed
+        return n
+    if role is None:
+        with roles.get_lock():
+            role, roles.value = roles.value, roles.value + 1
+    if role == 1:  # the other worker, in the last mode: busy as the first is killed
+        busy.set()
+        time.sleep(1)
+        return n
+    if mode == "as the last chunks are taken":
+        busy.wait(60)
+        with workers._taken.get_lock():  # every chunk is taken: this process waits
+            workers._taken.value = len(workers._chunks)
+        killing.set()
+        time.sleep(0.5)
+    killing.set()
+    die(mode != "in its task")
+
+jobs = 3 if mode == "as the last chunks are taken" else 2
+try:
+    workers.parallel_map(task, range(1000), jobs)
+except workers.WorkerLost as lost:
+    print("lost:", lost, len(multiprocessing.active_children()))
+"""
+
+
+@pytest.mark.parametrize("mode", ["in its task", "holding the count",
+                                  "as the last chunks are taken"])
+def test_a_worker_killed_ends_the_work_with_an_error(mode: str) -> None:
+    """Killed in the middle of its task, or while it held the lock of the count of chunks
+    taken: what would take the next chunk then waits for it, this process or, once
+    they are all taken, another worker."""
+    script = subprocess.run([sys.executable, "-c", KILLED, mode], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert script.stdout.startswith(
+        "lost: a worker process ended before its work was done (exit codes: "), script.stderr
+    assert "-9" in script.stdout and script.stdout.endswith(") 0\n")
+
+
 def test_ctrl_c_stops_a_build_at_once_and_writes_no_site(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--count",
