@@ -13,7 +13,6 @@ build clears them, and the browser reloads either way.
 from __future__ import annotations
 
 import errno
-import gc
 import html
 import logging
 import os
@@ -41,6 +40,7 @@ from tornado.log import LogFormatter
 from tornado.netutil import bind_sockets
 from tornado.web import Application, HTTPError
 
+from . import collector
 from .cache import FOLDER as CACHE_FOLDER
 from .errors import ConfigError, InvalidContent, SsgError, UsageError, tally
 from .pipeline import Options, build, output_is_ours, templates_dir
@@ -185,7 +185,7 @@ def _rebuild(options: Options, first: bool = False) -> None:
 
 def _collect() -> None:
     _freeing.clear()
-    gc.collect()
+    collector.collect()
 
 
 def _build_and_tell(options: Options, first: bool) -> None:

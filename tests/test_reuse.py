@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from impact_ssg import cache, crosscheck, loading, pipeline, search, snapshot
+from impact_ssg import cache, collector, crosscheck, loading, pipeline, search, snapshot
 from impact_ssg.cache import BuildCache
 from impact_ssg.index import Site, build_site
 from impact_ssg.markdown import Outline, Reference
@@ -544,6 +544,36 @@ def test_the_model_is_left_alone_by_the_collector_while_pages_are_written(
     run()  # from the kept model
     assert tracked == [0, 0, 0]
     assert alive[2] <= alive[0], alive
+
+
+def test_a_collection_made_while_waiting_is_not_made_again_as_the_next_build_starts(
+) -> None:
+    """``serve`` frees a build's model while it waits for the next save: the next build
+    then starts at once, rather than walk again the model kept for it (a full collection,
+    some 0.1 s at 10,000 monographs)."""
+    full: list[str] = []
+
+    def counted(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] == 2:
+            full.append(phase)
+
+    enabled = gc.isenabled()
+    gc.disable()  # the only collections: those asked for
+    collector.collect()  # whatever builds came before
+    gc.callbacks.append(counted)
+    try:
+        with collector.frozen():
+            assert full == []
+        with collector.frozen():  # the last scope's model freed first
+            assert full == ["start", "stop"]
+        collector.collect()
+        assert full == ["start", "stop"] * 2
+        with collector.frozen():
+            assert full == ["start", "stop"] * 2
+    finally:
+        gc.callbacks.remove(counted)
+        if enabled:
+            gc.enable()
 
 
 def build_counting(options: Options, monkeypatch: pytest.MonkeyPatch
