@@ -24,7 +24,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import collector, loading, lock, opendata, reads, reuse, search, snapshot, uptodate, urls
+from . import (
+    collector,
+    loading,
+    lock,
+    machine,
+    opendata,
+    reads,
+    reuse,
+    search,
+    snapshot,
+    uptodate,
+    urls,
+)
 from .cache import FOLDER as CACHE_FOLDER
 from .compiled import FOLDER as COMPILED_FOLDER
 from .compiled import CompiledTemplates
@@ -106,8 +118,14 @@ def check(options: Options, waiting: Callable[[str], None] | None = None) -> Cor
     templates = templates_dir(options)
     if templates.is_dir():
         check_templates(templates)
-    with lock.exclusive(options.config.parent / CACHE_FOLDER, waiting):
-        return load(options, config)
+    try:
+        with lock.exclusive(options.config.parent / CACHE_FOLDER, waiting):
+            return load(options, config)
+    except OSError as error:
+        told = machine.told(error, options.output, "the check did not end")
+        if told is None:
+            raise
+        raise told from None
 
 
 def output_is_ours(options: Options) -> None:
@@ -133,11 +151,19 @@ def build(options: Options, progress: Callable[[str], None] | None = None,
     if not templates.is_dir():
         raise UsageError(f"{templates.as_posix()}: no such folder; the site's templates live "
                          "in templates/ beside the config file")
-    # The model each step makes lives as long as the build: out of the collector's way.
-    with lock.exclusive(cache_folder, waiting) as alone, collector.frozen():
-        # Timed from here: the summary's seconds are the build's, not the wait's.
-        return _build(options, progress or (lambda _: None), time.perf_counter(), config,
-                      templates, cache_folder, alone)
+    try:
+        # The model each step makes lives as long as the build: out of the collector's way.
+        with lock.exclusive(cache_folder, waiting) as alone, collector.frozen():
+            # Timed from here: the summary's seconds are the build's, not the wait's.
+            return _build(options, progress or (lambda _: None), time.perf_counter(),
+                          config, templates, cache_folder, alone)
+    except OSError as error:  # a full disk, say: told, not a traceback
+        told = machine.told(error, options.output,
+                            f"{options.output.as_posix()}/ was left as it was",
+                            _spare_path(cache_folder, options.output))
+        if told is None:
+            raise
+        raise told from None
 
 
 def _build(options: Options, say: Callable[[str], None], started: float, config: Config,
@@ -446,6 +472,10 @@ def spare_folder(cache_folder: Path, output: Path) -> Path | None:
             return None
     except OSError:
         return None
+    return _spare_path(cache_folder, output)
+
+
+def _spare_path(cache_folder: Path, output: Path) -> Path:
     return cache_folder / "spare" / uptodate.output_key(output)[:16]
 
 

@@ -206,6 +206,21 @@ def _prefix(output: Path, role: str) -> str:
     return f".{output.name}.impact-ssg-{role}-"
 
 
+def as_published(path: str, output: Path, spare: Path | None = None) -> str:
+    """``path`` as a message shows it: a file of a folder made beside ``output`` (the new
+    site, its twin) or of its ``spare`` by its place in ``output``."""
+    if spare is not None:
+        with contextlib.suppress(ValueError):
+            return output.joinpath(Path(os.path.abspath(path)).relative_to(
+                os.path.abspath(spare))).as_posix()
+    parts = Path(path).parts
+    for index, part in enumerate(parts):
+        if any(part.startswith(_prefix(output, role)) and _RANDOM.fullmatch(
+                part[len(_prefix(output, role)):]) for role in _ROLES):
+            return output.joinpath(*parts[index + 1:]).as_posix()
+    return Path(path).as_posix()
+
+
 def _remove_leftovers(output: Path) -> None:
     """Delete the folders beside ``output`` that builds into it made and did not remove
     (a build killed while writing)."""
@@ -319,11 +334,17 @@ def put(folder: Path, rel: str, data: bytes, known: Mapping[str, Entry],
         return have
     normal = _inside(rel)
     path = folder / normal
-    if have is None:  # what is there, if anything, is unknown: compared
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_file(path, data)
-    else:
-        _replace(path, data)
+    try:
+        if have is None:  # what is there, if anything, is unknown: compared
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_file(path, data)
+        else:
+            _replace(path, data)
+    except OSError as error:
+        if error.filename is not None:
+            raise
+        # A write refused once the file was open (the disk full): named for the message.
+        raise OSError(error.errno, error.strerror, os.fspath(path)) from error
     if twin is not None:
         twin.link(os.fspath(path), normal)
     return (content, *signature(os.lstat(path)))

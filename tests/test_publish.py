@@ -3,8 +3,11 @@ folder is replaced only when it is ours."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -12,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from impact_ssg import pipeline, structured
+from impact_ssg import machine, pipeline, structured
 from impact_ssg.pipeline import Options, build
 from impact_ssg.render import TemplateProblem
 
@@ -80,6 +83,60 @@ def test_a_crash_while_rendering_leaves_the_site_untouched(project: Path) -> Non
                              "/reseaux/meti/; 94 other pages stopped there too)\n")
     assert snapshot(project / "site") == before
     assert siblings(project / "site") == [".impact-cache", "impact.yaml", "monographs", "templates"]
+
+
+@pytest.mark.parametrize("clean", [True, False])
+def test_a_disk_that_refuses_a_write_is_told_and_leaves_the_site_untouched(
+    project: Path, clean: bool
+) -> None:
+    """The machine's refusal (a full disk, a read-only one, a limit) is told as such,
+    with the file as published and the fix: not as a failure of impact-ssg; whether the
+    site was written anew beside the last one, or into its spare. Made real here by a
+    limit on the size of the files this process may write, below that of the open data
+    files, which hold every title."""
+    assert impact(project, "--quiet").returncode == 0
+    before = snapshot(project / "site")
+    edit_text(project / "monographs" / "pole-lauragais.md", "title: ", "title: Enfin, ")
+    limit = 20_000
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *(["--clean"] if clean else [])], cwd=project,
+        capture_output=True, text=True, check=False,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
+    assert result.returncode == 2, result.stderr
+    told = re.fullmatch(
+        r"error: site/(\S+): File too large; a file would be larger than this process may "
+        r"write: raise the limit \(ulimit -f\), then build again \(site/ was left as it "
+        r"was\)\n", result.stderr)
+    assert told, result.stderr
+    assert snapshot(project / "site") == before
+    assert siblings(project / "site") == [".impact-cache", "impact.yaml", "monographs", "templates"]
+    assert impact(project, "--quiet").returncode == 0  # once the limit is gone
+    assert snapshot(project / "site") != before
+    assert (project / "site" / told[1]).stat().st_size > limit  # the file it named
+    assert impact(project, "--quiet", "--clean", "--output", "propre").returncode == 0
+    assert snapshot(project / "site") == snapshot(project / "propre")
+
+
+@pytest.mark.parametrize(("code", "fix"), [
+    (errno.ENOSPC, "the disk is full: free some space, then build again"),
+    (errno.EROFS, "the disk is read-only: mount it for writing, or build elsewhere with "
+                  "--output"),
+    (errno.EACCES, "this user may not use it: change its permissions, or build elsewhere "
+                   "with --output"),
+    (errno.EMFILE, "too many files open at once: raise the limit (ulimit -n), then build "
+                   "again"),
+])
+def test_what_the_machine_refuses_is_told_with_its_fix(code: int, fix: str) -> None:
+    made = machine.told(OSError(code, os.strerror(code), ".site.impact-ssg-new-ab_cd123/"
+                                "a/index.html"), Path("site"), "site/ was left as it was")
+    assert str(made) == f"site/a/index.html: {os.strerror(code)}; {fix} (site/ was left as it was)"
+    # A file of the sources or the cache: another output folder changes nothing.
+    made = machine.told(PermissionError(errno.EACCES, "Permission denied", "monographs/a.md"),
+                        Path("site"), "site/ was left as it was")
+    assert str(made) == ("monographs/a.md: Permission denied; this user may not use it: "
+                         "change its permissions (site/ was left as it was)")
+    # Not the machine's doing: a bug, seen whole.
+    assert machine.told(FileNotFoundError(errno.ENOENT, "gone", "x"), Path("site"), "") is None
 
 
 def test_every_template_line_failing_is_told_in_one_run(
