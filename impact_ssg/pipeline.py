@@ -19,6 +19,7 @@ import contextlib
 import functools
 import os
 import posixpath
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -51,7 +52,16 @@ from .loading import load_settings as load_settings
 from .model import Monograph
 from .options import Options as Options
 from .plan import Output, OutputPage, plan
-from .publish import SpareCheck, Twin, check_output, check_spare, publish, put, safe_join
+from .publish import (
+    SpareCheck,
+    Twin,
+    check_output,
+    check_spare,
+    publish,
+    put,
+    remove_folder,
+    safe_join,
+)
 from .render import (
     Problems,
     TemplateProblem,
@@ -421,6 +431,7 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
                     published.output, published.spare or (
                         last.output if last else uptodate.Table()), numbered,
                     frozenset(foreign), corpus.warnings, _named(options), linked)
+    _forget_other_outputs(cache_folder, options.output)
     traces.foreign = frozenset(foreign)
     if not tracing:
         # Those of the other frames hold for them still, but after --clean.
@@ -476,7 +487,43 @@ def spare_folder(cache_folder: Path, output: Path) -> Path | None:
 
 
 def _spare_path(cache_folder: Path, output: Path) -> Path:
-    return cache_folder / "spare" / uptodate.output_key(output)[:16]
+    return cache_folder / "spare" / _spare_name(uptodate.output_key(output))
+
+
+def _spare_name(key: str) -> str:
+    return key[:16]
+
+
+KEPT_OUTPUTS = 4
+"""How many output folders the cache keeps what a build needs to be incremental for:
+those built into most recently. For any other (a folder built into once, a test's),
+its stamp, model, reads and spare site are deleted; its next build is a full one."""
+
+_KEY = re.compile("[0-9a-f]{64}")
+
+
+def _forget_other_outputs(cache_folder: Path, output: Path) -> None:
+    """Delete what the cache keeps for the output folders beyond the ``KEPT_OUTPUTS``
+    built into most recently, ``output`` first. Called holding the project's lock: no
+    other build is using them. Each spare is a whole site, the only copy of its files
+    once its output folder is gone."""
+    outputs = cache_folder / "outputs"
+    try:
+        stamps = sorted(((entry.stat().st_mtime_ns, entry.name) for entry in os.scandir(outputs)
+                         if _KEY.fullmatch(entry.name)), reverse=True)
+        ours = uptodate.output_key(output)
+        kept = {ours, *[key for _, key in stamps if key != ours][:KEPT_OUTPUTS - 1]}
+        for entry in os.scandir(outputs):
+            if _KEY.fullmatch(entry.name[:64]) and entry.name[:64] not in kept:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+        spares = cache_folder / "spare"
+        names = {_spare_name(key) for key in kept}
+        for entry in (list(os.scandir(spares)) if spares.is_dir() else []):
+            if entry.name not in names and entry.is_dir(follow_symlinks=False):
+                remove_folder(Path(entry.path))
+    except OSError:
+        pass  # what is not deleted now is at the next build
 
 
 def _search_data(site: Site, index: Mapping[str, bytes] | None, words: Mapping[str, str]

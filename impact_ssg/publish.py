@@ -183,12 +183,12 @@ def publish(output: Path, files: Iterable[str], write: Writer, spare: Path | Non
             twin_kept = swapped and spare is not None and _make_room(spare) and _rename(
                 Path(twin.root), spare)
             if not twin_kept:
-                _remove(Path(twin.root))
+                remove_folder(Path(twin.root))
         if staging == spare:
             pass  # after a swap, the old site; after a failure, a spare half updated
         elif not (swapped and spare and not twin_kept and staging.exists()
                   and _make_room(spare) and _rename(staging, spare)):
-            _remove(staging)
+            remove_folder(staging)
     # The twin's files are the new site's: the same entries, in folders of its own.
     return Published(Table(written, stat.st_ctime_ns, folders),
                      Table(written, stat.st_ctime_ns, twin_folders) if twin_kept else None)
@@ -233,7 +233,7 @@ def _remove_leftovers(output: Path) -> None:
         if any(name.startswith(p) and _RANDOM.fullmatch(name[len(p):]) for p in prefixes):
             folder = output.parent / name
             if folder.is_dir() and not folder.is_symlink():
-                _remove(folder)
+                remove_folder(folder)
 
 
 def _beside(output: Path, role: str) -> Path:
@@ -554,13 +554,13 @@ def _make_room(spare: Path) -> bool:
         if spare.parent.is_symlink():
             return False
         if spare.is_symlink() or spare.exists():
-            _remove(spare)
+            remove_folder(spare)
     except OSError:
         return False
     return not spare.is_symlink() and not spare.exists()
 
 
-def _remove(folder: Path) -> None:
+def remove_folder(folder: Path) -> None:
     """Delete a folder we made; ``rm -rf`` where there is one (C, twice as fast on tens
     of thousands of files as ``shutil.rmtree``)."""
     rm = shutil.which("rm")

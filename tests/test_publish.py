@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from impact_ssg import machine, pipeline, structured
+from impact_ssg import machine, pipeline, structured, uptodate
 from impact_ssg.pipeline import Options, build
 from impact_ssg.render import TemplateProblem
 
@@ -115,6 +115,26 @@ def test_a_disk_that_refuses_a_write_is_told_and_leaves_the_site_untouched(
     assert (project / "site" / told[1]).stat().st_size > limit  # the file it named
     assert impact(project, "--quiet", "--clean", "--output", "propre").returncode == 0
     assert snapshot(project / "site") == snapshot(project / "propre")
+
+
+def test_the_cache_keeps_only_what_the_last_output_folders_need(project: Path) -> None:
+    """Each output folder built into gets a stamp, a model and a spare site, which once
+    the folder is gone holds the only copy of its files: the cache keeps them for the
+    last few only, and an older folder's next build is a full one, as right."""
+    count = pipeline.KEPT_OUTPUTS + 2
+    for n in range(count):
+        assert impact(project, "--quiet", "--output", f"sortie{n}").returncode == 0
+    cache = project / ".impact-cache"
+    keys = [uptodate.output_key(project / f"sortie{n}") for n in range(count)]
+    last = set(keys[2:])
+    assert {p.name for p in (cache / "outputs").iterdir() if "." not in p.name} == last
+    assert {p.name.partition(".")[0] for p in (cache / "outputs").iterdir()} == last
+    assert {p.name for p in (cache / "spare").iterdir()} == {key[:16] for key in last}
+    assert "Nothing changed" in impact(project, "--output", f"sortie{count - 1}").stdout
+    again = impact(project, "--output", "sortie0")
+    assert again.returncode == 0 and "Built 15 monographs" in again.stdout
+    assert snapshot(project / "sortie0") == snapshot(project / f"sortie{count - 1}")
+    assert keys[2] not in {p.name for p in (cache / "outputs").iterdir()}  # now the oldest
 
 
 @pytest.mark.parametrize(("code", "fix"), [
