@@ -8,6 +8,8 @@ was read, say) is left as it is, a bug to see whole."""
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import SsgError
@@ -51,3 +53,16 @@ def told(error: OSError, output: Path, left: str, spare: Path | None = None
     if error.errno in _ELSEWHERE and (where + "/").startswith(output.as_posix() + "/"):
         fix += ", or build elsewhere with --output"
     return MachineError(f"{where}: {reason}; {fix} ({left})")
+
+
+@contextmanager
+def refusals_told(output: Path, left: str, spare: Path | None = None) -> Iterator[None]:
+    """Inside, an ``OSError`` of the machine is raised as its ``MachineError`` (``told``)
+    instead; any other is raised as it is."""
+    try:
+        yield
+    except OSError as error:
+        made = told(error, output, left, spare)
+        if made is None:
+            raise
+        raise made from None

@@ -128,14 +128,9 @@ def check(options: Options, waiting: Callable[[str], None] | None = None) -> Cor
     templates = templates_dir(options)
     if templates.is_dir():
         check_templates(templates)
-    try:
-        with lock.exclusive(options.config.parent / CACHE_FOLDER, waiting):
-            return load(options, config)
-    except OSError as error:
-        told = machine.told(error, options.output, "the check did not end")
-        if told is None:
-            raise
-        raise told from None
+    with (machine.refusals_told(options.output, "the check did not end"),
+          lock.exclusive(options.config.parent / CACHE_FOLDER, waiting)):
+        return load(options, config)
 
 
 def output_is_ours(options: Options) -> None:
@@ -161,19 +156,14 @@ def build(options: Options, progress: Callable[[str], None] | None = None,
     if not templates.is_dir():
         raise UsageError(f"{templates.as_posix()}: no such folder; the site's templates live "
                          "in templates/ beside the config file")
-    try:
-        # The model each step makes lives as long as the build: out of the collector's way.
-        with lock.exclusive(cache_folder, waiting) as alone, collector.frozen():
-            # Timed from here: the summary's seconds are the build's, not the wait's.
-            return _build(options, progress or (lambda _: None), time.perf_counter(),
-                          config, templates, cache_folder, alone)
-    except OSError as error:  # a full disk, say: told, not a traceback
-        told = machine.told(error, options.output,
-                            f"{options.output.as_posix()}/ was left as it was",
-                            _spare_path(cache_folder, options.output))
-        if told is None:
-            raise
-        raise told from None
+    left = f"{options.output.as_posix()}/ was left as it was"
+    # A full disk, say, is told, not a traceback; the model each step makes lives as long
+    # as the build: out of the collector's way.
+    with (machine.refusals_told(options.output, left, _spare_path(cache_folder, options.output)),
+          lock.exclusive(cache_folder, waiting) as alone, collector.frozen()):
+        # Timed from here: the summary's seconds are the build's, not the wait's.
+        return _build(options, progress or (lambda _: None), time.perf_counter(), config,
+                      templates, cache_folder, alone)
 
 
 def _build(options: Options, say: Callable[[str], None], started: float, config: Config,

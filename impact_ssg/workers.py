@@ -117,14 +117,16 @@ def _count_free() -> bool:
     return True
 
 
+_LOST = "a worker process ended before its work was done"
+
+
 def _killed(processes: Sequence[BaseProcess]) -> str | None:
     """Why the work cannot be done, if a worker ended otherwise than by finishing its
     work (a worker that sent its task's error ends so)."""
     codes = [process.exitcode for process in processes]
     if all(code in (None, 0) for code in codes):
         return None
-    return ("a worker process ended before its work was done "
-            f"(exit codes: {', '.join(str(code) for code in codes)})")
+    return f"{_LOST} (exit codes: {', '.join(str(code) for code in codes)})"
 
 
 def _results(number: int) -> list[object]:
@@ -331,8 +333,7 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int | None,
             min(receiver.failures, key=lambda failed: failed.chunk).raise_it()
         done.update(receiver.done)
         if len(done) < len(_chunks):
-            raise WorkerLost(_killed(processes) or "a worker process ended before its "
-                             "work was done")
+            raise WorkerLost(_killed(processes) or _LOST)
         results: list[object] = [None] * len(items)
         for number, chunk in enumerate(_chunks):
             for index, result in zip(chunk, done[number], strict=True):
