@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,14 @@ settings.register_profile("default", derandomize=True, database=None, deadline=N
 settings.register_profile("explore", derandomize=False, database=None, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("default")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl+C reaches the processes tests start, even when the suite itself was started
+    with SIGINT ignored (``nohup``, a shell's ``&``): an ignored signal stays ignored in
+    every child, where the tests of Ctrl+C would wait for ever."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 
