@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import IO
 
 from .cache import code_fingerprint
@@ -224,26 +225,50 @@ def read(cache: Path, output: Path) -> Stamp | None:
 def as_left(stamp: Stamp | None, output: Path) -> bool:
     """Whether ``output`` holds exactly the files the build of ``stamp`` left there, each
     with the bytes it had (read only when its signature cannot tell), and no folder
-    but theirs."""
-    if stamp is None or not output.is_dir():
+    but theirs.
+
+    A folder whose signature is the one the table holds, and settled, holds the names
+    it held then (``Table.folders``): it is not listed again, and each of its files
+    and folders is looked at with one ``lstat``. Listing every folder took twice as long
+    (a site of 10,000 monographs has some 18,000 folders)."""
+    if stamp is None:
         return False
-    table, count = stamp.output, 0
-    folders: list[str] = []
-    for rel, stat in walk(output, folders):
-        count += 1
-        entry = table.files.get(rel)
-        if entry is None:
+    table = stamp.output
+    names: dict[str, set[str]] = {}  # folder → the names it must hold
+    for rel in (*table.files, *_holding(table.files)):
+        parent, _, name = rel.rpartition("/")
+        names.setdefault(parent, set()).add(name)
+    files, folders, settled_before = table.files, table.folders, table.settled_before
+
+    def holds(rel: str, path: str, stat: os.stat_result) -> bool:
+        if not S_ISDIR(stat.st_mode):
             return False
-        if table.settled(rel, signature(stat)) is None:
-            try:
-                if digest((output / rel).read_bytes()) != entry[0]:
+        expected = names.get(rel, set())
+        seen = folders.get(rel) if rel else None  # the root's names are always listed
+        if (seen is None or seen != folder_signature(stat) or seen[1] >= settled_before) \
+                and set(os.listdir(path)) != expected:
+            return False
+        prefix = rel + "/" if rel else ""
+        for name in expected:
+            child_rel, child = prefix + name, path + "/" + name
+            child_stat = os.lstat(child)
+            entry = files.get(child_rel)
+            if entry is None:
+                if not holds(child_rel, child, child_stat):
                     return False
-            except (OSError, ValueError):
+            elif not S_ISREG(child_stat.st_mode):
                 return False
-    if count != len(table.files):
+            elif table.settled(child_rel, signature(child_stat)) is None:
+                with open(child, "rb") as file:
+                    if digest(file.read()) != entry[0]:
+                        return False
+        return True
+
+    try:
+        root = os.fspath(output)
+        return holds("", root, os.lstat(root))
+    except (OSError, ValueError):  # gone, unreadable (ValueError: a NUL in a name)
         return False
-    # A folder holding no file (one made by hand, or emptied) is not the build's.
-    return set(folders) == _holding(table.files)
 
 
 def _holding(files: Iterable[str]) -> set[str]:

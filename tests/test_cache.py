@@ -400,6 +400,16 @@ def test_a_text_edit_tells_which_files_no_monograph_links_to(project: Path) -> N
     assert warned() == sorted([*alone, *spelt]) == warned("--clean", "--output", "propre")
 
 
+LAURAGAIS_PAGE = Path("monographies/pole-lauragais/index.html")
+
+
+def linked(page: Path, copy: Path) -> None:
+    """Replace ``page`` by a link to ``copy``, a copy of it: the same bytes, the same
+    names in its folder."""
+    page.rename(copy)
+    page.symlink_to(copy)
+
+
 @pytest.mark.parametrize("change", [
     lambda r: (r / "site" / "index.html").write_text("touché", "utf-8"),
     lambda r: (r / "site" / "feed.xml").unlink(),
@@ -407,12 +417,20 @@ def test_a_text_edit_tells_which_files_no_monograph_links_to(project: Path) -> N
     lambda r: edit(r / "templates/static/style.css", "--accent: #0b5563", "--accent: #0b5564"),
     lambda r: (r / "monographs" / "images" / "nouveau.png").write_bytes(b"png"),
     lambda r: (r / "site" / "static" / "vide").mkdir(),
+    # Deeper, in folders the stamp knows by their signatures (``uptodate.as_left``).
+    lambda r: (r / "site" / LAURAGAIS_PAGE).open("a").write(" "),
+    lambda r: (r / "site" / LAURAGAIS_PAGE).with_name("en-trop.html").write_text("x"),
+    lambda r: shutil.rmtree(r / "site" / LAURAGAIS_PAGE.parent),
+    lambda r: (r / "site" / LAURAGAIS_PAGE.parent / "vide").mkdir(),
+    lambda r: linked(r / "site" / LAURAGAIS_PAGE, r / "copie.html"),
 ], ids=["page edited", "file removed", "file added", "static file", "asset added",
-        "empty folder added"])
+        "empty folder added", "deep page edited in place", "deep file added",
+        "deep folder removed", "deep empty folder added", "deep page made a link"])
 def test_any_change_to_inputs_or_output_rebuilds(
     project: Path, change: Callable[[Path], object]
 ) -> None:
     run(project)
+    settle(project)  # the output folder's files and folders known by their signatures
     change(project)
     assert run(project).startswith("Built ")
     assert_same_as_clean(project)
