@@ -235,7 +235,7 @@ def test_a_front_matter_edit_past_outlines_that_cannot_be_read(project: Path) ->
     (path,) = (project / ".impact-cache/outputs").glob("*.model")
     kept = pickle.loads(path.read_bytes())
     damaged = io.BytesIO()  # written as a model is, its outlines left out
-    snapshot._Pickler(damaged, protocol=pickle.HIGHEST_PROTOCOL).dump(
+    snapshot._Pickler(damaged).dump(
         dataclasses.replace(kept, outlines=b"damaged"))
     path.write_bytes(damaged.getvalue())
     toulouse = "monographs/mobilite-solidaire-toulouse.md"
@@ -792,3 +792,23 @@ def test_a_route_written_out_in_a_template_is_looked_up_among_the_site_files(
         monographs)  # type: ignore[arg-type]
     assert [(w.path, w.line, w.field, w.message) for w in warned] == ([] if said is None else [
         ("templates/base.html", 4, "url()", f"'{route}': {said}")])
+
+
+def test_the_kept_model_holds_each_value_once(project: Path) -> None:
+    """Each monograph is read apart: its strings and dates are its own objects, though
+    equal to others'. The kept model holds each once, as many objects fewer to read back."""
+    build(project)
+    (path,) = (project / ".impact-cache/outputs").glob("*.model")
+    kept = pickle.loads(path.read_bytes())
+    monographs = kept.monographs
+    by_value: dict[object, set[int]] = {}
+    for monograph in monographs:
+        values = [monograph.networks, *monograph.networks, monograph.date,
+                  *(partner.stakeholder for partner in monograph.partners),
+                  *(territory.country for territory in monograph.territories)]
+        for value in values:
+            by_value.setdefault(value, set()).add(id(value))
+    shared = [value for value, ids in by_value.items() if len(ids) == 1]
+    assert len(shared) == len(by_value)
+    # Shared values are there to share: the examples repeat them.
+    assert {("ANPP",), "France", "association"} <= set(shared)
