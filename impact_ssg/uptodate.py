@@ -230,7 +230,8 @@ def as_left(stamp: Stamp | None, output: Path) -> bool:
     A folder whose signature is the one the table holds, and settled, holds the names
     it held then (``Table.folders``): it is not listed again, and each of its files
     and folders is looked at with one ``lstat``. Listing every folder took twice as long
-    (a site of 10,000 monographs has some 18,000 folders)."""
+    (a site of 10,000 monographs has some 18,000 folders). The check is as good as the
+    folders' signatures ``publish`` records, taken once their last file is written."""
     if stamp is None:
         return False
     table = stamp.output
@@ -244,7 +245,8 @@ def as_left(stamp: Stamp | None, output: Path) -> bool:
         if not S_ISDIR(stat.st_mode):
             return False
         expected = names.get(rel, set())
-        seen = folders.get(rel) if rel else None  # the root's names are always listed
+        # The root is always listed: the swap into place and the stamp's marker change it.
+        seen = folders.get(rel) if rel else None
         if (seen is None or seen != folder_signature(stat) or seen[1] >= settled_before) \
                 and set(os.listdir(path)) != expected:
             return False

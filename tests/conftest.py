@@ -26,10 +26,11 @@ settings.load_profile("default")
 
 def pytest_configure(config: pytest.Config) -> None:
     """Ctrl+C reaches the processes tests start, even when the suite itself was started
-    with SIGINT ignored (``nohup``, a shell's ``&``): an ignored signal stays ignored in
-    every child, where the tests of Ctrl+C would wait for ever."""
+    with SIGINT ignored (``cmd &`` in a script, a shell without job control): an ignored
+    signal stays ignored in every child, where the tests of Ctrl+C would wait for ever."""
     if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 

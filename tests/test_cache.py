@@ -403,6 +403,12 @@ def test_a_text_edit_tells_which_files_no_monograph_links_to(project: Path) -> N
 LAURAGAIS_PAGE = Path("monographies/pole-lauragais/index.html")
 
 
+def appended(path: Path, text: str) -> None:
+    """Write ``text`` at the end of ``path``, in place (its folder left as it is)."""
+    with path.open("a", encoding="utf-8") as out:
+        out.write(text)
+
+
 def linked(page: Path, copy: Path) -> None:
     """Replace ``page`` by a link to ``copy``, a copy of it: the same bytes, the same
     names in its folder."""
@@ -418,7 +424,7 @@ def linked(page: Path, copy: Path) -> None:
     lambda r: (r / "monographs" / "images" / "nouveau.png").write_bytes(b"png"),
     lambda r: (r / "site" / "static" / "vide").mkdir(),
     # Deeper, in folders the stamp knows by their signatures (``uptodate.as_left``).
-    lambda r: (r / "site" / LAURAGAIS_PAGE).open("a").write(" "),
+    lambda r: appended(r / "site" / LAURAGAIS_PAGE, " "),
     lambda r: (r / "site" / LAURAGAIS_PAGE).with_name("en-trop.html").write_text("x"),
     lambda r: shutil.rmtree(r / "site" / LAURAGAIS_PAGE.parent),
     lambda r: (r / "site" / LAURAGAIS_PAGE.parent / "vide").mkdir(),
@@ -434,6 +440,39 @@ def test_any_change_to_inputs_or_output_rebuilds(
     change(project)
     assert run(project).startswith("Built ")
     assert_same_as_clean(project)
+
+
+def test_a_settled_folder_is_known_by_its_signature_alone(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The output folder as the last build left it is checked without listing the
+    folders the stamp knows, settled; one that is not settled is listed."""
+    run(project)
+    settle(project)
+    output = project / "site"
+    stamp = uptodate.read(project / ".impact-cache", output)
+    assert stamp is not None
+    listed: list[str] = []
+    listdir = os.listdir
+
+    def listing(path: str) -> list[str]:
+        listed.append(path)
+        return listdir(path)
+
+    monkeypatch.setattr(os, "listdir", listing)
+    assert uptodate.as_left(stamp, output)
+    assert listed == [os.fspath(output)]  # the root alone, which no signature tells
+    # A file added to a folder after it was seen, its signature then taken as if in the
+    # same tick: trusted once settled, listed (and found) while not.
+    folder = (output / LAURAGAIS_PAGE).parent
+    (folder / "en-trop.html").write_text("x", "utf-8")
+    rel = LAURAGAIS_PAGE.parent.as_posix()
+    stat = os.lstat(folder)
+    table = dataclasses.replace(stamp.output, folders={
+        **stamp.output.folders, rel: (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)})
+    assert uptodate.as_left(dataclasses.replace(stamp, output=table), output)
+    unsettled = dataclasses.replace(table, settled_before=stat.st_ctime_ns)
+    assert not uptodate.as_left(dataclasses.replace(stamp, output=unsettled), output)
 
 
 def test_other_options_or_clean_rebuild(project: Path) -> None:
