@@ -80,7 +80,7 @@ class _Pickler(pickle.Pickler):
     network's id). Each monograph was read apart, so equal values are as many objects:
     at 10,000 monographs, 250,000 strings of which 85,000 differ. Pickled once, they are
     read back once: the model reads back in 0.19 s instead of 0.24 s (in a process of
-    its own; 35 MiB instead of 48), and is written in 0.1 to 0.2 s more."""
+    its own; 35 MiB instead of 48), and is written in up to 0.1 s more."""
 
     def __init__(self, file: IO[bytes]) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
