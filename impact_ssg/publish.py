@@ -490,7 +490,7 @@ def _reuse(spare: Path, files: frozenset[str], table: Table) -> _Reused | None:
     for rel in (*table.files, *table.folders):
         parent, _, name = rel.rpartition("/")
         recorded.setdefault(parent, []).append(name)
-    entries, folders_seen, settled_before = table.files, table.folders, table.settled_before
+    entries, settled_before = table.files, table.settled_before
     reused = _Reused(spare, {}, {}, set())
     known, seen_folders = reused.known, reused.seen
 
@@ -528,7 +528,7 @@ def _reuse(spare: Path, files: frozenset[str], table: Table) -> _Reused | None:
         if rel:
             seen = seen_folders[rel] = folder_signature(stat)
             # Settled (``Table.folders``): only the names recorded, one lstat each.
-            if folders_seen.get(rel) == seen and seen[1] < settled_before:
+            if table.holds_names(rel, seen):
                 for name in recorded.get(rel, ()):
                     child = path + "/" + name
                     try:

@@ -70,6 +70,11 @@ class Table:
             return None
         return entry[0]
 
+    def holds_names(self, rel: str, seen: FolderSignature) -> bool:
+        """Whether the folder ``rel`` holds the names it held when the table was made:
+        ``seen`` is its signature in the table, and settled."""
+        return self.folders.get(rel) == seen and seen[1] < self.settled_before
+
 
 def digest(data: bytes) -> str:
     """The content digest of a file's bytes."""
@@ -239,15 +244,14 @@ def as_left(stamp: Stamp | None, output: Path) -> bool:
     for rel in (*table.files, *_holding(table.files)):
         parent, _, name = rel.rpartition("/")
         names.setdefault(parent, set()).add(name)
-    files, folders, settled_before = table.files, table.folders, table.settled_before
+    files = table.files
 
     def holds(rel: str, path: str, stat: os.stat_result) -> bool:
         if not S_ISDIR(stat.st_mode):
             return False
         expected = names.get(rel, set())
         # The root is always listed: the swap into place and the stamp's marker change it.
-        seen = folders.get(rel) if rel else None
-        if (seen is None or seen != folder_signature(stat) or seen[1] >= settled_before) \
+        if not (rel and table.holds_names(rel, folder_signature(stat))) \
                 and set(os.listdir(path)) != expected:
             return False
         prefix = rel + "/" if rel else ""
