@@ -796,8 +796,9 @@ def test_a_route_written_out_in_a_template_is_looked_up_among_the_site_files(
 
 
 def test_the_kept_model_holds_each_value_once(project: Path) -> None:
-    """Each monograph is read apart: its strings and dates are its own objects, though
-    equal to others'. The kept model holds each once, as many objects fewer to read back."""
+    """Each monograph is read apart: its strings, dates, partners and territories are its
+    own objects, though equal to others'. The kept model holds each once, as many objects
+    fewer to read back."""
     build(project)
     (path,) = (project / ".impact-cache/outputs").glob("*.model")
     kept = pickle.loads(path.read_bytes())
@@ -806,7 +807,8 @@ def test_the_kept_model_holds_each_value_once(project: Path) -> None:
     for monograph in monographs:
         values = [monograph.networks, *monograph.networks, monograph.date,
                   *(partner.stakeholder for partner in monograph.partners),
-                  *(territory.country for territory in monograph.territories)]
+                  *(territory.country for territory in monograph.territories),
+                  *monograph.territories, *monograph.partners]
         for value in values:
             by_value.setdefault(value, set()).add(id(value))
     assert all(len(ids) == 1 for ids in by_value.values())
@@ -816,3 +818,6 @@ def test_the_kept_model_holds_each_value_once(project: Path) -> None:
     stakeholders = Counter(p.stakeholder for m in monographs for p in m.partners)
     assert networks[("ANPP",)] > 1 and countries["France"] > 1
     assert stakeholders["association"] > 1
+    territories = Counter(t for m in monographs for t in m.territories)
+    partners = Counter(p for m in monographs for p in m.partners)
+    assert max(territories.values()) > 1 and max(partners.values()) > 1
