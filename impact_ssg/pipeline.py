@@ -360,8 +360,8 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
     foreign_before = (before.foreign if before is not None
                       else last.foreign if last else frozenset())
 
-    def write(folder: Path, known: Mapping[str, uptodate.Entry], twin: Twin | None
-              ) -> dict[str, uptodate.Entry]:
+    def write(folder: Path, known: Mapping[str, uptodate.Entry], twin: Twin | None,
+              blank: set[str] | None) -> dict[str, uptodate.Entry]:
         # Each process writes its share of the pages, reading the site built before the
         # fork; a page's bytes do not depend on which process wrote it.
         # Taking a kept file that ``folder`` holds costs next to nothing: only the others
@@ -385,7 +385,8 @@ def _rebuild(options: Options, say: Callable[[str], None], started: float, confi
         problems = Problems()
         for result in parallel_map(functools.partial(_attempt, functools.partial(
                 _write, folder, env=env, known=known, kept=kept, keep_from=options.output,
-                restore=restore, twin=twin, before=before.pages if before else {},
+                restore=restore, twin=twin, blank=blank,
+                before=before.pages if before else {},
                 check=check, digests=digests)),
                 list(zip(outputs, files, strict=True)), jobs, min_items=2, first=long_ones):
             if isinstance(result, TemplateProblem):
@@ -612,17 +613,18 @@ build made it, or not a page."""
 def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
            known: Mapping[str, uptodate.Entry], kept: Mapping[str, str],
            keep_from: Path, restore: Callable[[OutputPage], None] = _nothing,
-           twin: Twin | None = None, before: Mapping[str, reads.Trace] | None = None,
+           twin: Twin | None = None, blank: set[str] | None = None,
+           before: Mapping[str, reads.Trace] | None = None,
            check: Callable[[str], tuple[reads.Digests, Mapping[str, str]]] | None = None,
            digests: reads.Digests | None = None) -> Written:
     """Write one output into ``folder`` as its file (``job``: the output and ``_file``
-    of it) with ``publish.put``, linked into ``twin`` if any. The file of one of
-    ``kept``, whose bytes the last build made with that digest, is taken from ``folder``
-    as it is or from ``keep_from`` (the output folder), once read to check; so is a page
-    whose trace in ``before`` (the last build's) reads keys with the digests they have
-    now (``check(file)``: the digests now, and those of the build that rendered it).
-    ``restore(page)`` is called before a page is rendered, its reads traced over
-    ``digests``."""
+    of it) with ``publish.put``, linked into ``twin`` if any (``blank`` as ``put`` has
+    it). The file of one of ``kept``, whose bytes the last build made with that digest,
+    is taken from ``folder`` as it is or from ``keep_from`` (the output folder), once
+    read to check; so is a page whose trace in ``before`` (the last build's) reads keys
+    with the digests they have now (``check(file)``: the digests now, and those of the
+    build that rendered it). ``restore(page)`` is called before a page is rendered, its
+    reads traced over ``digests``."""
     output, file = job
     made = kept.get(file)
     trace = before.get(file) if before else None
@@ -636,18 +638,19 @@ def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
             return file, have, kept_trace, None, None
         bytes_before = _made_before(keep_from, file, made)
         if bytes_before is not None:
-            return (file, put(folder, file, bytes_before, known, made, twin), kept_trace, None,
-                    None)
+            return (file, put(folder, file, bytes_before, known, made, twin, blank),
+                    kept_trace, None, None)
         # Changed or gone since the last build: made again below.
     if isinstance(output, OutputPage):
         restore(output)
         recorder = env.recorder
         if digests is None:
             data = render_page(env, output)
-            return file, put(folder, file, data, known, twin=twin), None, None, recorder.foreign
+            entry = put(folder, file, data, known, twin=twin, blank=blank)
+            return file, entry, None, None, recorder.foreign
         with recorder.recording() as read:
             data = render_page(env, output)
-        entry = put(folder, file, data, known, twin=twin)
+        entry = put(folder, file, data, known, twin=twin, blank=blank)
         fresh, recorder.fresh = recorder.fresh, {}
         cards = {key: reads.pack(card_keys) for key, card_keys in fresh.items()}
         # The cards first rendered here, and what they read, are given even when this
@@ -673,7 +676,7 @@ def _write(folder: Path, job: tuple[Output, str], *, env: TracingEnvironment,
     else:
         assert output.make is not None
         data = output.make()
-    return file, put(folder, file, data, known, twin=twin), None, None, None
+    return file, put(folder, file, data, known, twin=twin, blank=blank), None, None, None
 
 
 def _attempt(write: Callable[[tuple[Output, str]], Written], job: tuple[Output, str]

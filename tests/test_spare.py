@@ -171,6 +171,31 @@ def test_a_page_linked_from_elsewhere_is_not_shared_with_the_next_site(
     assert os.stat(outside).st_nlink == 2  # with the spare's name, the site it was in
 
 
+def test_a_file_put_into_a_blank_folder_is_created_never_written_through(
+    tmp_path: Path
+) -> None:
+    """Into a folder made empty for the build, each file is created in a folder made
+    once by this process; one found there after all (something else wrote it), shared
+    with a file outside, is replaced rather than written through, and a folder another
+    process made is used as it is."""
+    folder = tmp_path / "nouveau"
+    folder.mkdir()
+    made = {""}
+    entry = publish.put(folder, "a/b/index.html", b"un", {}, blank=made)
+    page = folder / "a/b/index.html"
+    assert page.read_bytes() == b"un" and {"a", "a/b"} <= made
+    assert entry == (uptodate.digest(b"un"), *uptodate.signature(os.lstat(page)))
+    outside = tmp_path / "dehors.html"
+    outside.write_bytes(b"autre")
+    os.link(outside, folder / "a/b/page.html")
+    publish.put(folder, "a/b/page.html", b"deux", {}, blank=made)
+    assert (folder / "a/b/page.html").read_bytes() == b"deux"
+    assert outside.read_bytes() == b"autre"
+    (folder / "c").mkdir()
+    publish.put(folder, "c/index.html", b"trois", {}, blank=made)
+    assert (folder / "c/index.html").read_bytes() == b"trois" and "c" in made
+
+
 def test_a_spare_meddled_with_never_makes_a_wrong_site(project: Path, tmp_path: Path) -> None:
     build(project)
     rebuild_with_an_edit(project, "bien")
