@@ -459,7 +459,9 @@ def _reused(spare: Path, files: frozenset[str], table: Table, check: SpareCheck)
     lists that is not one of ``files`` deleted; with the entries of the files whose bytes
     are known."""
     folders = _folders_of(files)
-    there = _folders_of(table.files) - check.unseen  # all the spare holds (``_reuse``)
+    # All the spare holds (``_reuse``); the same folders when the files are (text edits).
+    listed = folders if files == table.files.keys() else _folders_of(table.files)
+    there = listed - check.unseen
     reused = _Reused(spare, {}, {}, set(check.changed))
     root = os.fspath(spare)
     # A folder the new site has not is deleted whole; sorted, each comes before those
@@ -474,14 +476,15 @@ def _reused(spare: Path, files: frozenset[str], table: Table, check: SpareCheck)
         reused.changed.add(_parent(folder))
     known = reused.known
     for rel, entry in table.files.items():
-        folder = _parent(rel)
         if rel in files:
             if rel not in check.unknown:
                 known[rel] = entry
-        elif not folder or (folder in folders and folder in there):  # its folder stays
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(root + "/" + rel)
-            reused.changed.add(folder)
+        else:
+            folder = _parent(rel)
+            if not folder or (folder in folders and folder in there):  # its folder stays
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(root + "/" + rel)
+                reused.changed.add(folder)
     for folder in there & folders:
         reused.seen[folder] = check.folders.get(folder) or table.folders[folder]
     return reused
