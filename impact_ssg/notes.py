@@ -52,7 +52,8 @@ def left_as_text(tokens: list[Token], source: str, body_line: int) -> Iterator[N
         for child in block.children:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
-            elif child.type == "text" and "[" in child.content:  # the regex, rarely
+            # A link's look begins with '[': the pattern is tried only where there is one.
+            elif child.type == "text" and "[" in child.content:
                 for match in _LINK_LIKE.finditer(child.content):
                     if written is None:
                         written = _compared("\n".join(lines[block.map[0]:block.map[1]]))

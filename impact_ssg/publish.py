@@ -337,8 +337,9 @@ def put(folder: Path, rel: str, data: bytes, known: Mapping[str, Entry],
     ``blank``: ``folder`` was made empty for this build, and these are the folders of it
     this process has made (``""``, itself); the file's folder is made once, and the file
     created without looking for one there first. A site written whole makes some 30,000
-    files at 10,000 monographs: looking first cost a ``mkdir`` and a ``stat`` each, some
-    6 % of a cold build (3,000 monographs, medians of 6 pairs)."""
+    files at 10,000 monographs: looking first cost a ``mkdir`` and two ``stat`` each,
+    some 6 % of a cold build (3,000 monographs, medians of 6 pairs). ``blank`` must hold
+    ``""``."""
     content = content or digest(data)
     have = known.get(rel)
     if have is not None and have[0] == content:

@@ -77,15 +77,14 @@ class _Pickler(pickle.Pickler):
     """Pickles monographs with their outline left out (``LEFT_OUT``, one object), and the
     values of monographs, partners and territories shared: each string, date and tuple
     of strings once, however many of them hold it (an organisation's name, a region, a
-    network's id), and so each partner and territory (equal in every field, its lines
-    included, so that nothing is lost). Each monograph was read apart, so equal values
+    network's id), and so each partner and territory (equal in every field, a partner's
+    lines included, so that nothing is lost). Each monograph was read apart, so equal values
     are as many objects: at 10,000 monographs, 250,000 strings of which 85,000 differ,
     27,500 partners of which 15,700 differ, 10,700 territories of which 2,300 differ.
     Pickled once, they are read back once. Strings, dates and tuples shared, the model
     read back in 0.19 s instead of 0.24 s (in a process of its own; 35 MiB instead of
-    48), written in up to 0.1 s more; partners and territories shared too, read back in
-    0.15 s instead of 0.23 s (medians of 12, this machine slower that day), written in
-    as long."""
+    48), written in up to 0.1 s more; partners and territories shared too, 0.15 s
+    instead of 0.23 s (medians of 12 pairs, on a slower day), written in as long."""
 
     def __init__(self, file: IO[bytes]) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
