@@ -65,10 +65,15 @@ class Table:
     def settled(self, rel: str, seen: Signature) -> str | None:
         """The digest of ``rel`` when ``seen`` is its signature in the table and the entry
         is settled; ``None`` when the file must be read to be known."""
+        entry = self.settled_entry(rel, seen)
+        return None if entry is None else entry[0]
+
+    def settled_entry(self, rel: str, seen: Signature) -> Entry | None:
+        """The entry of ``rel`` when ``settled`` tells its digest, else ``None``."""
         entry = self.files.get(rel)
         if entry is None or entry[1:] != seen or entry[3] >= self.settled_before:
             return None
-        return entry[0]
+        return entry
 
     def holds_names(self, rel: str, seen: FolderSignature) -> bool:
         """Whether the folder ``rel`` holds the names it held when the table was made:
@@ -138,27 +143,35 @@ def inputs(config: Path, templates: Path, source: Path, settings: str,
     everything = hashlib.sha256(code_fingerprint().encode())
     everything.update(settings.encode() + b"\0" + config.read_bytes())
     frame = everything.copy()
+    files = table.files
     for folder in (templates, source):
         for digest_ in (everything, frame):
             digest_.update(b"\0folder\0" + os.fsencode(folder.resolve()))
+        # Each file's line, "rel\0digest\n", hashed at once: the same bytes as line by line
+        # (UTF-8 with surrogate escapes encodes each character alone), 10,000 calls fewer.
+        lines: list[str] = []
+        framed: list[str] = []
+        every = folder is templates  # a monograph file is not of the frame
         for rel, stat in walk(folder):
             path = os.path.join(folder, rel)
             seen = signature(stat)
-            content = known.settled(path, seen)
-            if content is None:
+            entry = known.settled_entry(path, seen)
+            if entry is not None:  # not read again
+                content = entry[0]
+                files[path] = entry
+            else:
                 try:
                     content = digest(Path(path).read_bytes())
                 except (OSError, ValueError):  # ValueError: an unreadable folder's name
                     content = "unreadable"
                 else:
-                    table.files[path] = (content, *seen)
-            else:
-                table.files[path] = known.files[path]
-            digests = [everything]
-            if folder is templates or not is_monograph_name(rel):
-                digests.append(frame)
-            for digest_ in digests:
-                digest_.update(os.fsencode(rel) + b"\0" + content.encode() + b"\n")
+                    files[path] = (content, *seen)
+            line = f"{rel}\0{content}\n"
+            lines.append(line)
+            if every or not is_monograph_name(rel):
+                framed.append(line)
+        everything.update(os.fsencode("".join(lines)))
+        frame.update(os.fsencode("".join(framed)))
     return Inputs(everything.hexdigest(), frame.hexdigest(), table)
 
 
