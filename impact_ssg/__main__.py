@@ -7,6 +7,7 @@ the program as one during a build does, without a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -16,7 +17,10 @@ def main() -> None:
         from .cli import run
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr, flush=True)
-        raise SystemExit(130) from None
+        # Ended at once, as ``cli.run`` ends: a Ctrl+C that stopped code run by ``exec``
+        # (dataclasses make their methods so) leaves CPython 3.11 taking it for unhandled,
+        # and ``python -m`` would then end by the signal after all, once this is said.
+        os._exit(130)
     run()
 
 
