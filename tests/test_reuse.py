@@ -795,6 +795,28 @@ def test_a_route_written_out_in_a_template_is_looked_up_among_the_site_files(
         ("templates/base.html", 4, "url()", f"'{route}': {said}")])
 
 
+def test_the_kept_model_reads_back_as_the_site_was_made(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Terms and places are pickled by their class, from their fields in order: read back,
+    each equals the one a build makes, its monographs in their order."""
+    build(project)
+    (path,) = (project / ".impact-cache/outputs").glob("*.model")
+    kept = pickle.loads(path.read_bytes())
+    snapshot.restore_outlines(kept)
+    monkeypatch.chdir(project)  # the files named as the build named them
+    corpus = pipeline.load(Options(config=Path("impact.yaml"), source=Path("monographs")))
+    site = build_site(corpus.config, corpus.monographs, corpus.assets, corpus.bodies)
+    assert kept.site.terms == site.terms and kept.site.territories == site.territories
+    assert kept.site.term_by_slug == site.term_by_slug
+    assert kept.site.node_by_slugs == site.node_by_slugs
+    # What the examples give to compare: every field of both kinds, some of them set.
+    terms = [term for kind in site.terms.values() for term in kind]
+    assert any(term.website for term in terms) and any(term.category for term in terms)
+    assert any(node.code for node in site.node_by_slugs.values())
+    assert any(node.children for node in site.territories)
+
+
 def test_the_kept_model_holds_each_value_once(project: Path) -> None:
     """Each monograph is read apart: its strings, dates, partners and territories are its
     own objects, though equal to others'. The kept model holds each once, as many objects
