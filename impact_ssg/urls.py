@@ -8,6 +8,7 @@ to the file that serves it (``monographies/x/index.html``).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -79,15 +80,24 @@ class TemplateRoute(NamedTuple):
     route: str
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _quoted(route: str) -> str:
+    # Pages link to the same routes again and again (the navigation, terms, places,
+    # some fifty links a monograph's page): each is encoded once per process.
+    return quote(route, safe=_SAFE)
+
+
 class Urls:
     """Builds links under one ``base_url`` (which ends with ``/``)."""
 
-    __slots__ = ("base", "origin")
+    __slots__ = ("base", "origin", "path")
 
     def __init__(self, base_url: str) -> None:
         self.base = base_url
         parts = urlsplit(base_url)
         self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
+        self.path = parts.path if self.origin else base_url
+        """What links start with: ``base_url``'s path."""
 
     @property
     def absolute(self) -> bool:
@@ -96,9 +106,8 @@ class Urls:
 
     def __call__(self, route: str) -> str:
         """The link to ``route`` as pages write it: the path under ``base_url``."""
-        path = urlsplit(self.base).path if self.origin else self.base
-        return path + quote(route, safe=_SAFE)
+        return self.path + _quoted(route)
 
     def full(self, route: str) -> str:
         """``route`` as an absolute URL when possible (feed, sitemap, canonical links)."""
-        return self.base + quote(route, safe=_SAFE) if self.origin else self(route)
+        return self.base + _quoted(route) if self.origin else self(route)
