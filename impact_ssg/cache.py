@@ -24,13 +24,15 @@ import contextlib
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import sqlite3
+import sys
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -68,17 +70,60 @@ def code_fingerprint() -> str:
     """A hash of the package's own files and of the versions of the libraries that shape
     its output: a new version of either is a new cache."""
     digest = hashlib.sha256()
-    for library in LIBRARIES:
-        try:
-            digest.update(f"{library}={metadata.version(library)}\n".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library}=?\n".encode())
+    for library, installed in zip(LIBRARIES, installed_as(LIBRARIES, sys.path), strict=True):
+        digest.update(f"{library}={installed or _version(library)}\n".encode())
     package = resources.files(__package__)
     for path in sorted(Path(str(package)).rglob("*")):
         if path.is_file() and path.suffix in (".py", ".json"):
             digest.update(path.relative_to(Path(str(package))).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def installed_as(libraries: Iterable[str], path: Iterable[str]) -> list[str | None]:
+    """The name of each library's metadata folder, ``{name}-{version}.dist-info``, in the
+    first folder of the import ``path`` that has one, where ``importlib.metadata`` finds
+    it (all of them, should a broken install have left several there); ``None`` for a
+    library installed otherwise (an ``.egg-info`` found first) or not found. The name
+    holds the version, and is all a cache key needs of it: importing
+    ``importlib.metadata`` and reading each library's metadata took 35 ms at each build
+    (a text edit takes a second)."""
+    wanted = {_normalised(library): i for i, library in enumerate(libraries)}
+    found: list[str | None] = [None] * len(wanted)
+    for folder in path:
+        if not wanted:
+            break
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:  # a zip archive, a folder gone
+            continue
+        here: dict[int, list[str]] = {}
+        for name in names:
+            stem, dot, suffix = name.rpartition(".")
+            if dot and suffix in ("dist-info", "egg-info"):
+                i = wanted.get(_normalised(stem.partition("-")[0]))
+                if i is not None:
+                    here.setdefault(i, []).append(name)
+        for i, metadata_folders in here.items():
+            found[i] = (" ".join(sorted(metadata_folders))
+                        if all(m.endswith(".dist-info") for m in metadata_folders) else None)
+        wanted = {name: i for name, i in wanted.items() if i not in here}
+    return found
+
+
+def _normalised(name: str) -> str:
+    """A distribution's name as the packaging standards compare names."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _version(library: str) -> str:
+    """The installed version of ``library`` by its metadata, ``?`` if it has none."""
+    from importlib import metadata  # only for libraries installed unlike wheels do
+
+    try:
+        return metadata.version(library)
+    except metadata.PackageNotFoundError:
+        return "?"
 
 
 @dataclass(frozen=True, slots=True)

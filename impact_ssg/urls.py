@@ -83,8 +83,10 @@ class TemplateRoute(NamedTuple):
 @functools.lru_cache(maxsize=1 << 16)
 def _quoted(route: str) -> str:
     # Pages link to the same routes again and again (the navigation, terms, places,
-    # some fifty links a monograph's page): each is encoded once per process.
-    return quote(route, safe=_SAFE)
+    # some fifty links a monograph's page): each is encoded once per process. Always a
+    # plain string: ``quote`` gives an empty one back as it is, and Markup("") is
+    # cached as "" is.
+    return quote(route, safe=_SAFE) or ""
 
 
 class Urls:

@@ -330,6 +330,50 @@ def test_the_key_covers_code_settings_path_and_bytes(monkeypatch: pytest.MonkeyP
     assert key != BuildCache(tmp_path, b"config").key("monographs/a.md", digest(b"text"))
 
 
+def test_each_library_is_known_by_the_metadata_folder_imports_would_find(
+    tmp_path: Path
+) -> None:
+    """The first folder of the import path holding a library's metadata is the one
+    imported from: its ``.dist-info`` names the version; several there (a broken
+    install) are all named; an ``.egg-info`` found first is left to
+    ``importlib.metadata``, as is a library not found."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, names in ((first, ("Jinja2-3.1.6.dist-info", "markdown_it_py-4.3.0.dist-info",
+                                   "mdit_py_plugins-0.5.0.dist-info",
+                                   "mdit_py_plugins-0.4.0.dist-info",
+                                   "jinja2_extra-1.0.dist-info", "pyyaml-6.0.3.txt")),
+                          (second, ("jinja2-3.2.0.dist-info", "PyYAML.egg-info",
+                                    "pyyaml-6.0.3.dist-info", "nh3-0.3.8.dist-info"))):
+        for name in names:
+            (folder / name).mkdir(parents=True)
+    archive = tmp_path / "python311.zip"  # a path entry that is no folder
+    archive.write_bytes(b"")
+    libraries = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "nh3", "absent")
+    path = [str(tmp_path / "gone"), str(archive), str(first), str(second)]
+    assert cache.installed_as(libraries, path) == [
+        "Jinja2-3.1.6.dist-info", "markdown_it_py-4.3.0.dist-info",
+        "mdit_py_plugins-0.4.0.dist-info mdit_py_plugins-0.5.0.dist-info", None,
+        "nh3-0.3.8.dist-info", None]
+
+
+def test_a_library_of_another_version_is_another_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("markdown_it_py-4.3.0", "mdit_py_plugins-0.7.0", "jinja2-3.1.6",
+                 "markupsafe-3.0.3", "nh3-0.3.8", "pyyaml-6.0.3"):
+        (tmp_path / f"{name}.dist-info").mkdir()
+    monkeypatch.setattr(sys, "path", [str(tmp_path)])
+    fingerprints = [cache.code_fingerprint.__wrapped__()]
+    (tmp_path / "jinja2-3.1.6.dist-info").rename(tmp_path / "jinja2-3.1.7.dist-info")
+    fingerprints.append(cache.code_fingerprint.__wrapped__())
+    # One not installed as a wheel is known by its version, as importlib.metadata has it.
+    (tmp_path / "jinja2-3.1.7.dist-info").rename(tmp_path / "jinja2.egg-info")
+    for version in ("3.1.7", "3.1.8"):
+        monkeypatch.setattr(cache, "_version", lambda library, v=version: f"{library} {v}")
+        fingerprints.append(cache.code_fingerprint.__wrapped__())
+    assert len(set(fingerprints)) == 4
+
+
 def test_the_output_may_not_be_the_cache(project: Path) -> None:
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--output",
                              ".impact-cache"], cwd=project, capture_output=True, text=True,
