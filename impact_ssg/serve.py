@@ -16,12 +16,14 @@ import errno
 import html
 import logging
 import os
+import signal
 import socket
 import stat
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from types import FrameType
 from typing import Any, ClassVar
 from urllib.parse import unquote
 
@@ -267,6 +269,28 @@ def serve(options: Options, host: str, port: int) -> None:
     # starts, rather than taken as it was when the watch began.
     for watched in (options.source, templates_dir(options), options.config):
         server.watch(str(watched), lambda: _rebuild(options))
+    previous = signal.signal(signal.SIGINT, _interrupted)
+    try:
+        _serve(options, server, host, port, asked)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if not options.quiet:
+        # The output folder is left with the drafts' pages: not one to publish.
+        print(f"\n{options.output.as_posix()}/ holds the drafts too: build it again "
+              "(python build.py) before publishing it.", file=sys.stderr, flush=True)
+
+
+def _interrupted(signum: int, frame: FrameType | None) -> None:
+    """Ctrl+C: ``KeyboardInterrupt``, as Python's own handler raises it (a build under way
+    stops; livereload takes it as the end of serving), and the loop asked to stop. Raised
+    in a finalizer, as the collection after each build runs them, the exception is
+    reported and lost, and serving would go on: the loop stops all the same."""
+    IOLoop.current().add_callback(IOLoop.current().stop)
+    raise KeyboardInterrupt
+
+
+def _serve(options: Options, server: _Server, host: str, port: int, asked: int) -> None:
+    """The first build, then serving until Ctrl+C."""
     _rebuild(options, first=True)
     _SiteHandler.not_found = options.output / "404.html"
     if not options.quiet or asked == 0:
@@ -277,13 +301,9 @@ def serve(options: Options, host: str, port: int) -> None:
                           f"http://{_url_host(host)}:{port}{_SiteHandler.base} "
                           "(Ctrl+C to stop)",
                           file=sys.stderr, flush=True))
-    # Until Ctrl+C, which livereload takes as the end of serving.
+    # Until Ctrl+C (``_interrupted``).
     server.serve(port=port, host=host, root=str(options.output), open_url_delay=None,
                  restart_delay=0)
-    if not options.quiet:
-        # The output folder is left with the drafts' pages: not one to publish.
-        print(f"\n{options.output.as_posix()}/ holds the drafts too: build it again "
-              "(python build.py) before publishing it.", file=sys.stderr, flush=True)
 
 
 def _bind(host: str, port: int) -> list[socket.socket]:
